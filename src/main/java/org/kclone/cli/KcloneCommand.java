@@ -1,0 +1,59 @@
+package org.kclone.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code kclone} command: parses the arguments and runs a subcommand. */
+@Command(name = "kclone",
+        mixinStandardHelpOptions = true,
+        versionProvider = KcloneCommand.Version.class,
+        description = "Clone a disk, a partition or an image file to one or more destinations at once.")
+public final class KcloneCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String[] args) {
+        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new KcloneCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: the window will open here (a later issue); until then, usage.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the build ({@code version.properties}, filtered by Maven). */
+    public static String version() {
+        try (InputStream in = KcloneCommand.class.getResourceAsStream("/org/kclone/version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kclone " + version()};
+        }
+    }
+}

@@ -1,0 +1,532 @@
+package org.kclone.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One copy or zero job, and the handle its submitter keeps.
+ *
+ * <p>The life of a job, top to bottom (the methods below follow it):
+ * <ol>
+ *   <li>{@link #issue()}: one task hands out chunks in ascending offset order. A chunk needs an
+ *       in-flight permit (at most {@code maxChunksInFlight}) and, for a copy, a buffer from the
+ *       client's pages; the throttle may make it wait. No new chunk starts once the job is
+ *       stopped (an error without IGNORE_ERROR or the drop flag) or cancelled.</li>
+ *   <li>{@link #read}: the chunk is read once. A failed read is narrowed to sectors; the
+ *       unreadable sectors become zeros (IGNORE_ERROR) or the chunk is not written and the job
+ *       stops.</li>
+ *   <li>{@link #dispatchWrites}: the chunk goes to every destination at once, or under WRITE_SEQ
+ *       through a per-destination sequencer that keeps offsets strictly ascending.</li>
+ *   <li>{@link #write}: one destination's write; a failure sets its bit.</li>
+ *   <li>{@link #chunkDone}: when every destination has the chunk, its pages and permit go back.</li>
+ *   <li>{@link #finish()}: when nothing is in flight and nothing more will be issued, every
+ *       destination still standing is flushed, then the callback runs on the client's callback
+ *       thread, exactly once.</li>
+ * </ol>
+ */
+public final class KcopydJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KcopydJob.class);
+    private static final long POLL_MS = 20;
+
+    private final KcopydClient client;
+    private final IoRegion source;
+    private final List<IoRegion> dests;
+    private final boolean ignoreErrors;
+    private final boolean writeSeq;
+    private final boolean dropFailed;
+    private final KcopydNotify notify;
+    private final ProgressListener listener;
+    private final long totalBytes;
+    private final int chunkBytes;
+    private final long chunkCount;
+
+    private final Semaphore inFlightPermits;
+    private final Sequencer[] sequencers;
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLongArray bytesWritten;
+    private final AtomicLong failedBits = new AtomicLong();
+    private final AtomicBoolean listenerFailed = new AtomicBoolean();
+    private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
+
+    private volatile boolean cancelRequested;
+    /** No new chunk may start: an error under the stop-on-error rule, or every destination failed. */
+    private volatile boolean stopped;
+
+    // Guarded by this.
+    private final Exception[] destinationErrors;
+    private final List<SectorRange> unreadable = new ArrayList<>();
+    private boolean readError;
+    private long chunksIssued;
+    private int chunksInFlight;
+    private boolean issuerDone;
+    private boolean finishing;
+
+    KcopydJob(KcopydClient client, IoRegion source, List<IoRegion> dests, Set<KcopydFlag> flags,
+            KcopydNotify notify, ProgressListener listener) {
+        this.client = client;
+        this.source = source;
+        this.dests = dests;
+        this.writeSeq = flags.contains(KcopydFlag.WRITE_SEQ);
+        this.ignoreErrors = flags.contains(KcopydFlag.IGNORE_ERROR) && !writeSeq;
+        this.dropFailed = flags.contains(KcopydFlag.DROP_FAILED_DESTINATIONS);
+        this.notify = notify;
+        this.listener = listener;
+        this.totalBytes = dests.get(0).byteLength();
+        this.chunkBytes = client.config().chunkBytes();
+        this.chunkCount = (totalBytes + chunkBytes - 1) / chunkBytes;
+        this.inFlightPermits = new Semaphore(client.config().maxChunksInFlight());
+        this.bytesWritten = new AtomicLongArray(dests.size());
+        this.destinationErrors = new Exception[dests.size()];
+        this.sequencers = writeSeq ? new Sequencer[dests.size()] : null;
+        if (writeSeq) {
+            for (int i = 0; i < sequencers.length; i++) {
+                sequencers[i] = new Sequencer();
+            }
+        }
+    }
+
+    // ---- the handle -------------------------------------------------------------------------
+
+    /**
+     * Stops issuing chunks; chunks in flight finish, destinations are flushed, and the callback
+     * reports {@code cancelled} with the bytes done. Returns at once.
+     */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /** A snapshot of the job's progress. */
+    public JobProgress progress() {
+        long[] written = new long[dests.size()];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = bytesWritten.get(i);
+        }
+        return new JobProgress(totalBytes, bytesRead.get(), written);
+    }
+
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    public int destinationCount() {
+        return dests.size();
+    }
+
+    public boolean isDone() {
+        return completion.isDone();
+    }
+
+    /** Completes with the result after the callback has returned. */
+    public CompletionStage<JobResult> completion() {
+        return completion.minimalCompletionStage();
+    }
+
+    /**
+     * Waits for the job and its callback.
+     *
+     * @throws IllegalStateException on one of the client's own threads, where it would deadlock
+     */
+    public JobResult await() throws InterruptedException {
+        checkMayWait();
+        try {
+            return completion.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("job failed inside the engine", e.getCause());
+        }
+    }
+
+    /** As {@link #await()}, giving up after the timeout. */
+    public JobResult await(long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
+        checkMayWait();
+        try {
+            return completion.get(timeout, unit);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("job failed inside the engine", e.getCause());
+        }
+    }
+
+    private void checkMayWait() {
+        if (client.isEngineThread()) {
+            throw new IllegalStateException("waiting for a job on one of its client's own threads (a callback or"
+                    + " progress listener) would deadlock: the completion runs on that same thread");
+        }
+    }
+
+    // ---- 1. issuing chunks ------------------------------------------------------------------
+
+    private boolean shouldStopIssuing() {
+        return stopped || cancelRequested;
+    }
+
+    void issue() {
+        try {
+            for (long index = 0; index < chunkCount && !shouldStopIssuing(); index++) {
+                if (!acquireInFlightPermit()) {
+                    break;
+                }
+                ByteBuffer buffer = source != null ? client.pages().acquire(this::shouldStopIssuing) : client.zeroes();
+                if (buffer == null) {
+                    inFlightPermits.release();
+                    break;
+                }
+                long offset = index * chunkBytes;
+                int length = (int) Math.min(chunkBytes, totalBytes - offset);
+                client.throttleControl().acquire(length, this::shouldStopIssuing);
+                if (shouldStopIssuing()) {
+                    if (source != null) {
+                        client.pages().release(buffer);
+                    }
+                    inFlightPermits.release();
+                    break;
+                }
+                buffer.limit(length);
+                Chunk chunk = new Chunk(index, offset, length, buffer, source != null);
+                synchronized (this) {
+                    chunksIssued++;
+                    chunksInFlight++;
+                }
+                if (source != null) {
+                    client.io().execute(() -> read(chunk));
+                } else {
+                    notifyRead(bytesRead.addAndGet(length));
+                    dispatchWrites(chunk);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelRequested = true;
+        } catch (RuntimeException | Error e) {
+            LOG.error("kcopyd job stopped issuing after an internal error", e);
+            stopped = true;
+        } finally {
+            synchronized (this) {
+                issuerDone = true;
+                maybeFinish();
+            }
+        }
+    }
+
+    private boolean acquireInFlightPermit() throws InterruptedException {
+        while (!inFlightPermits.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+            if (shouldStopIssuing()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- 2. reading -------------------------------------------------------------------------
+
+    private void read(Chunk chunk) {
+        try {
+            source.device().read(chunk.view(), source.byteOffset() + chunk.offset);
+        } catch (IOException | RuntimeException e) {
+            List<SectorRange> bad = new ArrayList<>();
+            narrow(chunk, 0, chunk.length, bad);
+            if (!bad.isEmpty()) {
+                LOG.warn("unreadable source sectors {} on {}: {}", bad, source.device().name(), e.toString());
+                synchronized (this) {
+                    readError = true;
+                    unreadable.addAll(bad);
+                }
+                if (!ignoreErrors) {
+                    chunk.skipWrite = true;
+                    stopped = true;
+                }
+            }
+        }
+        notifyRead(bytesRead.addAndGet(chunk.length));
+        dispatchWrites(chunk);
+    }
+
+    /**
+     * Re-reads {@code [off, off + len)} of a chunk whose read failed in halves, down to single
+     * sectors, so that only the sectors that really fail are reported and zero-filled. Halves of
+     * an aligned chunk stay 4096-aligned down to 4 KiB, so they still go through O_DIRECT.
+     */
+    private void narrow(Chunk chunk, int off, int len, List<SectorRange> bad) {
+        if (len > IoRegion.SECTOR_SIZE) {
+            int half = (len / 2 + IoRegion.SECTOR_SIZE - 1) / IoRegion.SECTOR_SIZE * IoRegion.SECTOR_SIZE;
+            narrowPiece(chunk, off, half, bad);
+            narrowPiece(chunk, off + half, len - half, bad);
+            return;
+        }
+        zeroFill(chunk, off, len);
+        long sector = (source.byteOffset() + chunk.offset + off) / IoRegion.SECTOR_SIZE;
+        bad.add(new SectorRange(sector, len / IoRegion.SECTOR_SIZE));
+    }
+
+    private void narrowPiece(Chunk chunk, int off, int len, List<SectorRange> bad) {
+        ByteBuffer piece = chunk.view();
+        piece.position(off).limit(off + len);
+        try {
+            source.device().read(piece, source.byteOffset() + chunk.offset + off);
+        } catch (IOException | RuntimeException e) {
+            narrow(chunk, off, len, bad);
+        }
+    }
+
+    private void zeroFill(Chunk chunk, int off, int len) {
+        ByteBuffer piece = chunk.view();
+        piece.position(off);
+        piece.put(client.zeroes().limit(len));
+    }
+
+    // ---- 3. handing a chunk to the destinations ---------------------------------------------
+
+    private void dispatchWrites(Chunk chunk) {
+        if (writeSeq) {
+            // Every issued chunk passes every sequencer, written or not, so none waits for an
+            // index that never comes (the kernel's WRITE_SEQ can hang there).
+            chunk.pendingWrites.set(dests.size());
+            for (int d = 0; d < dests.size(); d++) {
+                int dest = d;
+                sequencers[d].submit(chunk.index, () -> write(chunk, dest));
+            }
+            return;
+        }
+        long live = ~failedBits.get() & allDestinationBits();
+        if (chunk.skipWrite || live == 0) {
+            chunkDone(chunk);
+            return;
+        }
+        chunk.pendingWrites.set(Long.bitCount(live));
+        for (int d = 0; d < dests.size(); d++) {
+            if ((live & (1L << d)) != 0) {
+                int dest = d;
+                client.io().execute(() -> write(chunk, dest));
+            }
+        }
+    }
+
+    // ---- 4. writing -------------------------------------------------------------------------
+
+    private void write(Chunk chunk, int dest) {
+        try {
+            if (!chunk.skipWrite && !failed(dest)) {
+                IoRegion region = dests.get(dest);
+                region.device().write(chunk.view(), region.byteOffset() + chunk.offset);
+                notifyWritten(dest, bytesWritten.addAndGet(dest, chunk.length));
+            }
+        } catch (IOException | RuntimeException e) {
+            destinationFailed(dest, e);
+        } finally {
+            if (chunk.pendingWrites.decrementAndGet() == 0) {
+                chunkDone(chunk);
+            }
+        }
+    }
+
+    private boolean failed(int dest) {
+        return (failedBits.get() & (1L << dest)) != 0;
+    }
+
+    private long allDestinationBits() {
+        return dests.size() == 64 ? -1L : (1L << dests.size()) - 1;
+    }
+
+    private void destinationFailed(int dest, Exception e) {
+        long before = failedBits.getAndUpdate(bits -> bits | (1L << dest));
+        if ((before & (1L << dest)) != 0) {
+            return;
+        }
+        LOG.warn("destination {} ({}) failed: {}", dest, dests.get(dest), e.toString());
+        synchronized (this) {
+            destinationErrors[dest] = e;
+        }
+        if (!dropFailed || (failedBits.get() == allDestinationBits())) {
+            stopped = true;
+        }
+    }
+
+    // ---- 5. a chunk is done -----------------------------------------------------------------
+
+    private void chunkDone(Chunk chunk) {
+        if (chunk.ownsPages) {
+            client.pages().release(chunk.buffer);
+        }
+        inFlightPermits.release();
+        synchronized (this) {
+            chunksInFlight--;
+            maybeFinish();
+        }
+    }
+
+    private void maybeFinish() {
+        assert Thread.holdsLock(this);
+        if (issuerDone && chunksInFlight == 0 && !finishing) {
+            finishing = true;
+            client.io().execute(this::finish);
+        }
+    }
+
+    // ---- 6. flush and complete --------------------------------------------------------------
+
+    private void finish() {
+        if (totalBytes > 0) {
+            flushDestinations();
+        }
+        JobResult result;
+        synchronized (this) {
+            long bits = failedBits.get();
+            long copied = -1;
+            Map<Integer, Exception> errors = new HashMap<>();
+            for (int d = 0; d < dests.size(); d++) {
+                if ((bits & (1L << d)) != 0) {
+                    errors.put(d, destinationErrors[d]);
+                } else {
+                    copied = copied < 0 ? bytesWritten.get(d) : Math.min(copied, bytesWritten.get(d));
+                }
+            }
+            boolean cancelled = cancelRequested && chunksIssued < chunkCount;
+            result = new JobResult(readError, bits, errors, SectorRange.coalesce(unreadable), Math.max(copied, 0),
+                    cancelled);
+        }
+        client.callbacks().execute(() -> {
+            try {
+                notify.complete(result.readError(), result.writeErrorBits(), result);
+            } catch (RuntimeException | Error e) {
+                LOG.error("kcopyd completion callback threw", e);
+            } finally {
+                completion.complete(result);
+                client.jobFinished();
+            }
+        });
+    }
+
+    /**
+     * Flushes each device that holds a destination still standing, all devices at once (a batch
+     * of sticks flushes in the time of the slowest, not the sum). A failed flush fails every
+     * destination on that device: its writes were never durable.
+     */
+    private void flushDestinations() {
+        Map<BlockDevice, List<Integer>> byDevice = new IdentityHashMap<>();
+        for (int d = 0; d < dests.size(); d++) {
+            if (!failed(d)) {
+                byDevice.computeIfAbsent(dests.get(d).device(), k -> new ArrayList<>()).add(d);
+            }
+        }
+        List<CompletableFuture<Void>> flushes = new ArrayList<>();
+        for (Map.Entry<BlockDevice, List<Integer>> e : byDevice.entrySet()) {
+            flushes.add(CompletableFuture.runAsync(() -> {
+                try {
+                    e.getKey().flush();
+                } catch (IOException | RuntimeException ex) {
+                    e.getValue().forEach(d -> destinationFailed(d, ex));
+                }
+            }, client.io()));
+        }
+        CompletableFuture.allOf(flushes.toArray(new CompletableFuture[0])).join();
+    }
+
+    // ---- progress -----------------------------------------------------------------------------
+
+    private void notifyRead(long total) {
+        try {
+            listener.bytesRead(total);
+        } catch (RuntimeException e) {
+            listenerThrew(e);
+        }
+    }
+
+    private void notifyWritten(int dest, long total) {
+        try {
+            listener.bytesWritten(dest, total);
+        } catch (RuntimeException e) {
+            listenerThrew(e);
+        }
+    }
+
+    private void listenerThrew(RuntimeException e) {
+        if (listenerFailed.compareAndSet(false, true)) {
+            LOG.warn("a progress listener threw; the job goes on (further throws not logged)", e);
+        }
+    }
+
+    // ---- parts ------------------------------------------------------------------------------
+
+    /** One chunk in flight: its place in the region and its buffer. */
+    private static final class Chunk {
+        final long index;
+        final long offset;
+        final int length;
+        final ByteBuffer buffer;
+        final boolean ownsPages;
+        final AtomicInteger pendingWrites = new AtomicInteger();
+        volatile boolean skipWrite;
+
+        Chunk(long index, long offset, int length, ByteBuffer buffer, boolean ownsPages) {
+            this.index = index;
+            this.offset = offset;
+            this.length = length;
+            this.buffer = buffer;
+            this.ownsPages = ownsPages;
+        }
+
+        /** A view of the chunk's bytes, position 0, for one transfer (views share the memory). */
+        ByteBuffer view() {
+            ByteBuffer v = buffer.duplicate();
+            v.position(0).limit(length);
+            return v;
+        }
+    }
+
+    /** Runs one destination's writes one at a time in chunk order (WRITE_SEQ). */
+    private final class Sequencer {
+        private final TreeMap<Long, Runnable> waiting = new TreeMap<>();
+        private long next;
+        private boolean running;
+
+        synchronized void submit(long index, Runnable write) {
+            waiting.put(index, write);
+            drain();
+        }
+
+        private void drain() {
+            if (running) {
+                return;
+            }
+            Runnable task = waiting.remove(next);
+            if (task == null) {
+                return;
+            }
+            running = true;
+            client.io().execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    synchronized (this) {
+                        running = false;
+                        next++;
+                        drain();
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (source != null ? "copy " + source : "zero") + " -> " + dests;
+    }
+}
