@@ -243,6 +243,7 @@ public final class KcopydJob {
         } catch (IOException | RuntimeException e) {
             List<SectorRange> bad = new ArrayList<>();
             narrow(chunk, 0, chunk.length, bad);
+            bad = SectorRange.coalesce(bad);
             if (!bad.isEmpty()) {
                 LOG.warn("unreadable source sectors {} on {}: {}", bad, source.device().name(), e.toString());
                 synchronized (this) {
