@@ -12,21 +12,46 @@ import picocli.CommandLine.Command;
 @Command(name = "kclone",
         mixinStandardHelpOptions = true,
         versionProvider = KcloneCommand.Version.class,
-        description = "Clone a disk, a partition or an image file to one or more destinations at once.")
+        description = "Clone a disk, a partition or an image file to one or more destinations at once.",
+        subcommands = {ListCommand.class, CopyCommand.class, ZeroCommand.class, VerifyCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:everything written (and verified, if asked) with no read error",
+            "1:the job ran and something failed (a read error, even an ignored one; a destination failed or"
+                    + " mismatched) or it was cancelled",
+            "2:the request was refused before anything was written"})
 public final class KcloneCommand implements Runnable {
+
+    /** Exit code: refused before anything was written. */
+    public static final int REFUSED = 2;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    final Terminal terminal;
+
+    KcloneCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args) {
-        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), new Terminal(System.in));
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new KcloneCommand());
+        return run(args, out, err, new Terminal(System.in));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
+        CommandLine cl = new CommandLine(new KcloneCommand(terminal));
         cl.setOut(out);
         cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            // Never a stack trace for the user: say what went wrong.
+            line.getErr().println("kclone: error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
+        });
         return cl.execute(args);
     }
 

@@ -29,14 +29,57 @@ public final class LoopDevices implements AutoCloseable {
     }
 
     /** A sparse file of {@code bytes}, attached as a loop device with direct I/O on. */
-    public Path attach(Path file, long bytes) throws IOException {
+    public Path attach(Path file, long bytes, String... losetupOptions) throws IOException {
         try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(bytes);
         }
-        String dev = run("losetup", "--find", "--show", "--direct-io=on", file.toString()).trim();
+        return attachExisting(file, losetupOptions);
+    }
+
+    /** Attaches an existing file ({@code -P} scans partitions, {@code -r} read-only, {@code --sector-size 4096}). */
+    public Path attachExisting(Path file, String... losetupOptions) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("losetup", "--find", "--show", "--direct-io=on"));
+        cmd.addAll(List.of(losetupOptions));
+        cmd.add(file.toString());
+        String dev = run(cmd.toArray(new String[0])).trim();
         Path path = Path.of(dev);
         attached.add(path);
+        if (List.of(losetupOptions).contains("-P")) {
+            // The scan at attach time is not always done here: ask again, then wait for the nodes.
+            try {
+                run("partx", "-a", dev);
+            } catch (IOException alreadyThere) {
+                // partx fails for partitions the scan already added; the wait below decides
+            }
+            waitForPartitionNodes(path);
+        }
         return path;
+    }
+
+    private static void waitForPartitionNodes(Path disk) throws IOException {
+        String name = disk.getFileName().toString();
+        Path sys = Path.of("/sys/class/block", name);
+        try {
+            for (int i = 0; i < 100; i++) {
+                List<String> parts = new ArrayList<>();
+                try (var s = Files.list(sys)) {
+                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "p")).forEach(parts::add);
+                }
+                if (!parts.isEmpty() && parts.stream().allMatch(n -> Files.exists(Path.of("/dev", n)))) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IOException("partitions of " + disk + " did not appear");
+    }
+
+    /** Detaches one device attached here. */
+    public void detach(Path device) throws IOException {
+        run("losetup", "-d", device.toString());
+        attached.remove(device);
     }
 
     @Override

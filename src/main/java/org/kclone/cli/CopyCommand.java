@@ -1,0 +1,71 @@
+package org.kclone.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.Lsblk;
+import org.kclone.device.RefusedException;
+import org.kclone.device.RegionSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kclone copy SOURCE DEST...}: the source region to every destination region. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy SOURCE to every DEST at once (each chunk read once, written to all).",
+            "Regions are PATH[@START][+LENGTH]: START and LENGTH in 512-byte sectors or with a unit (s, B, K, M, G, T;"
+                    + " binary). LENGTH defaults to the rest of the source; a destination's START to 0.",
+            "A failed destination is dropped and the others finish (--strict: stop at the first error)."})
+final class CopyCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    private KcloneCommand parent;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Device, partition or image file to read.")
+    String source;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEST",
+            description = "Devices, partitions or image files to write (a new image file is created).")
+    List<String> dests = new ArrayList<>();
+
+    @Mixin
+    WriteOptions options;
+
+    @Option(names = "--verify", description = "Read every destination back, past the page cache, and compare.")
+    boolean verify;
+
+    @Option(names = "--ignore-errors",
+            description = "Go past unreadable source sectors: write zeros there and report the ranges.")
+    boolean ignoreErrors;
+
+    @Option(names = "--grow", description = "Extend an existing image file that is too short for the region.")
+    boolean grow;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try {
+            RegionSpec src = RegionSpec.parse("SOURCE", source);
+            List<RegionSpec> to = new ArrayList<>();
+            for (int i = 0; i < dests.size(); i++) {
+                to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
+            }
+            JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
+            runner.config();
+            CopyPlanner planner = new CopyPlanner(Lsblk.discover(),
+                    new CopyPlanner.Options(options.force, options.allowSystemDisk, grow));
+            return runner.run(planner.copy(src, to), verify, ignoreErrors);
+        } catch (RefusedException e) {
+            err.println("kclone: refused: " + e.getMessage());
+            err.flush();
+            return KcloneCommand.REFUSED;
+        }
+    }
+}

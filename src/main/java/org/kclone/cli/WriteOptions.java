@@ -1,0 +1,40 @@
+package org.kclone.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that write: copy and zero. */
+final class WriteOptions {
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (for scripts).")
+    boolean yes;
+
+    @Option(names = "--force", description = "Write even to a mounted destination or one held by LVM, md or dm.")
+    boolean force;
+
+    @Option(names = "--allow-system-disk",
+            description = "Together with --force: allow writing to the disk that holds the running system.")
+    boolean allowSystemDisk;
+
+    @Option(names = "--json", description = "When done, print the JSON report on stdout (progress goes to stderr).")
+    boolean json;
+
+    @Option(names = "--strict",
+            description = "Stop at the first error, as the kernel's kcopyd does (default: drop a failed destination and"
+                    + " finish the others).")
+    boolean strict;
+
+    @Option(names = "--sequential", description = "Write each destination in strictly ascending order (WRITE_SEQ).")
+    boolean sequential;
+
+    @Option(names = "--pages", paramLabel = "N", defaultValue = "2048",
+            description = "Page budget: 4 KiB pages of copy buffers (default: ${DEFAULT-VALUE}, 8 MiB).")
+    int pages;
+
+    @Option(names = "--chunk", paramLabel = "SIZE", defaultValue = "1M",
+            description = "Chunk size, a multiple of 4K (default: ${DEFAULT-VALUE}).")
+    String chunk;
+
+    @Option(names = "--limit", paramLabel = "RATE",
+            description = "Bandwidth limit per second for the whole job, e.g. 50M.")
+    String limit;
+}

@@ -1,0 +1,54 @@
+package org.kclone.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.Lsblk;
+import org.kclone.device.RefusedException;
+import org.kclone.device.RegionSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code kclone zero DEST...}: kcopyd's zero, wiping the regions. */
+@Command(name = "zero", mixinStandardHelpOptions = true,
+        description = {"Write zeros over every DEST region (kcopyd's zero).",
+            "DEST is PATH[@START][+LENGTH]; LENGTH defaults to the rest of the first destination, and all must be"
+                    + " equally long."})
+final class ZeroCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    private KcloneCommand parent;
+
+    @Parameters(arity = "1..*", paramLabel = "DEST", description = "Devices, partitions or image files to wipe.")
+    List<String> dests = new ArrayList<>();
+
+    @Mixin
+    WriteOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try {
+            List<RegionSpec> to = new ArrayList<>();
+            for (int i = 0; i < dests.size(); i++) {
+                to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
+            }
+            JobRunner runner = new JobRunner("zero", options, parent.terminal, out, err);
+            runner.config();
+            CopyPlanner planner = new CopyPlanner(Lsblk.discover(),
+                    new CopyPlanner.Options(options.force, options.allowSystemDisk, false));
+            return runner.run(planner.zero(to), false, false);
+        } catch (RefusedException e) {
+            err.println("kclone: refused: " + e.getMessage());
+            err.flush();
+            return KcloneCommand.REFUSED;
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package org.kclone.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Resolves the regions of a copy or zero request and applies every guard against writing the
+ * wrong thing, before anything is opened for writing. Each refusal names the argument and the
+ * reason.
+ */
+public final class CopyPlanner {
+
+    /** What the user explicitly allowed. */
+    public record Options(boolean force, boolean allowSystemDisk, boolean grow) {
+        public static final Options NONE = new Options(false, false, false);
+    }
+
+    /** A request that passed every guard. {@code source} is null for a zero request. */
+    public record Plan(Endpoint source, List<Endpoint> destinations) {
+        public long count() {
+            return destinations.get(0).count();
+        }
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
+
+    private final List<DeviceInfo> all;
+    private final Map<String, DeviceInfo> byPath = new HashMap<>();
+    private final Map<String, DeviceInfo> byName = new HashMap<>();
+    private final Options options;
+
+    public CopyPlanner(List<DeviceInfo> devices, Options options) {
+        this.all = Lsblk.flatten(devices);
+        for (DeviceInfo d : all) {
+            if (d.path() != null) {
+                byPath.putIfAbsent(d.path(), d);
+            }
+            byName.putIfAbsent(d.name(), d);
+        }
+        this.options = options;
+    }
+
+    /** Plans a copy of {@code source} to every destination. */
+    public Plan copy(RegionSpec source, List<RegionSpec> dests) throws RefusedException {
+        if (dests.isEmpty()) {
+            throw new RefusedException("DEST", "give at least one destination");
+        }
+        Endpoint src = resolveSource(source);
+        List<Endpoint> out = new ArrayList<>();
+        for (RegionSpec d : dests) {
+            out.add(resolveDestination(d, src.count()));
+        }
+        checkOverlaps(src, out);
+        return new Plan(src, out);
+    }
+
+    /** Plans zeroing every destination; each region defaults to the rest of its device. */
+    public Plan zero(List<RegionSpec> dests) throws RefusedException {
+        if (dests.isEmpty()) {
+            throw new RefusedException("DEST", "give at least one destination");
+        }
+        List<Endpoint> out = new ArrayList<>();
+        Long count = null;
+        for (RegionSpec d : dests) {
+            Endpoint e = resolveDestination(d, count);
+            count = e.count();
+            out.add(e);
+        }
+        checkOverlaps(null, out);
+        return new Plan(null, out);
+    }
+
+    /**
+     * Plans a comparison: the source as for a copy; each destination must exist and hold a region
+     * as long as the source's. Nothing will be written, so the write guards do not apply.
+     */
+    public Plan verify(RegionSpec source, List<RegionSpec> dests) throws RefusedException {
+        if (dests.isEmpty()) {
+            throw new RefusedException("DEST", "give at least one destination to compare with");
+        }
+        Endpoint src = resolveSource(source);
+        List<Endpoint> out = new ArrayList<>();
+        for (RegionSpec spec : dests) {
+            Path path = Path.of(spec.path());
+            if (!Files.exists(path)) {
+                throw new RefusedException(spec.field(), spec.path() + " does not exist");
+            }
+            if (spec.length() != null && spec.length().longValue() != src.count()) {
+                throw new RefusedException(spec.field(), "LENGTH " + spec.length() + " differs from the source's "
+                        + src.count() + " sectors");
+            }
+            Endpoint e = identify(spec.field(), path);
+            long start = spec.start() != null ? spec.start() : 0;
+            if (start + src.count() > e.sizeBytes() / Sizes.SECTOR) {
+                throw new RefusedException(spec.field(), path + " is too short: it has " + e.sizeBytes() / Sizes.SECTOR
+                        + " sectors, the comparison needs " + (start + src.count()));
+            }
+            out.add(new Endpoint(spec.field(), path, e.kind(), e.device(), start, src.count(), e.sizeBytes(),
+                    e.logicalSectorSize()));
+        }
+        return new Plan(src, out);
+    }
+
+    /** Resolves the source of a verify or copy: it must exist; the region defaults to the rest. */
+    public Endpoint resolveSource(RegionSpec spec) throws RefusedException {
+        String field = spec.field();
+        Path path = Path.of(spec.path());
+        if (!Files.exists(path)) {
+            throw new RefusedException(field, spec.path() + " does not exist");
+        }
+        Endpoint e = identify(field, path);
+        long sectors = e.sizeBytes() / Sizes.SECTOR;
+        long start = spec.start() != null ? spec.start() : 0;
+        if (start >= sectors && !(start == 0 && sectors == 0)) {
+            throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " (" + sectors
+                    + " sectors)");
+        }
+        long count = spec.length() != null ? spec.length() : sectors - start;
+        if (count == 0) {
+            throw new RefusedException(field, "the region is empty (zero length): nothing to copy");
+        }
+        if (start + count > sectors) {
+            throw new RefusedException(field, "the region " + start + "+" + count + " runs beyond the end of " + path
+                    + " (" + sectors + " sectors, " + Sizes.human(e.sizeBytes()) + ")");
+        }
+        Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
+                e.logicalSectorSize());
+        checkAlignment(r);
+        return r;
+    }
+
+    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount) throws RefusedException {
+        String field = spec.field();
+        Path path = Path.of(spec.path());
+        Endpoint e;
+        if (Files.exists(path)) {
+            e = identify(field, path);
+        } else {
+            if (path.toAbsolutePath().startsWith("/dev")) {
+                throw new RefusedException(field, spec.path() + " does not exist (no such device; kclone creates"
+                        + " image files, not device nodes)");
+            }
+            if (sourceCount == null) {
+                throw new RefusedException(field, spec.path() + " does not exist");
+            }
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new RefusedException(field, "cannot create image file " + spec.path() + ": folder " + parent
+                        + " does not exist");
+            }
+            e = new Endpoint(field, path, Endpoint.Kind.NEW_IMAGE, null, 0, 0, 0, Sizes.SECTOR);
+        }
+        long start = spec.start() != null ? spec.start() : 0;
+        long sectors = e.sizeBytes() / Sizes.SECTOR;
+        long count;
+        if (sourceCount != null) {
+            if (spec.length() != null && spec.length().longValue() != sourceCount) {
+                throw new RefusedException(field, "LENGTH " + spec.length() + " differs from the source's " + sourceCount
+                        + " sectors; a destination's length, when given, must equal the source's");
+            }
+            count = sourceCount;
+        } else {
+            count = spec.length() != null ? spec.length() : sectors - start;
+            if (count <= 0) {
+                throw new RefusedException(field, "the region is empty (zero length)");
+            }
+        }
+        if (count == 0) {
+            throw new RefusedException(field, "the region is empty (zero length)");
+        }
+        Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
+                e.logicalSectorSize());
+        checkFits(r);
+        checkWritable(r);
+        checkAlignment(r);
+        return r;
+    }
+
+    private Endpoint identify(String field, Path path) throws RefusedException {
+        try {
+            if (Files.isRegularFile(path)) {
+                return new Endpoint(field, path, Endpoint.Kind.IMAGE, null, 0, 0, Files.size(path), Sizes.SECTOR);
+            }
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            if ((mode & S_IFMT) != S_IFBLK) {
+                throw new RefusedException(field, path + " is neither a block device nor an image file");
+            }
+            String real = path.toRealPath().toString();
+            DeviceInfo d = byPath.get(real);
+            if (d == null) {
+                d = byName.get(Path.of(real).getFileName().toString());
+            }
+            if (d == null) {
+                throw new RefusedException(field, path + " (" + real + ") is a block device lsblk does not list;"
+                        + " refusing to guess what it is");
+            }
+            return new Endpoint(field, path, Endpoint.Kind.BLOCK, d, 0, 0, d.size(), d.logicalSectorSize());
+        } catch (IOException e) {
+            throw new RefusedException(field, "cannot examine " + path + ": " + e.getMessage());
+        }
+    }
+
+    private void checkFits(Endpoint e) throws RefusedException {
+        long sectors = e.sizeBytes() / Sizes.SECTOR;
+        long end = e.start() + e.count();
+        switch (e.kind()) {
+            case NEW_IMAGE -> {
+                // created with exactly the length it needs
+            }
+            case IMAGE -> {
+                if (end > sectors && !options.grow()) {
+                    throw new RefusedException(e.field(), "image file " + e.path() + " has " + sectors
+                            + " sectors but the region " + e.start() + "+" + e.count() + " needs " + end
+                            + "; pass --grow to extend the file");
+                }
+            }
+            case BLOCK -> {
+                if (e.start() >= sectors) {
+                    throw new RefusedException(e.field(), "START " + e.start() + " is beyond the end of " + e.path()
+                            + " (" + sectors + " sectors)");
+                }
+                if (end > sectors) {
+                    throw new RefusedException(e.field(), "the region " + e.start() + "+" + e.count()
+                            + " does not fit: " + e.path() + " has " + sectors + " sectors ("
+                            + Sizes.human(e.sizeBytes()) + "), the region needs " + end);
+                }
+            }
+        }
+    }
+
+    private void checkWritable(Endpoint e) throws RefusedException {
+        if (e.kind() == Endpoint.Kind.IMAGE && !Files.isWritable(e.path())) {
+            throw new RefusedException(e.field(), e.path() + " is read-only");
+        }
+        if (e.kind() != Endpoint.Kind.BLOCK) {
+            return;
+        }
+        DeviceInfo d = e.device();
+        if (d.readOnly()) {
+            throw new RefusedException(e.field(), e.path() + " is read-only (write-protected)");
+        }
+        DeviceInfo disk = topOf(d);
+        if (disk.system() && !(options.force() && options.allowSystemDisk())) {
+            throw new RefusedException(e.field(), e.path() + " is on the system disk " + disk.path() + " (it holds "
+                    + String.join(", ", systemMounts(disk)) + "); refused: only --force together with"
+                    + " --allow-system-disk writes there");
+        }
+        if (!options.force()) {
+            if (d.mountedAnywhere()) {
+                throw new RefusedException(e.field(), e.path() + " is mounted at "
+                        + String.join(", ", d.allMountpoints()) + "; unmount it first (or --force)");
+            }
+            if (d.heldAnywhere()) {
+                throw new RefusedException(e.field(), e.path() + " is in use by " + String.join(", ", holders(d))
+                        + " (LVM, md or dm); stop that first (or --force)");
+            }
+        }
+    }
+
+    private void checkAlignment(Endpoint e) throws RefusedException {
+        int perSector = e.logicalSectorSize() / Sizes.SECTOR;
+        if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
+            throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
+                    + "-byte logical sectors: START and LENGTH must be multiples of " + perSector
+                    + " sectors (got " + e.start() + "+" + e.count() + ")");
+        }
+    }
+
+    /** Refuses a destination that overlaps the source or another destination, also across partition and disk. */
+    private void checkOverlaps(Endpoint source, List<Endpoint> dests) throws RefusedException {
+        List<Extent> extents = new ArrayList<>();
+        for (Endpoint d : dests) {
+            extents.add(extentOf(d));
+        }
+        Extent src = source != null ? extentOf(source) : null;
+        for (int i = 0; i < dests.size(); i++) {
+            Extent a = extents.get(i);
+            if (src != null && a.overlaps(src)) {
+                throw new RefusedException(dests.get(i).field(), dests.get(i).path() + " sectors "
+                        + dests.get(i).start() + "+" + dests.get(i).count() + " overlap the source region ("
+                        + source.path() + " " + source.start() + "+" + source.count() + ")");
+            }
+            for (int j = 0; j < i; j++) {
+                if (a.overlaps(extents.get(j))) {
+                    boolean same = a.equals(extents.get(j));
+                    throw new RefusedException(dests.get(i).field(), same
+                            ? "is the same destination as " + dests.get(j).field() + " (" + dests.get(j).path() + ")"
+                            : dests.get(i).path() + " overlaps " + dests.get(j).field() + " (" + dests.get(j).path()
+                                    + ")");
+                }
+            }
+        }
+    }
+
+    /** Where a region lies on the whole device or file underneath. */
+    private record Extent(Object key, long start, long end) {
+        boolean overlaps(Extent o) {
+            return key.equals(o.key) && start < o.end && o.start < end;
+        }
+    }
+
+    private Extent extentOf(Endpoint e) throws RefusedException {
+        if (e.kind() == Endpoint.Kind.BLOCK) {
+            DeviceInfo d = e.device();
+            long offset = 0;
+            while (d.isPartition() && d.parent() != null && byName.containsKey(d.parent())) {
+                offset += d.start();
+                d = byName.get(d.parent());
+            }
+            return new Extent("dev:" + d.name(), offset + e.start(), offset + e.start() + e.count());
+        }
+        Object key;
+        try {
+            key = e.kind() == Endpoint.Kind.NEW_IMAGE ? "file:" + e.path().toAbsolutePath().normalize()
+                    : Objects.requireNonNullElse(Files.readAttributes(e.path(), BasicFileAttributes.class).fileKey(), "file:" + e.path().toRealPath());
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot examine " + e.path() + ": " + ex.getMessage());
+        }
+        return new Extent(key, e.start(), e.start() + e.count());
+    }
+
+    private DeviceInfo topOf(DeviceInfo d) {
+        DeviceInfo cur = d;
+        while (cur.parent() != null && byName.containsKey(cur.parent())) {
+            cur = byName.get(cur.parent());
+        }
+        return cur;
+    }
+
+    private static List<String> systemMounts(DeviceInfo d) {
+        return d.allMountpoints().stream().filter(Lsblk.SYSTEM_MOUNTS::contains).distinct().toList();
+    }
+
+    private static List<String> holders(DeviceInfo d) {
+        List<String> out = new ArrayList<>(d.holders());
+        for (DeviceInfo c : d.children()) {
+            if (c.isPartition()) {
+                out.addAll(holders(c));
+            }
+        }
+        return out;
+    }
+}

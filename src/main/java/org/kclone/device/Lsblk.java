@@ -1,0 +1,144 @@
+package org.kclone.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Device discovery: {@code lsblk --json --bytes}, parsed with Jackson. */
+public final class Lsblk {
+
+    static final List<String> COLUMNS = List.of("NAME", "PATH", "SIZE", "TYPE", "MODEL", "SERIAL", "TRAN", "RM", "RO",
+            "MOUNTPOINTS", "FSTYPE", "LABEL", "PKNAME", "LOG-SEC", "PHY-SEC", "START");
+    /** Mountpoints that make a disk the system disk. */
+    static final Set<String> SYSTEM_MOUNTS = Set.of("/", "/boot", "/usr", "/var", "/home", "[SWAP]");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Lsblk() {
+    }
+
+    /** Every disk with its partitions and holders, as lsblk sees them now. */
+    public static List<DeviceInfo> discover() throws IOException {
+        List<String> command = new ArrayList<>(List.of("lsblk", "--json", "--bytes", "-o", String.join(",", COLUMNS)));
+        Process p = new ProcessBuilder(command).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("lsblk failed: " + new String(err, StandardCharsets.UTF_8).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for lsblk", e);
+        }
+        return parse(new String(out, StandardCharsets.UTF_8), stableIds(Path.of("/dev/disk/by-id")));
+    }
+
+    /**
+     * Parses lsblk's JSON.
+     *
+     * @param byId device path to its {@code /dev/disk/by-id} name
+     */
+    public static List<DeviceInfo> parse(String json, Map<String, String> byId) throws IOException {
+        JsonNode root = JSON.readTree(json);
+        List<DeviceInfo> out = new ArrayList<>();
+        for (JsonNode n : root.path("blockdevices")) {
+            out.add(toDevice(n, null, byId));
+        }
+        return out;
+    }
+
+    private static DeviceInfo toDevice(JsonNode n, String parentName, Map<String, String> byId) {
+        List<DeviceInfo> children = new ArrayList<>();
+        for (JsonNode c : n.path("children")) {
+            children.add(toDevice(c, text(n, "name"), byId));
+        }
+        List<String> holders = new ArrayList<>();
+        for (DeviceInfo c : children) {
+            if (!c.isPartition()) {
+                holders.add(c.name());
+            }
+        }
+        List<String> mounts = new ArrayList<>();
+        for (JsonNode m : n.path("mountpoints")) {
+            if (!m.isNull() && !m.asText().isEmpty()) {
+                mounts.add(m.asText());
+            }
+        }
+        // lsblk 2.37 and older give one "mountpoint"
+        if (n.hasNonNull("mountpoint")) {
+            mounts.add(n.get("mountpoint").asText());
+        }
+        boolean system = mounts.stream().anyMatch(SYSTEM_MOUNTS::contains)
+                || children.stream().anyMatch(DeviceInfo::system);
+        String path = text(n, "path");
+        String name = text(n, "name");
+        if (path == null && name != null) {
+            path = "/dev/" + name;
+        }
+        String pk = text(n, "pkname");
+        return new DeviceInfo(name, path, path != null ? byId.get(path) : null, n.path("size").asLong(),
+                text(n, "type"), text(n, "model"), text(n, "serial"), text(n, "tran"), bool(n, "rm"), bool(n, "ro"),
+                n.path("log-sec").asInt(512), n.path("phy-sec").asInt(512), n.path("start").asLong(0),
+                pk != null ? pk : parentName, mounts, text(n, "fstype"), text(n, "label"), holders, system, children);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static boolean bool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        // Older lsblk writes "0"/"1" strings; newer writes booleans.
+        return v.isBoolean() ? v.asBoolean() : "1".equals(v.asText()) || "true".equals(v.asText());
+    }
+
+    /** Device path to its by-id name; where several names point at one device, the shortest. */
+    static Map<String, String> stableIds(Path dir) {
+        Map<String, String> ids = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(dir)) {
+            for (Path link : links) {
+                String id = link.getFileName().toString();
+                if (id.startsWith("wwn-")) {
+                    continue; // opaque; keep the readable bus name
+                }
+                try {
+                    String target = link.toRealPath().toString();
+                    ids.merge(target, id, (a, b) -> a.length() <= b.length() ? a : b);
+                } catch (IOException e) {
+                    // a dangling link: the device left between listing and resolving
+                }
+            }
+        } catch (IOException e) {
+            return ids;
+        }
+        return ids;
+    }
+
+    /** Every device in the trees, depth first. */
+    public static List<DeviceInfo> flatten(List<DeviceInfo> roots) {
+        List<DeviceInfo> all = new ArrayList<>();
+        for (DeviceInfo d : roots) {
+            all.add(d);
+            all.addAll(flatten(d.children()));
+        }
+        return all;
+    }
+}

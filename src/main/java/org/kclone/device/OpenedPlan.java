@@ -1,0 +1,157 @@
+package org.kclone.device;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kclone.engine.BlockDevice;
+import org.kclone.engine.FileBlockDevice;
+import org.kclone.engine.IoRegion;
+
+/**
+ * A plan's devices, open: the source read-only, the destinations for writing. Existing devices
+ * and files are opened first; new image files are created last (sparse, at the size they need),
+ * so a refusal to open leaves nothing behind. Closing closes everything.
+ */
+public final class OpenedPlan implements Closeable {
+
+    private final CopyPlanner.Plan plan;
+    private final BlockDevice source;
+    private final List<BlockDevice> destinations;
+
+    private OpenedPlan(CopyPlanner.Plan plan, BlockDevice source, List<BlockDevice> destinations) {
+        this.plan = plan;
+        this.source = source;
+        this.destinations = destinations;
+    }
+
+    /**
+     * Opens every device of the plan.
+     *
+     * @throws RefusedException naming the argument that could not be opened (nothing was written)
+     */
+    public static OpenedPlan open(CopyPlanner.Plan plan, boolean grow) throws RefusedException {
+        List<Closeable> opened = new ArrayList<>();
+        List<Path> created = new ArrayList<>();
+        try {
+            BlockDevice source = null;
+            if (plan.source() != null) {
+                source = openDevice(plan.source(), false);
+                opened.add(source);
+            }
+            BlockDevice[] dests = new BlockDevice[plan.destinations().size()];
+            for (int i = 0; i < dests.length; i++) {
+                Endpoint e = plan.destinations().get(i);
+                if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
+                    dests[i] = openDevice(e, true);
+                    opened.add(dests[i]);
+                }
+            }
+            for (int i = 0; i < dests.length; i++) {
+                Endpoint e = plan.destinations().get(i);
+                long needed = (e.start() + e.count()) * Sizes.SECTOR;
+                if (e.kind() == Endpoint.Kind.NEW_IMAGE) {
+                    try {
+                        Files.createFile(e.path());
+                    } catch (IOException ex) {
+                        throw new RefusedException(e.field(), "cannot create " + e.path() + ": " + reason(ex));
+                    }
+                    created.add(e.path());
+                    setLength(e, needed);
+                    dests[i] = new SparseImageDevice(openDevice(e, true));
+                    opened.add(dests[i]);
+                } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed && grow) {
+                    setLength(e, needed);
+                }
+            }
+            return new OpenedPlan(plan, source, List.of(dests));
+        } catch (RefusedException e) {
+            for (Closeable c : opened) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing after a refusal; the refusal is what matters
+                }
+            }
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: it was created empty a moment ago
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void setLength(Endpoint e, long bytes) throws RefusedException {
+        try (RandomAccessFile f = new RandomAccessFile(e.path().toFile(), "rw")) {
+            f.setLength(bytes);
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot size " + e.path() + " to " + bytes + " bytes: " + reason(ex));
+        }
+    }
+
+    private static BlockDevice openDevice(Endpoint e, boolean writable) throws RefusedException {
+        try {
+            return FileBlockDevice.open(e.path(), writable, e.logicalSectorSize());
+        } catch (java.nio.file.AccessDeniedException ex) {
+            throw new RefusedException(e.field(), "permission denied opening " + e.path()
+                    + (writable ? " for writing" : "") + "; run kclone as root (sudo) or join the disk group");
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot open " + e.path() + ": " + reason(ex));
+        }
+    }
+
+    static String reason(IOException e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    public BlockDevice source() {
+        return source;
+    }
+
+    public List<BlockDevice> destinations() {
+        return destinations;
+    }
+
+    public IoRegion sourceRegion() {
+        return new IoRegion(source, plan.source().start(), plan.source().count());
+    }
+
+    public List<IoRegion> destinationRegions() {
+        List<IoRegion> out = new ArrayList<>();
+        for (int i = 0; i < destinations.size(); i++) {
+            Endpoint e = plan.destinations().get(i);
+            out.add(new IoRegion(destinations.get(i), e.start(), e.count()));
+        }
+        return out;
+    }
+
+    public CopyPlanner.Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        List<BlockDevice> all = new ArrayList<>(destinations);
+        if (source != null) {
+            all.add(source);
+        }
+        for (BlockDevice d : all) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.kclone.device;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import org.kclone.engine.BlockDevice;
+import org.kclone.engine.IoRegion;
+import org.kclone.engine.SectorRange;
+
+/**
+ * Compares a source region with destination regions by reading both back. Reads are widened to
+ * 4096-byte boundaries and go into aligned buffers, so {@link org.kclone.engine.FileBlockDevice}
+ * takes them through O_DIRECT and the page cache cannot answer for the device. The source is read
+ * once per window and compared with every destination in parallel.
+ */
+public final class Verifier {
+
+    /** One destination's verdict. {@code error} is set when it could not be read back. */
+    public record Outcome(List<SectorRange> mismatches, IOException error) {
+        public boolean ok() {
+            return mismatches.isEmpty() && error == null;
+        }
+    }
+
+    /** Every destination's verdict, and source sectors that could not be read (expected as zeros). */
+    public record Result(List<Outcome> destinations, List<SectorRange> unreadableSource, boolean cancelled) {
+    }
+
+    private static final int WINDOW = 4 << 20;
+    private static final int ALIGN = 4096;
+
+    private Verifier() {
+    }
+
+    /**
+     * @param knownUnreadable source sectors the copy could not read (written as zeros): expected as zeros
+     * @param progress called with the bytes verified so far (per window)
+     * @param cancelled polled between windows
+     */
+    public static Result verify(IoRegion source, List<IoRegion> dests, List<SectorRange> knownUnreadable,
+            LongConsumer progress, BooleanSupplier cancelled) {
+        int n = dests.size();
+        List<List<SectorRange>> mismatches = new ArrayList<>();
+        IOException[] errors = new IOException[n];
+        for (int i = 0; i < n; i++) {
+            mismatches.add(new ArrayList<>());
+        }
+        List<SectorRange> unreadable = new ArrayList<>(knownUnreadable);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, n), r -> {
+            Thread t = new Thread(r, "kclone-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        Window srcWin = new Window();
+        Window[] dstWin = new Window[n];
+        for (int i = 0; i < n; i++) {
+            dstWin[i] = new Window();
+        }
+        boolean wasCancelled = false;
+        try {
+            long total = source.count();
+            for (long done = 0; done < total; ) {
+                if (cancelled.getAsBoolean()) {
+                    wasCancelled = true;
+                    break;
+                }
+                long sectors = Math.min(WINDOW / Sizes.SECTOR, total - done);
+                long first = done;
+                ByteBuffer expected = readSource(source, first, sectors, srcWin, unreadable);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (errors[i] != null) {
+                        continue;
+                    }
+                    int d = i;
+                    futures.add(pool.submit(() -> {
+                        try {
+                            ByteBuffer got = dstWin[d].read(dests.get(d).device(), dests.get(d).sector() + first, sectors);
+                            compare(expected, got, first, mismatches.get(d));
+                        } catch (IOException e) {
+                            errors[d] = e;
+                        }
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+                done += sectors;
+                progress.accept(done * Sizes.SECTOR);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            wasCancelled = true;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("verification failed inside", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Outcome(SectorRange.coalesce(mismatches.get(i)), errors[i]));
+        }
+        return new Result(out, SectorRange.coalesce(unreadable), wasCancelled);
+    }
+
+    /** Reads the source window; sectors known or found unreadable read as zeros. */
+    private static ByteBuffer readSource(IoRegion source, long first, long sectors, Window win,
+            List<SectorRange> unreadable) {
+        long abs = source.sector() + first;
+        try {
+            ByteBuffer b = win.read(source.device(), abs, sectors);
+            zeroKnown(b, abs, sectors, unreadable);
+            return b;
+        } catch (IOException e) {
+            // Sector by sector: what reads is compared, what does not is expected as zeros.
+            ByteBuffer b = win.buffer(sectors);
+            for (long s = 0; s < sectors; s++) {
+                ByteBuffer one = b.duplicate().position((int) (s * Sizes.SECTOR)).limit((int) ((s + 1) * Sizes.SECTOR));
+                try {
+                    source.device().read(one, (abs + s) * Sizes.SECTOR);
+                } catch (IOException ex) {
+                    one.position((int) (s * Sizes.SECTOR));
+                    while (one.hasRemaining()) {
+                        one.put((byte) 0);
+                    }
+                    unreadable.add(new SectorRange(abs + s, 1));
+                }
+            }
+            zeroKnown(b, abs, sectors, unreadable);
+            return b.position(0).limit((int) (sectors * Sizes.SECTOR));
+        }
+    }
+
+    private static void zeroKnown(ByteBuffer b, long abs, long sectors, List<SectorRange> unreadable) {
+        for (SectorRange r : unreadable) {
+            long from = Math.max(r.start(), abs);
+            long to = Math.min(r.end(), abs + sectors);
+            for (long s = from; s < to; s++) {
+                for (int k = 0; k < Sizes.SECTOR; k++) {
+                    b.put((int) ((s - abs) * Sizes.SECTOR + k), (byte) 0);
+                }
+            }
+        }
+    }
+
+    private static void compare(ByteBuffer expected, ByteBuffer got, long firstSector, List<SectorRange> out) {
+        int sectors = expected.remaining() / Sizes.SECTOR;
+        if (expected.duplicate().mismatch(got.duplicate()) == -1) {
+            return;
+        }
+        for (int s = 0; s < sectors; s++) {
+            ByteBuffer a = expected.duplicate().position(s * Sizes.SECTOR).limit((s + 1) * Sizes.SECTOR);
+            ByteBuffer b = got.duplicate().position(s * Sizes.SECTOR).limit((s + 1) * Sizes.SECTOR);
+            if (a.mismatch(b) != -1) {
+                out.add(new SectorRange(firstSector + s, 1));
+            }
+        }
+    }
+
+    /** A reusable aligned buffer that reads a sector range through an aligned (O_DIRECT-able) window. */
+    private static final class Window {
+        private ByteBuffer buf = ByteBuffer.allocateDirect(WINDOW + 2 * ALIGN + ALIGN).alignedSlice(ALIGN);
+
+        ByteBuffer buffer(long sectors) {
+            return buf.duplicate().position(0).limit((int) (sectors * Sizes.SECTOR));
+        }
+
+        ByteBuffer read(BlockDevice device, long sector, long sectors) throws IOException {
+            long from = sector * Sizes.SECTOR;
+            long to = from + sectors * Sizes.SECTOR;
+            long alignedFrom = from / ALIGN * ALIGN;
+            long alignedTo = Math.min((to + ALIGN - 1) / ALIGN * ALIGN, Math.max(to, device.size()));
+            ByteBuffer w = buf.duplicate().position(0).limit((int) (alignedTo - alignedFrom));
+            device.read(w, alignedFrom);
+            return buf.duplicate().position((int) (from - alignedFrom)).limit((int) (to - alignedFrom)).slice();
+        }
+    }
+}
