@@ -1,0 +1,83 @@
+package org.kclone.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real block device with real faults: nbdkit serves a disk (with a filter that injects errors),
+ * nbdfuse exposes it as a file, and a loop device on that file is a real {@code /dev/loopN}. The
+ * kernel sees true EIO from it, exactly as from a dying USB stick. Needs root and the Debian
+ * packages nbdkit, libnbd-bin and fuse3; {@link #assumeAvailable()} skips with the reason.
+ */
+public final class NbdFaultDevice implements AutoCloseable {
+
+    private final Path dir;
+    private final Path mount;
+    private final LoopDevices loops = new LoopDevices();
+    private Path device;
+
+    private NbdFaultDevice(Path dir) {
+        this.dir = dir;
+        this.mount = dir.resolve("mnt");
+    }
+
+    public static void assumeAvailable() {
+        LoopDevices.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nbdkit")) || Files.isExecutable(Path.of("/usr/bin/nbdkit")),
+                "nbdkit is missing (apt-get install nbdkit)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/nbdfuse")), "nbdfuse is missing (apt-get install libnbd-bin)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "fusermount3 is missing (apt-get install fuse3)");
+        assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse: this machine cannot mount FUSE file systems");
+    }
+
+    /**
+     * Starts {@code nbdkit ARGS} behind nbdfuse and attaches a loop device to it.
+     *
+     * @param dir a folder of its own for the mount, pid and log
+     */
+    public static NbdFaultDevice start(Path dir, boolean readOnly, String... nbdkitArgs) throws IOException {
+        NbdFaultDevice d = new NbdFaultDevice(dir);
+        Files.createDirectories(d.mount);
+        List<String> cmd = new ArrayList<>(List.of("setsid", "nbdfuse", "-P", dir.resolve("pid").toString(),
+                d.mount.resolve("disk").toString(), "[", "nbdkit"));
+        cmd.addAll(List.of(nbdkitArgs));
+        cmd.add("]");
+        new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        try {
+            for (int i = 0; i < 200; i++) {
+                if (Files.exists(dir.resolve("pid")) && Files.size(dir.resolve("pid")) > 0
+                        && Files.exists(d.mount.resolve("disk"))) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!Files.exists(d.mount.resolve("disk"))) {
+            throw new IOException("nbdfuse did not start: " + Files.readString(dir.resolve("log")));
+        }
+        d.device = readOnly ? d.loops.attachExisting(d.mount.resolve("disk"), "-r")
+                : d.loops.attachExisting(d.mount.resolve("disk"));
+        return d;
+    }
+
+    public Path device() {
+        return device;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            loops.close();
+        } finally {
+            LoopDevices.run("fusermount3", "-u", mount.toString());
+        }
+    }
+}
