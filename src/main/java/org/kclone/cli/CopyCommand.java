@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
-import org.kclone.device.Lsblk;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import picocli.CommandLine;
@@ -59,7 +58,7 @@ final class CopyCommand implements Callable<Integer> {
             }
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Lsblk.discover(),
+            CopyPlanner planner = new CopyPlanner(Devices.discover(),
                     new CopyPlanner.Options(options.force, options.allowSystemDisk, grow));
             return runner.run(planner.copy(src, to), verify, ignoreErrors);
         } catch (RefusedException e) {

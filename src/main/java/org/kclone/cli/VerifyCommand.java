@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
-import org.kclone.device.Lsblk;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Verifier;
@@ -45,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
             for (int i = 0; i < dests.size(); i++) {
                 to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
             }
-            plan = new CopyPlanner(Lsblk.discover(), CopyPlanner.Options.NONE).verify(src, to);
+            plan = new CopyPlanner(Devices.discover(), CopyPlanner.Options.NONE).verify(src, to);
         } catch (RefusedException e) {
             err.println("kclone: refused: " + e.getMessage());
             err.flush();

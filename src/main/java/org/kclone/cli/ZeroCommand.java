@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
-import org.kclone.device.Lsblk;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import picocli.CommandLine;
@@ -42,7 +41,7 @@ final class ZeroCommand implements Callable<Integer> {
             }
             JobRunner runner = new JobRunner("zero", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Lsblk.discover(),
+            CopyPlanner planner = new CopyPlanner(Devices.discover(),
                     new CopyPlanner.Options(options.force, options.allowSystemDisk, false));
             return runner.run(planner.zero(to), false, false);
         } catch (RefusedException e) {
