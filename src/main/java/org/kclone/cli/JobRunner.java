@@ -130,6 +130,7 @@ final class JobRunner {
             long t0 = System.nanoTime();
             AtomicBoolean interrupted = new AtomicBoolean();
             JobResult result;
+            long[] written;
             Verifier.Result verified = null;
             try {
                 List<IoRegion> dests = opened.destinationRegions();
@@ -148,6 +149,7 @@ final class JobRunner {
                                 plan.source() != null ? "copied" : "zeroed", names, job.totalBytes(),
                                 () -> job.progress().bytesWritten())) {
                     result = job.await();
+                    written = job.progress().bytesWritten();
                     if (verify && !result.cancelled() && plan.source() != null) {
                         List<IoRegion> toVerify = new ArrayList<>();
                         List<Integer> index = new ArrayList<>();
@@ -172,7 +174,7 @@ final class JobRunner {
                 client.destroy();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = report(plan, result, verified, seconds, interrupted.get());
+            Report report = report(plan, result, written, verified, seconds, interrupted.get());
             print(report);
             return report.exitCode();
         }
@@ -190,18 +192,26 @@ final class JobRunner {
         return new Verifier.Result(all, v.unreadableSource(), v.cancelled());
     }
 
-    private Report report(CopyPlanner.Plan plan, JobResult result, Verifier.Result verified, double seconds,
-            boolean interrupted) {
+    private Report report(CopyPlanner.Plan plan, JobResult result, long[] written, Verifier.Result verified,
+            double seconds, boolean interrupted) {
         List<Report.Destination> dests = new ArrayList<>();
         for (int i = 0; i < plan.destinations().size(); i++) {
             Endpoint e = plan.destinations().get(i);
             String status = "ok";
             String error = null;
             List<Report.Range> mismatches = List.of();
+            long needed = e.count() * Sizes.SECTOR;
             if (result.failed(i)) {
                 status = "failed";
                 Exception ex = result.destinationErrors().get(i);
                 error = ex == null ? "failed" : ex.getMessage();
+            } else if (written[i] < needed) {
+                // Never "ok" for a destination that did not get everything: the job stopped early.
+                status = "failed";
+                error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
+                        + (result.cancelled() ? "when it was cancelled"
+                                : result.readError() ? "at a source read error (--ignore-errors goes past it)"
+                                        : "at another destination's error (--strict)");
             } else if (verified != null && verified.destinations().get(i) != null) {
                 Verifier.Outcome o = verified.destinations().get(i);
                 if (o.error() != null) {

@@ -51,6 +51,15 @@ class CliRealFaultTest {
             assertEquals("ok", dests.get(2).path("status").asText());
             assertArrayEquals(data, CliLoopDeviceTest.contents(good1));
             assertArrayEquals(data, CliLoopDeviceTest.contents(good2));
+
+            // --strict: the kernel's rule; the good destination is left incomplete and says so.
+            Cli strict = Cli.run("copy", dir.resolve("src.img").toString(), good1.toString(), dead.device().toString(),
+                    "--yes", "--json", "--strict", "--pages", "256", "--chunk", "64K");
+            assertEquals(1, strict.exit, strict.toString());
+            JsonNode s = JSON.readTree(strict.out).path("destinations");
+            assertEquals("failed", s.get(1).path("status").asText());
+            assertEquals("failed", s.get(0).path("status").asText(), "never ok when incomplete: " + s);
+            assertTrue(s.get(0).path("error").asText().startsWith("incomplete:"), s.toString());
         }
     }
 
@@ -73,6 +82,8 @@ class CliRealFaultTest {
             JsonNode s = JSON.readTree(strict.out);
             assertEquals(2048, s.path("readErrors").get(0).path("start").asLong(), s.toString());
             assertEquals(16, s.path("readErrors").get(0).path("count").asLong(), s.toString());
+            assertEquals("failed", s.path("destinations").get(0).path("status").asText(),
+                    "the copy stopped at the bad sectors, so the destination is incomplete: " + s);
 
             Cli r = Cli.run("copy", bad.device().toString(), dst.toString(), "--yes", "--json", "--ignore-errors",
                     "--verify");
