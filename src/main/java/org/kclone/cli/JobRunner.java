@@ -4,25 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
-import org.kclone.device.OpenedPlan;
 import org.kclone.device.RefusedException;
+import org.kclone.device.Report;
 import org.kclone.device.Sizes;
-import org.kclone.device.Verifier;
-import org.kclone.engine.IoRegion;
-import org.kclone.engine.JobResult;
-import org.kclone.engine.KcopydClient;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
-import org.kclone.engine.KcopydJob;
-import org.kclone.engine.SectorRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,112 +118,32 @@ final class JobRunner {
         if (options.sequential) {
             flags.add(KcopydFlag.WRITE_SEQ);
         }
-        try (OpenedPlan opened = OpenedPlan.open(plan, true)) {
-            KcopydClient client = KcopydClient.create(options.pages, config);
-            client.setThrottle(limit);
-            long t0 = System.nanoTime();
-            AtomicBoolean interrupted = new AtomicBoolean();
-            JobResult result;
-            long[] written;
-            Verifier.Result verified = null;
-            try {
-                List<IoRegion> dests = opened.destinationRegions();
-                KcopydJob job = plan.source() != null
-                        ? client.copy(opened.sourceRegion(), dests, flags, (r, w, res) -> { })
-                        : client.zero(dests, flags, (r, w, res) -> { });
-                List<String> names = plan.destinations().stream().map(d -> d.path().toString()).toList();
-                try (Interrupts ignored = Interrupts.onInterrupt(() -> {
-                        interrupted.set(true);
-                        err.println();
-                        err.println("kclone: interrupted: finishing the writes in flight and flushing...");
-                        err.flush();
-                        job.cancel();
-                    });
-                        ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(),
-                                plan.source() != null ? "copied" : "zeroed", names, job.totalBytes(),
-                                () -> job.progress().bytesWritten())) {
-                    result = job.await();
-                    written = job.progress().bytesWritten();
-                    if (verify && !result.cancelled() && plan.source() != null) {
-                        List<IoRegion> toVerify = new ArrayList<>();
-                        List<Integer> index = new ArrayList<>();
-                        for (int i = 0; i < dests.size(); i++) {
-                            if (!result.failed(i)) {
-                                toVerify.add(dests.get(i));
-                                index.add(i);
+        CloneRun run = CloneRun.start(plan, new CloneRun.Settings(options.pages, config, limit, flags, verify));
+        List<String> names = plan.destinations().stream().map(d -> d.path().toString()).toList();
+        AtomicBoolean verifyingSaid = new AtomicBoolean();
+        Report report;
+        try (Interrupts ignored = Interrupts.onInterrupt(() -> {
+                err.println();
+                err.println("kclone: interrupted: finishing the writes in flight and flushing...");
+                err.flush();
+                run.cancel();
+            });
+                ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(),
+                        plan.source() != null ? "copied" : "zeroed", names, run.totalBytes(), () -> {
+                            if (run.phase() != CloneRun.Phase.VERIFYING) {
+                                return run.written();
                             }
-                        }
-                        if (!toVerify.isEmpty()) {
-                            err.println("kclone: verifying " + toVerify.size() + " destination(s), reading back past"
-                                    + " the page cache...");
-                            err.flush();
-                            AtomicLong verifiedBytes = new AtomicLong();
-                            verified = Verifier.verify(opened.sourceRegion(), toVerify, result.unreadable(),
-                                    verifiedBytes::set, interrupted::get);
-                            verified = spread(verified, index, dests.size());
-                        }
-                    }
-                }
-            } finally {
-                client.destroy();
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = report(plan, result, written, verified, seconds, interrupted.get());
-            print(report);
-            return report.exitCode();
+                            if (verifyingSaid.compareAndSet(false, true)) {
+                                err.println("kclone: verifying, reading back past the page cache...");
+                            }
+                            long[] v = new long[names.size()];
+                            Arrays.fill(v, run.verifiedBytes());
+                            return v;
+                        })) {
+            report = run.await();
         }
-    }
-
-    /** Puts verification outcomes back at their destination index (failed ones were not verified). */
-    private static Verifier.Result spread(Verifier.Result v, List<Integer> index, int n) {
-        List<Verifier.Outcome> all = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            all.add(null);
-        }
-        for (int k = 0; k < index.size(); k++) {
-            all.set(index.get(k), v.destinations().get(k));
-        }
-        return new Verifier.Result(all, v.unreadableSource(), v.cancelled());
-    }
-
-    private Report report(CopyPlanner.Plan plan, JobResult result, long[] written, Verifier.Result verified,
-            double seconds, boolean interrupted) {
-        List<Report.Destination> dests = new ArrayList<>();
-        for (int i = 0; i < plan.destinations().size(); i++) {
-            Endpoint e = plan.destinations().get(i);
-            String status = "ok";
-            String error = null;
-            List<Report.Range> mismatches = List.of();
-            long needed = e.count() * Sizes.SECTOR;
-            if (result.failed(i)) {
-                status = "failed";
-                Exception ex = result.destinationErrors().get(i);
-                error = ex == null ? "failed" : ex.getMessage();
-            } else if (written[i] < needed) {
-                // Never "ok" for a destination that did not get everything: the job stopped early.
-                status = "failed";
-                error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
-                        + (result.cancelled() ? "when it was cancelled"
-                                : result.readError() ? "at a source read error (--ignore-errors goes past it)"
-                                        : "at another destination's error (--strict)");
-            } else if (verified != null && verified.destinations().get(i) != null) {
-                Verifier.Outcome o = verified.destinations().get(i);
-                if (o.error() != null) {
-                    status = "failed";
-                    error = "reading back for verification: " + o.error().getMessage();
-                } else if (!o.mismatches().isEmpty()) {
-                    status = "mismatch";
-                    mismatches = Report.Range.of(o.mismatches());
-                }
-            }
-            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
-        }
-        List<SectorRange> readErrors = verified != null ? verified.unreadableSource() : result.unreadable();
-        boolean cancelled = result.cancelled() || interrupted || (verified != null && verified.cancelled());
-        Report.Region source = plan.source() == null ? null
-                : new Report.Region(plan.source().path().toString(), plan.source().start(), plan.source().count());
-        return new Report(command, source, result.bytesCopied(), Math.round(seconds * 1000) / 1000.0, cancelled,
-                Report.Range.of(readErrors), dests);
+        print(report);
+        return report.exitCode();
     }
 
     void print(Report report) throws IOException {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
+import org.kclone.device.Report;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Verifier;
 import org.kclone.engine.BlockDevice;

@@ -254,6 +254,9 @@ public final class KcopydJob {
                     chunk.skipWrite = true;
                     stopped = true;
                 }
+                for (SectorRange r : bad) {
+                    notifyUnreadable(r);
+                }
             }
         }
         notifyRead(bytesRead.addAndGet(chunk.length));
@@ -355,6 +358,11 @@ public final class KcopydJob {
         synchronized (this) {
             destinationErrors[dest] = e;
         }
+        try {
+            listener.destinationFailed(dest, e);
+        } catch (RuntimeException ex) {
+            listenerThrew(ex);
+        }
         if (!dropFailed || (failedBits.get() == allDestinationBits())) {
             stopped = true;
         }
@@ -453,6 +461,14 @@ public final class KcopydJob {
     private void notifyWritten(int dest, long total) {
         try {
             listener.bytesWritten(dest, total);
+        } catch (RuntimeException e) {
+            listenerThrew(e);
+        }
+    }
+
+    private void notifyUnreadable(SectorRange range) {
+        try {
+            listener.unreadable(range.start(), range.count());
         } catch (RuntimeException e) {
             listenerThrew(e);
         }

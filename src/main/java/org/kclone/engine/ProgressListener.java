@@ -16,6 +16,17 @@ public interface ProgressListener {
     default void bytesWritten(int destination, long total) {
     }
 
+    /**
+     * Source sectors found unreadable (absolute sectors), as soon as a failed chunk has been
+     * narrowed down. Rare, so it may allocate; still called on an engine thread.
+     */
+    default void unreadable(long startSector, long count) {
+    }
+
+    /** Destination {@code destination} failed (its bit is set); called once per destination. */
+    default void destinationFailed(int destination, Exception error) {
+    }
+
     ProgressListener NONE = new ProgressListener() {
     };
 }

@@ -55,6 +55,23 @@ class KcopydFaultTest {
     }
 
     @Test
+    void unreadableRangesReachTheListenerAsTheyAreFound() throws Exception {
+        FaultyDevice src = new FaultyDevice(MemoryDevice.random("src", 8 << 20, 30)).badReadSectors(3000, 7)
+                .badReadSectors(7000, 1);
+        List<SectorRange> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobResult r = await(client.copy(new IoRegion(src, 0, SECTORS),
+                List.of(new IoRegion(new MemoryDevice("d", 8 << 20), 0, SECTORS)), EnumSet.of(KcopydFlag.IGNORE_ERROR),
+                (a, b, c) -> { }, new ProgressListener() {
+                    @Override
+                    public void unreadable(long start, long count) {
+                        seen.add(new SectorRange(start, count));
+                    }
+                }));
+        assertEquals(r.unreadable(), SectorRange.coalesce(seen));
+        assertEquals(List.of(new SectorRange(3000, 7), new SectorRange(7000, 1)), r.unreadable());
+    }
+
+    @Test
     void readErrorWithIgnoreErrorWritesZerosThereAndEverythingElse() throws Exception {
         MemoryDevice mem = MemoryDevice.random("src", 8 << 20, 3);
         FaultyDevice src = new FaultyDevice(mem).badReadSectors(3000, 7);
@@ -95,11 +112,21 @@ class KcopydFaultTest {
             devices.add(i == 3 ? new FaultyDevice(m).badWriteSectors(4000, 1)
                     : i == 7 ? new FaultyDevice(m).failAllWrites(true) : m);
         }
+        Set<Integer> failedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger failureCalls = new AtomicInteger();
         JobResult r = await(client.copy(new IoRegion(src, 0, SECTORS),
                 devices.stream().map(d -> new IoRegion(d, 0, SECTORS)).toList(),
-                EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS), (a, b, c) -> { }));
+                EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS), (a, b, c) -> { }, new ProgressListener() {
+                    @Override
+                    public void destinationFailed(int destination, Exception error) {
+                        failedSeen.add(destination);
+                        failureCalls.incrementAndGet();
+                    }
+                }));
+        assertEquals(2, failureCalls.get());
         assertEquals((1L << 3) | (1L << 7), r.writeErrorBits());
         assertEquals(Set.of(3, 7), r.destinationErrors().keySet());
+        assertEquals(Set.of(3, 7), failedSeen, "the listener heard of each failure once");
         assertFalse(r.readError());
         assertEquals((long) SECTORS * 512, r.bytesCopied(), "the survivors got everything");
         byte[] want = src.bytes(0, (long) SECTORS * 512);

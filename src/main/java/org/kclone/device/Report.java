@@ -1,4 +1,4 @@
-package org.kclone.cli;
+package org.kclone.device;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -21,7 +21,7 @@ public record Report(String command, Region source, long bytes, double seconds, 
     /** A run of sectors. */
     @JsonPropertyOrder({"start", "count"})
     public record Range(long start, long count) {
-        static List<Range> of(List<SectorRange> ranges) {
+        public static List<Range> of(List<SectorRange> ranges) {
             return ranges.stream().map(r -> new Range(r.start(), r.count())).toList();
         }
     }
