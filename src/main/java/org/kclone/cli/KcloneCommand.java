@@ -57,7 +57,7 @@ public final class KcloneCommand implements Runnable {
 
     @Override
     public void run() {
-        // No subcommand: the window will open here (a later issue); until then, usage.
+        // Options but no subcommand (Main opens the window when there are no arguments at all).
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 

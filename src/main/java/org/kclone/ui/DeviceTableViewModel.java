@@ -1,0 +1,112 @@
+package org.kclone.ui;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.kclone.device.DeviceInfo;
+import org.kclone.device.Lsblk;
+
+/**
+ * The device table's state: every disk and partition, refreshed off the FX thread (every two
+ * seconds and on demand) and applied through {@code fx} only when something changed, so a
+ * selection survives a refresh that finds nothing new.
+ */
+public final class DeviceTableViewModel {
+
+    private final Callable<List<DeviceInfo>> discovery;
+    private final Executor fx;
+    private final ObservableList<DeviceInfo> devices = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private volatile List<DeviceInfo> roots = List.of();
+    private ScheduledExecutorService watcher;
+
+    /**
+     * @param discovery lists the devices (lsblk in the app, a fixed list in tests)
+     * @param fx runs a state change where the UI may see it (the FX thread in the app)
+     */
+    public DeviceTableViewModel(Callable<List<DeviceInfo>> discovery, Executor fx) {
+        this.discovery = discovery;
+        this.fx = fx;
+    }
+
+    public static Callable<List<DeviceInfo>> lsblk() {
+        return Lsblk::discover;
+    }
+
+    /** Disks and partitions, partitions right after their disk. */
+    public ObservableList<DeviceInfo> devices() {
+        return devices;
+    }
+
+    /** The trees as last discovered (for the guards, which need holders and parents). */
+    public List<DeviceInfo> roots() {
+        return roots;
+    }
+
+    public ReadOnlyStringProperty status() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** Discovers now, on the calling thread, and applies the result through {@code fx}. */
+    public void refresh() {
+        try {
+            List<DeviceInfo> found = discovery.call();
+            List<DeviceInfo> flat = Lsblk.flatten(found).stream()
+                    .filter(d -> d.isPartition() || d.parent() == null).toList();
+            roots = found;
+            fx.execute(() -> {
+                if (!flat.equals(devices)) {
+                    devices.setAll(flat);
+                }
+                status.set(flat.size() + " devices");
+            });
+        } catch (Exception e) {
+            fx.execute(() -> status.set("cannot list devices: " + e.getMessage()));
+        }
+    }
+
+    /** Refreshes every two seconds on a daemon thread, so plugged and removed drives show by themselves. */
+    public void startWatching() {
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kclone-device-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(this::refresh, 0, 2, TimeUnit.SECONDS);
+    }
+
+    public void stopWatching() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+
+    /** Whether a device may be picked as a destination: not the system disk, not mounted, held or read-only. */
+    public static boolean selectableAsDestination(DeviceInfo d) {
+        return !d.system() && !d.mountedAnywhere() && !d.heldAnywhere() && !d.readOnly();
+    }
+
+    /** Why a device may not be a destination, or null. */
+    public static String whyNotDestination(DeviceInfo d) {
+        if (d.system()) {
+            return "system disk";
+        }
+        if (d.mountedAnywhere()) {
+            return "mounted at " + String.join(", ", d.allMountpoints());
+        }
+        if (d.heldAnywhere()) {
+            return "in use by LVM, md or dm";
+        }
+        if (d.readOnly()) {
+            return "read-only";
+        }
+        return null;
+    }
+}

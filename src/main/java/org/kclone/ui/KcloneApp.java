@@ -1,0 +1,36 @@
+package org.kclone.ui;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/** The JavaFX application: one window. */
+public final class KcloneApp extends Application {
+
+    private MainWindow window;
+
+    /** Opens the window (from {@link org.kclone.Main} when there are no arguments). */
+    public static void launchApp(String[] args) {
+        Application.launch(KcloneApp.class, args);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        DeviceTableViewModel devices = new DeviceTableViewModel(DeviceTableViewModel.lsblk(), Platform::runLater);
+        window = new MainWindow(devices);
+        Scene scene = new Scene(window.root(), 1200, 760);
+        scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
+        stage.setTitle("kclone");
+        stage.setScene(scene);
+        stage.show();
+        devices.startWatching();
+    }
+
+    @Override
+    public void stop() {
+        if (window != null) {
+            window.close();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.kclone.ui;
+
+import java.util.List;
+import java.util.function.Supplier;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.DeviceInfo;
+import org.kclone.device.Endpoint;
+import org.kclone.device.RefusedException;
+import org.kclone.device.RegionSpec;
+import org.kclone.device.Sizes;
+
+/**
+ * The source: a path (device, partition or image file), a start and a length as typed. Each
+ * field carries its own error (empty when valid), worked out by the same parser and guards as the
+ * CLI. Needs no toolkit.
+ */
+public final class SourceViewModel {
+
+    private final StringProperty path = new SimpleStringProperty("");
+    private final StringProperty start = new SimpleStringProperty("0");
+    private final StringProperty length = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper pathError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper startError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper lengthError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
+    private final Supplier<List<DeviceInfo>> devices;
+    private Endpoint resolved;
+
+    public SourceViewModel(Supplier<List<DeviceInfo>> devices) {
+        this.devices = devices;
+        path.addListener((o, a, b) -> validate());
+        start.addListener((o, a, b) -> validate());
+        length.addListener((o, a, b) -> validate());
+        validate();
+    }
+
+    public StringProperty path() {
+        return path;
+    }
+
+    public StringProperty start() {
+        return start;
+    }
+
+    public StringProperty length() {
+        return length;
+    }
+
+    public ReadOnlyStringProperty pathError() {
+        return pathError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty startError() {
+        return startError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty lengthError() {
+        return lengthError.getReadOnlyProperty();
+    }
+
+    /** What the source is, for a person: size and region. */
+    public ReadOnlyStringProperty summary() {
+        return summary.getReadOnlyProperty();
+    }
+
+    public BooleanBinding valid() {
+        return Bindings.createBooleanBinding(() -> pathError.get().isEmpty() && startError.get().isEmpty()
+                && lengthError.get().isEmpty(), pathError, startError, lengthError);
+    }
+
+    /** Picks a whole device, partition or file. */
+    public void choose(String p) {
+        start.set("0");
+        length.set("");
+        path.set(p);
+    }
+
+    /** The region spec as typed, or null while invalid. */
+    public RegionSpec spec() {
+        return resolved == null ? null : new RegionSpec("SOURCE", path.get(), path.get(), resolved.start(), resolved.count());
+    }
+
+    /** The source region's length in bytes, or 0 while invalid. */
+    public long bytes() {
+        return resolved == null ? 0 : resolved.count() * Sizes.SECTOR;
+    }
+
+    /** Re-checks every field (also after the device list changed). */
+    public void validate() {
+        pathError.set("");
+        startError.set("");
+        lengthError.set("");
+        resolved = null;
+        summary.set("");
+        if (path.get() == null || path.get().isBlank()) {
+            pathError.set("pick a device, a partition or an image file");
+            return;
+        }
+        Long s = parse(start.get(), startError, "Start");
+        Long l = length.get() == null || length.get().isBlank() ? null : parse(length.get(), lengthError, "Length");
+        if (!startError.get().isEmpty() || !lengthError.get().isEmpty()) {
+            return;
+        }
+        try {
+            resolved = new CopyPlanner(devices.get(), CopyPlanner.Options.NONE)
+                    .resolveSource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
+            summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
+        } catch (RefusedException e) {
+            String r = e.reason();
+            if (r.startsWith("START")) {
+                startError.set(r);
+            } else if (r.contains("region") || r.contains("length")) {
+                lengthError.set(r);
+            } else {
+                pathError.set(r);
+            }
+        }
+    }
+
+    private static Long parse(String text, ReadOnlyStringWrapper error, String name) {
+        try {
+            return Sizes.toSectors(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            error.set(name + ": " + e.getMessage());
+            return null;
+        }
+    }
+}
