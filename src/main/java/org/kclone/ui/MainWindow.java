@@ -75,8 +75,10 @@ public final class MainWindow {
                 ticker.stop();
             }
         });
-        SplitPane split = new SplitPane(deviceTable(), new VBox(8, sourcePane(), destinationsPane(), optionsPane(),
-                jobPane()));
+        javafx.scene.control.ScrollPane right = new javafx.scene.control.ScrollPane(new VBox(8, sourcePane(),
+                destinationsPane(), optionsPane(), jobPane()));
+        right.setFitToWidth(true);
+        SplitPane split = new SplitPane(deviceTable(), right);
         split.setDividerPositions(0.45);
         root.setCenter(split);
         root.getStyleClass().add("kclone");
@@ -199,7 +201,7 @@ public final class MainWindow {
     private Parent destinationsPane() {
         ListView<DestinationsViewModel.Row> list = new ListView<>(destVm.rows());
         list.setId("destinations");
-        list.setPrefHeight(150);
+        list.setPrefHeight(120);
         list.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(DestinationsViewModel.Row r, boolean empty) {
@@ -311,8 +313,13 @@ public final class MainWindow {
                 i++;
             }
         });
-        return titled("Progress", new VBox(6, jobRows, new Label("Overall"), overall, status,
-                new Label("Unreadable source sectors"), bad, save));
+        javafx.scene.control.ScrollPane rowsScroll = new javafx.scene.control.ScrollPane(jobRows);
+        rowsScroll.setFitToWidth(true);
+        rowsScroll.setPrefViewportHeight(140);
+        HBox overallLine = new HBox(8, new Label("Overall"), overall, status);
+        HBox.setHgrow(overall, Priority.ALWAYS);
+        return titled("Progress", new VBox(6, overallLine, rowsScroll, new Label("Unreadable source sectors"), bad,
+                save));
     }
 
     private void startClicked() {
