@@ -131,6 +131,30 @@ class ViewModelTest {
     }
 
     @Test
+    void theDeviceTableFollowsPlugAndUnplugAndKeepsItsListWhenNothingChanged() {
+        List<DeviceInfo> now = new java.util.ArrayList<>(List.of(stick("sda", 8L << 30, false, List.of("/"))));
+        DeviceTableViewModel vm = new DeviceTableViewModel(() -> List.copyOf(now), Runnable::run);
+        AtomicInteger listChanges = new AtomicInteger();
+        vm.devices().addListener((javafx.collections.ListChangeListener<DeviceInfo>) c -> listChanges.incrementAndGet());
+        vm.refresh();
+        assertEquals(List.of("/dev/sda"), vm.devices().stream().map(DeviceInfo::path).toList());
+        vm.refresh();
+        assertEquals(1, listChanges.get(), "an unchanged refresh leaves the list (and the selection) alone");
+        now.add(stick("sdb", 8L << 30, true, List.of()));
+        vm.refresh();
+        assertEquals(List.of("/dev/sda", "/dev/sdb"), vm.devices().stream().map(DeviceInfo::path).toList());
+        now.remove(1);
+        vm.refresh();
+        assertEquals(1, vm.devices().size());
+        assertFalse(DeviceTableViewModel.selectableAsDestination(vm.devices().get(0)), "mounted at /");
+        DeviceTableViewModel broken = new DeviceTableViewModel(() -> {
+            throw new java.io.IOException("lsblk: not found");
+        }, Runnable::run);
+        broken.refresh();
+        assertTrue(broken.status().get().contains("cannot list devices: lsblk: not found"));
+    }
+
+    @Test
     void fixedDisksMustBeTypedToConfirm() {
         DeviceInfo fixed = stick("sde", 8L << 30, false, List.of());
         DeviceInfo removable = stick("sdb", 8L << 30, true, List.of());
