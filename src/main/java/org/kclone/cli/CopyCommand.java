@@ -52,19 +52,14 @@ final class CopyCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
-            List<RegionSpec> to = new ArrayList<>();
-            for (int i = 0; i < dests.size(); i++) {
-                to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
-            }
+            List<RegionSpec> to = KcloneCommand.destinations(dests);
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();
             CopyPlanner planner = new CopyPlanner(Devices.discover(),
                     new CopyPlanner.Options(options.force, options.allowSystemDisk, grow));
             return runner.run(planner.copy(src, to), verify, ignoreErrors);
         } catch (RefusedException e) {
-            err.println("kclone: refused: " + e.getMessage());
-            err.flush();
-            return KcloneCommand.REFUSED;
+            return KcloneCommand.refused(err, e);
         }
     }
 }

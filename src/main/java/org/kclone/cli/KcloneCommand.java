@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import org.kclone.device.RefusedException;
+import org.kclone.device.RegionSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,6 +63,22 @@ public final class KcloneCommand implements Runnable {
     public void run() {
         // Options but no subcommand (Main opens the window when there are no arguments at all).
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Parses DEST arguments as {@code DEST 1}, {@code DEST 2}, ... */
+    static List<RegionSpec> destinations(List<String> args) throws RefusedException {
+        List<RegionSpec> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            out.add(RegionSpec.parse("DEST " + (i + 1), args.get(i)));
+        }
+        return out;
+    }
+
+    /** Prints a refusal (argument and reason) and returns exit code 2: nothing was written. */
+    static int refused(PrintWriter err, RefusedException e) {
+        err.println("kclone: refused: " + e.getMessage());
+        err.flush();
+        return REFUSED;
     }
 
     /** The version from the build ({@code version.properties}, filtered by Maven). */

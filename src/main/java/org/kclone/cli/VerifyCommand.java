@@ -41,15 +41,10 @@ final class VerifyCommand implements Callable<Integer> {
         CopyPlanner.Plan plan;
         try {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
-            List<RegionSpec> to = new ArrayList<>();
-            for (int i = 0; i < dests.size(); i++) {
-                to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
-            }
+            List<RegionSpec> to = KcloneCommand.destinations(dests);
             plan = new CopyPlanner(Devices.discover(), CopyPlanner.Options.NONE).verify(src, to);
         } catch (RefusedException e) {
-            err.println("kclone: refused: " + e.getMessage());
-            err.flush();
-            return KcloneCommand.REFUSED;
+            return KcloneCommand.refused(err, e);
         }
         List<BlockDevice> opened = new ArrayList<>();
         long t0 = System.nanoTime();

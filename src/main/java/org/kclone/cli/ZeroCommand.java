@@ -35,19 +35,14 @@ final class ZeroCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try {
-            List<RegionSpec> to = new ArrayList<>();
-            for (int i = 0; i < dests.size(); i++) {
-                to.add(RegionSpec.parse("DEST " + (i + 1), dests.get(i)));
-            }
+            List<RegionSpec> to = KcloneCommand.destinations(dests);
             JobRunner runner = new JobRunner("zero", options, parent.terminal, out, err);
             runner.config();
             CopyPlanner planner = new CopyPlanner(Devices.discover(),
                     new CopyPlanner.Options(options.force, options.allowSystemDisk, false));
             return runner.run(planner.zero(to), false, false);
         } catch (RefusedException e) {
-            err.println("kclone: refused: " + e.getMessage());
-            err.flush();
-            return KcloneCommand.REFUSED;
+            return KcloneCommand.refused(err, e);
         }
     }
 }
