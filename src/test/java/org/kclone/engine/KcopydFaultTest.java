@@ -216,10 +216,17 @@ class KcopydFaultTest {
         try {
             c.setThrottle(1);
             MemoryDevice src = MemoryDevice.random("src", 8 << 20, 9);
+            CountDownLatch firstChunk = new CountDownLatch(1);
             KcopydJob job = c.copy(new IoRegion(src, 0, SECTORS),
-                    List.of(new IoRegion(new MemoryDevice("d", 8 << 20), 0, SECTORS)), NO_FLAGS, (a, b, x) -> { });
-            Thread.sleep(100);
-            job.cancel();
+                    List.of(new IoRegion(new MemoryDevice("d", 8 << 20), 0, SECTORS)), NO_FLAGS, (a, b, x) -> { },
+                    new ProgressListener() {
+                        @Override
+                        public void bytesWritten(int destination, long total) {
+                            firstChunk.countDown();
+                        }
+                    });
+            assertTrue(firstChunk.await(30, TimeUnit.SECONDS));
+            job.cancel(); // the issuer is now waiting in the throttle for a second chunk
             JobResult r = await(job);
             assertTrue(r.cancelled());
             assertEquals(CHUNK, r.bytesCopied());
