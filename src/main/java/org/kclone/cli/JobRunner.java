@@ -17,13 +17,10 @@ import org.kclone.device.Report;
 import org.kclone.device.Sizes;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Runs a planned copy or zero: confirmation, opening, the engine job, verification, the report. */
 final class JobRunner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String command;
@@ -170,6 +167,5 @@ final class JobRunner {
             }
         }
         out.flush();
-        LOG.debug("report printed");
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -39,7 +38,9 @@ public final class CloneRun {
     private final KcopydJob job;
     private final boolean verify;
     private final long started = System.nanoTime();
-    private final List<SectorRange> unreadable = new CopyOnWriteArrayList<>();
+    private final List<SectorRange> unreadable = new ArrayList<>();
+    /** Joined once per (rare) bad range, not on every poll. */
+    private volatile List<SectorRange> unreadableJoined = List.of();
     private final AtomicReferenceArray<String> errors;
     private final AtomicLong verified = new AtomicLong();
     private final CompletableFuture<Report> report = new CompletableFuture<>();
@@ -56,7 +57,10 @@ public final class CloneRun {
         ProgressListener listener = new ProgressListener() {
             @Override
             public void unreadable(long start, long count) {
-                unreadable.add(new SectorRange(start, count));
+                synchronized (unreadable) {
+                    unreadable.add(new SectorRange(start, count));
+                    unreadableJoined = SectorRange.coalesce(unreadable);
+                }
             }
 
             @Override
@@ -78,7 +82,7 @@ public final class CloneRun {
      * opened is refused here, naming its argument.
      */
     public static CloneRun start(CopyPlanner.Plan plan, Settings settings) throws RefusedException {
-        OpenedPlan opened = OpenedPlan.open(plan, true);
+        OpenedPlan opened = OpenedPlan.open(plan);
         return new CloneRun(plan, opened, settings);
     }
 
@@ -144,7 +148,7 @@ public final class CloneRun {
 
     /** Source sectors found unreadable so far. */
     public List<SectorRange> unreadableSoFar() {
-        return SectorRange.coalesce(unreadable);
+        return unreadableJoined;
     }
 
     /** The error of destination {@code i} if it failed so far, else null. */

@@ -33,7 +33,7 @@ public final class OpenedPlan implements Closeable {
      *
      * @throws RefusedException naming the argument that could not be opened (nothing was written)
      */
-    public static OpenedPlan open(CopyPlanner.Plan plan, boolean grow) throws RefusedException {
+    public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
         try {
@@ -63,7 +63,8 @@ public final class OpenedPlan implements Closeable {
                     setLength(e, needed);
                     dests[i] = new SparseImageDevice(openDevice(e, true));
                     opened.add(dests[i]);
-                } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed && grow) {
+                } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed) {
+                    // the planner let a short image through only because --grow was given
                     setLength(e, needed);
                 }
             }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.List;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
@@ -383,6 +382,5 @@ public final class MainWindow {
     public void close() {
         deviceVm.stopWatching();
         ticker.stop();
-        Platform.runLater(() -> { });
     }
 }
