@@ -27,6 +27,51 @@ public final class CopyPlanner {
         public long count() {
             return destinations.get(0).count();
         }
+
+        /**
+         * Refuses when this plan (made again from a fresh discovery, right before opening for
+         * writing) no longer targets what the person confirmed in {@code confirmed}: another
+         * device behind a path (model, serial or size changed), another region, or an image file
+         * that appeared or changed size meanwhile. The guards themselves ran again in making this
+         * plan; this adds "is it still the same thing".
+         */
+        public void checkUnchangedSince(Plan confirmed) throws RefusedException {
+            if (confirmed.source() != null) {
+                sameTarget(confirmed.source(), source);
+            }
+            if (confirmed.destinations().size() != destinations.size()) {
+                throw new RefusedException("DEST", "the destinations changed after the confirmation; nothing was"
+                        + " written");
+            }
+            for (int i = 0; i < destinations.size(); i++) {
+                sameTarget(confirmed.destinations().get(i), destinations.get(i));
+            }
+        }
+
+        private static void sameTarget(Endpoint shown, Endpoint now) throws RefusedException {
+            String why = null;
+            if (now == null || !shown.path().equals(now.path()) || shown.kind() != now.kind()) {
+                why = now != null && shown.kind() == Endpoint.Kind.NEW_IMAGE
+                        ? "appeared after the confirmation (it was to be created as a new image file)"
+                        : "is not what it was when you confirmed";
+            } else if (shown.start() != now.start() || shown.count() != now.count()) {
+                why = "its region changed after the confirmation";
+            } else if (shown.sizeBytes() != now.sizeBytes()) {
+                why = "changed size after the confirmation (" + Sizes.human(shown.sizeBytes()) + " then, "
+                        + Sizes.human(now.sizeBytes()) + " now)";
+            } else if (shown.kind() == Endpoint.Kind.BLOCK && !Objects.equals(identity(shown.device()),
+                    identity(now.device()))) {
+                why = "is another device now (" + shown.device().describe() + " was confirmed, "
+                        + now.device().describe() + " is there now)";
+            }
+            if (why != null) {
+                throw new RefusedException(shown.field(), shown.path() + " " + why + "; nothing was written");
+            }
+        }
+
+        private static List<Object> identity(DeviceInfo d) {
+            return java.util.Arrays.asList(d.name(), d.model(), d.serial(), d.size(), d.start());
+        }
     }
 
     private static final int S_IFMT = 0170000;
