@@ -52,7 +52,7 @@ final class CopyCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
-            List<RegionSpec> to = KcloneCommand.destinations(dests);
+            List<RegionSpec> to = KcloneCommand.destinations(dests, err);
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();
             CopyPlanner planner = new CopyPlanner(Devices.discover(),

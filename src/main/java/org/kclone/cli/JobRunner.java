@@ -162,10 +162,20 @@ final class JobRunner {
             switch (d.status()) {
                 case "ok" -> out.printf("  ok        %s%n", d.path());
                 case "failed" -> out.printf("  FAILED    %s: %s%n", d.path(), d.error());
-                default -> out.printf("  MISMATCH  %s: sectors %s%n", d.path(), d.mismatches().stream()
-                        .map(r -> r.start() + "+" + r.count()).toList());
+                default -> out.printf("  MISMATCH  %s: %s%n", d.path(), mismatchText(d));
             }
         }
         out.flush();
+    }
+
+    /** {@code sectors 7048+1, 9000+8 (source sectors 2952+1, 4904+8)}: the destination's own sectors. */
+    static String mismatchText(Report.Destination d) {
+        int shown = Math.min(d.mismatches().size(), 20);
+        List<Report.Mismatch> first = d.mismatches().subList(0, shown);
+        String more = d.mismatches().size() > shown ? ", and " + (d.mismatches().size() - shown)
+                + " more ranges (--json lists them all)" : "";
+        return "sectors " + String.join(", ", first.stream().map(m -> m.start() + "+" + m.count()).toList())
+                + " (source sectors " + String.join(", ", first.stream().map(m -> m.sourceStart() + "+" + m.count())
+                        .toList()) + ")" + more + (d.error() != null ? "; " + d.error() : "");
     }
 }

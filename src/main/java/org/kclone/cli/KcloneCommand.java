@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -71,6 +73,23 @@ public final class KcloneCommand implements Runnable {
         for (int i = 0; i < args.size(); i++) {
             out.add(RegionSpec.parse("DEST " + (i + 1), args.get(i)));
         }
+        return out;
+    }
+
+    /**
+     * Parses DEST arguments of a copy, and warns on {@code warnings} for each that will be created
+     * as a new image file although START or LENGTH was read from its name ({@code backup@20240101}
+     * is the file {@code backup} at sector 20240101), saying how to name a file with that literal name.
+     */
+    static List<RegionSpec> destinations(List<String> args, PrintWriter warnings) throws RefusedException {
+        List<RegionSpec> out = destinations(args);
+        for (RegionSpec d : out) {
+            Path p = Path.of(d.path());
+            if (d.hasRegion() && !Files.exists(p) && !p.toAbsolutePath().startsWith("/dev")) {
+                warnings.println("kclone: warning: " + d.newImageWarning());
+            }
+        }
+        warnings.flush();
         return out;
     }
 

@@ -58,19 +58,20 @@ final class VerifyCommand implements Callable<Integer> {
                 opened.add(dev);
                 regions.add(new IoRegion(dev, d.start(), d.count()));
             }
-            Verifier.Result r = Verifier.verify(new IoRegion(srcDev, s.start(), s.count()), regions, List.of(),
-                    b -> { }, () -> false);
+            Verifier.Result r = Verifier.verify(new IoRegion(srcDev, s.start(), s.count()), s.byteLength(), regions,
+                    List.of(), b -> { }, () -> false);
             List<Report.Destination> ds = new ArrayList<>();
             for (int i = 0; i < regions.size(); i++) {
                 Endpoint d = plan.destinations().get(i);
                 Verifier.Outcome o = r.destinations().get(i);
                 String status = o.error() != null ? "failed" : o.mismatches().isEmpty() ? "ok" : "mismatch";
-                ds.add(new Report.Destination(d.path().toString(), d.start(), d.count(), status,
-                        o.error() != null ? o.error().getMessage() : null, Report.Range.of(o.mismatches())));
+                String error = o.error() != null ? o.error().getMessage() : "mismatch".equals(status) ? shortBy(d) : null;
+                ds.add(new Report.Destination(d.path().toString(), d.start(), d.count(), status, error,
+                        Report.Mismatch.of(o.mismatches(), d.start(), s.start())));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report("verify", new Report.Region(s.path().toString(), s.start(), s.count()),
-                    s.count() * 512, Math.round(seconds * 1000) / 1000.0, false,
+            Report report = new Report("verify", Report.Region.of(s),
+                    s.byteLength(), Math.round(seconds * 1000) / 1000.0, false,
                     Report.Range.of(r.unreadableSource()), ds);
             if (json) {
                 out.println(JobRunner.JSON.writeValueAsString(report));
@@ -84,5 +85,15 @@ final class VerifyCommand implements Callable<Integer> {
                 d.close();
             }
         }
+    }
+
+    /** Says how much of the region a destination lacks when it ends before the region does, else null. */
+    static String shortBy(Endpoint d) {
+        long there = Math.max(0, Math.min(d.byteLength(), d.sizeBytes() - d.startByte()));
+        if (there >= d.byteLength()) {
+            return null;
+        }
+        return d.path() + " ends " + (d.byteLength() - there) + " bytes before the region does: it holds " + there
+                + " of the region's " + d.byteLength() + " bytes";
     }
 }

@@ -199,7 +199,7 @@ public final class CloneRun {
             Endpoint e = plan.destinations().get(i);
             String status = "ok";
             String error = null;
-            List<Report.Range> mismatches = List.of();
+            List<Report.Mismatch> mismatches = List.of();
             long needed = e.count() * Sizes.SECTOR;
             if (result.failed(i)) {
                 status = "failed";
@@ -219,7 +219,7 @@ public final class CloneRun {
                     error = "reading back for verification: " + message(o.error());
                 } else if (!o.mismatches().isEmpty()) {
                     status = "mismatch";
-                    mismatches = Report.Range.of(o.mismatches());
+                    mismatches = Report.Mismatch.of(o.mismatches(), e.start(), plan.source().start());
                 }
             }
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
@@ -228,9 +228,11 @@ public final class CloneRun {
         boolean wasCancelled = result.cancelled() || cancelled
                 || (verifiedResult != null && verifiedResult.cancelled());
         Report.Region source = plan.source() == null ? null
-                : new Report.Region(plan.source().path().toString(), plan.source().start(), plan.source().count());
+                : Report.Region.of(plan.source());
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Report(plan.source() != null ? "copy" : "zero", source, result.bytesCopied(),
+        // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
+        long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
+        return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
                 Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests);
     }
 }

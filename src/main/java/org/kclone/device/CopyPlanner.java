@@ -101,7 +101,7 @@ public final class CopyPlanner {
         Endpoint src = resolveSource(source);
         List<Endpoint> out = new ArrayList<>();
         for (RegionSpec d : dests) {
-            out.add(resolveDestination(d, src.count()));
+            out.add(resolveDestination(d, src.count(), src.byteLength()));
         }
         checkOverlaps(src, out);
         return new Plan(src, out);
@@ -144,12 +144,10 @@ public final class CopyPlanner {
             }
             Endpoint e = identify(spec.field(), path);
             long start = spec.start() != null ? spec.start() : 0;
-            if (start + src.count() > e.sizeBytes() / Sizes.SECTOR) {
-                throw new RefusedException(spec.field(), path + " is too short: it has " + e.sizeBytes() / Sizes.SECTOR
-                        + " sectors, the comparison needs " + (start + src.count()));
-            }
+            checkAddressable(spec, start, src.count());
+            // A destination shorter than the region is compared as far as it goes; the rest is a mismatch.
             out.add(new Endpoint(spec.field(), path, e.kind(), e.device(), start, src.count(), e.sizeBytes(),
-                    e.logicalSectorSize()));
+                    e.logicalSectorSize(), src.byteLength()));
         }
         return new Plan(src, out);
     }
@@ -162,27 +160,40 @@ public final class CopyPlanner {
             throw new RefusedException(field, spec.path() + " does not exist");
         }
         Endpoint e = identify(field, path);
-        long sectors = e.sizeBytes() / Sizes.SECTOR;
+        // An image file's last sector may be partial: it counts, and reads as zeros past the file's end.
+        long sectors = sectorsOf(e);
         long start = spec.start() != null ? spec.start() : 0;
+        checkAddressable(spec, start, 0);
         if (start >= sectors && !(start == 0 && sectors == 0)) {
-            throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " (" + sectors
-                    + " sectors)");
+            throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " (" + sizeText(e)
+                    + ")");
         }
         long count = spec.length() != null ? spec.length() : sectors - start;
+        checkAddressable(spec, start, count);
         if (count == 0) {
             throw new RefusedException(field, "the region is empty (zero length): nothing to copy");
         }
         if (start + count > sectors) {
             throw new RefusedException(field, "the region " + start + "+" + count + " runs beyond the end of " + path
-                    + " (" + sectors + " sectors, " + Sizes.human(e.sizeBytes()) + ")");
+                    + " (" + sizeText(e) + ")");
         }
+        long byteLength = Math.min(count * Sizes.SECTOR, e.sizeBytes() - start * Sizes.SECTOR);
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
-                e.logicalSectorSize());
+                e.logicalSectorSize(), byteLength);
         checkAlignment(r);
         return r;
     }
 
     private Endpoint resolveDestination(RegionSpec spec, Long sourceCount) throws RefusedException {
+        return resolveDestination(spec, sourceCount, sourceCount == null ? -1 : sourceCount * Sizes.SECTOR);
+    }
+
+    /**
+     * @param sourceBytes the source region's exact length in bytes (its last sector may be partial);
+     *     ignored when {@code sourceCount} is null (a zero request)
+     */
+    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount, long sourceBytes)
+            throws RefusedException {
         String field = spec.field();
         Path path = Path.of(spec.path());
         Endpoint e;
@@ -204,7 +215,8 @@ public final class CopyPlanner {
             e = new Endpoint(field, path, Endpoint.Kind.NEW_IMAGE, null, 0, 0, 0, Sizes.SECTOR);
         }
         long start = spec.start() != null ? spec.start() : 0;
-        long sectors = e.sizeBytes() / Sizes.SECTOR;
+        checkAddressable(spec, start, 0);
+        long sectors = sectorsOf(e);
         long count;
         if (sourceCount != null) {
             if (spec.length() != null && spec.length().longValue() != sourceCount) {
@@ -214,19 +226,68 @@ public final class CopyPlanner {
             count = sourceCount;
         } else {
             count = spec.length() != null ? spec.length() : sectors - start;
-            if (count <= 0) {
+            if (count < 0) {
+                throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " ("
+                        + sizeText(e) + ")");
+            }
+            if (count == 0) {
                 throw new RefusedException(field, "the region is empty (zero length)");
             }
         }
         if (count == 0) {
             throw new RefusedException(field, "the region is empty (zero length)");
         }
+        checkAddressable(spec, start, count);
+        long byteLength;
+        if (sourceCount != null) {
+            byteLength = sourceBytes;
+        } else if (e.kind() == Endpoint.Kind.IMAGE && start + count == sectors && e.sizeBytes() % Sizes.SECTOR != 0) {
+            // zeroing up to an image file's odd end: zero its last bytes, do not extend it
+            byteLength = e.sizeBytes() - start * Sizes.SECTOR;
+        } else {
+            byteLength = count * Sizes.SECTOR;
+        }
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
-                e.logicalSectorSize());
+                e.logicalSectorSize(), byteLength);
         checkFits(r);
         checkWritable(r);
         checkAlignment(r);
         return r;
+    }
+
+    /** Sectors of a device, or of an image file counting a partial last sector as one. */
+    private static long sectorsOf(Endpoint e) {
+        long whole = e.sizeBytes() / Sizes.SECTOR;
+        return e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() % Sizes.SECTOR != 0 ? whole + 1 : whole;
+    }
+
+    /** A size for messages: sectors, and the bytes when they are not whole sectors. */
+    private static String sizeText(Endpoint e) {
+        long b = e.sizeBytes();
+        return b % Sizes.SECTOR == 0 ? b / Sizes.SECTOR + " sectors, " + Sizes.human(b)
+                : b + " bytes: " + b / Sizes.SECTOR + (b / Sizes.SECTOR == 1 ? " sector" : " sectors") + " and "
+                        + b % Sizes.SECTOR + " bytes";
+    }
+
+    /**
+     * Refuses a region whose byte offsets cannot be held in a signed 64-bit number (a file or device
+     * offset): START and START + LENGTH must stay within {@code Long.MAX_VALUE / 512} sectors.
+     */
+    static void checkAddressable(RegionSpec spec, long start, long count) throws RefusedException {
+        long max = Long.MAX_VALUE / Sizes.SECTOR;
+        if (start < 0) {
+            throw new RefusedException(spec.field(), "START " + start + " is negative");
+        }
+        if (count < 0) {
+            throw new RefusedException(spec.field(), "LENGTH " + count + " is negative");
+        }
+        if (start > max - count) {
+            String what = spec.start() != null || spec.length() == null
+                    ? "START " + start + (count > 0 ? " with a length of " + count + " sectors" : "")
+                    : "LENGTH " + count + " from sector " + start;
+            throw new RefusedException(spec.field(), what + " ends past the largest offset a file or device can"
+                    + " have (" + max + " sectors, 8 EiB)");
+        }
     }
 
     private Endpoint identify(String field, Path path) throws RefusedException {
@@ -258,12 +319,13 @@ public final class CopyPlanner {
         long end = e.start() + e.count();
         switch (e.kind()) {
             case NEW_IMAGE -> {
-                // created with exactly the length it needs
+                // created with exactly the length it needs (endByte(), whole sectors or not)
             }
             case IMAGE -> {
-                if (end > sectors && !options.grow()) {
-                    throw new RefusedException(e.field(), "image file " + e.path() + " has " + sectors
-                            + " sectors but the region " + e.start() + "+" + e.count() + " needs " + end
+                if (e.endByte() > e.sizeBytes() && !options.grow()) {
+                    throw new RefusedException(e.field(), "image file " + e.path() + " has " + sizeText(e)
+                            + " but the region " + e.start() + "+" + e.count() + " needs "
+                            + (e.endByte() % Sizes.SECTOR == 0 ? end + " sectors" : e.endByte() + " bytes")
                             + "; pass --grow to extend the file");
                 }
             }

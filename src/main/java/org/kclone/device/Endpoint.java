@@ -9,9 +9,26 @@ import java.nio.file.Path;
  * @param start first sector of the region (512-byte sectors)
  * @param count sectors in the region
  * @param sizeBytes the device's or file's size now (0 for a file still to be created)
+ * @param byteLength the region's exact length in bytes: {@code count * 512}, or less when its last
+ *     sector is partial (an image file of a size that is not whole sectors)
  */
 public record Endpoint(String field, Path path, Kind kind, DeviceInfo device, long start, long count, long sizeBytes,
-        int logicalSectorSize) {
+        int logicalSectorSize, long byteLength) {
+
+    public Endpoint {
+        long whole = Math.multiplyExact(count, (long) Sizes.SECTOR);
+        if (byteLength > whole || (count > 0 && byteLength <= whole - Sizes.SECTOR) || byteLength < 0) {
+            throw new IllegalArgumentException("a region of " + count + " sectors cannot hold " + byteLength
+                    + " bytes");
+        }
+    }
+
+    /** A region of whole sectors: {@code byteLength} is {@code count * 512}. */
+    public Endpoint(String field, Path path, Kind kind, DeviceInfo device, long start, long count, long sizeBytes,
+            int logicalSectorSize) {
+        this(field, path, kind, device, start, count, sizeBytes, logicalSectorSize,
+                Math.multiplyExact(count, (long) Sizes.SECTOR));
+    }
 
     /** What a path turned out to be. */
     public enum Kind {
@@ -27,12 +44,30 @@ public record Endpoint(String field, Path path, Kind kind, DeviceInfo device, lo
         return kind != Kind.BLOCK;
     }
 
+    /** The region's first byte on the device or file. */
+    public long startByte() {
+        return start * Sizes.SECTOR;
+    }
+
+    /** One past the region's last byte. */
+    public long endByte() {
+        return startByte() + byteLength;
+    }
+
+    /** Whether the region's last sector is partial (it ends at an image file's odd end). */
+    public boolean partialTail() {
+        return byteLength != count * Sizes.SECTOR;
+    }
+
     /** One line for a person who must decide whether this is the right target. */
     public String describe() {
         return switch (kind) {
             case BLOCK -> device.describe();
-            case IMAGE -> path + "  image file  " + Sizes.human(sizeBytes);
+            case IMAGE -> path + "  image file  " + Sizes.human(sizeBytes)
+                    + (sizeBytes % Sizes.SECTOR != 0 ? " (" + sizeBytes + " bytes)" : "");
             case NEW_IMAGE -> path + "  new image file";
-        } + "  (sectors " + start + "+" + count + ", " + Sizes.human(count * Sizes.SECTOR) + ")";
+        } + "  (sectors " + start + "+" + count + ", " + (partialTail()
+                ? byteLength + " bytes: the last sector is partial, " + (byteLength % Sizes.SECTOR) + " of 512 bytes"
+                : Sizes.human(byteLength)) + ")";
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.kclone.device.image.ByteLimitedDevice;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
@@ -41,6 +42,7 @@ public final class OpenedPlan implements Closeable {
             if (plan.source() != null) {
                 source = openDevice(plan.source(), false);
                 opened.add(source);
+                source = limitedToRegion(plan.source(), source);
             }
             BlockDevice[] dests = new BlockDevice[plan.destinations().size()];
             for (int i = 0; i < dests.length; i++) {
@@ -48,11 +50,12 @@ public final class OpenedPlan implements Closeable {
                 if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
                     dests[i] = openDevice(e, true);
                     opened.add(dests[i]);
+                    dests[i] = limitedToRegion(e, dests[i]);
                 }
             }
             for (int i = 0; i < dests.length; i++) {
                 Endpoint e = plan.destinations().get(i);
-                long needed = (e.start() + e.count()) * Sizes.SECTOR;
+                long needed = e.endByte();
                 if (e.kind() == Endpoint.Kind.NEW_IMAGE) {
                     try {
                         Files.createFile(e.path());
@@ -63,6 +66,7 @@ public final class OpenedPlan implements Closeable {
                     setLength(e, needed);
                     dests[i] = new SparseImageDevice(openDevice(e, true));
                     opened.add(dests[i]);
+                    dests[i] = limitedToRegion(e, dests[i]);
                 } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed) {
                     // the planner let a short image through only because --grow was given
                     setLength(e, needed);
@@ -86,6 +90,14 @@ public final class OpenedPlan implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * An image file region whose last sector is partial: read past its end as zeros, writes
+     * clipped at its end (the engine moves whole sectors).
+     */
+    private static BlockDevice limitedToRegion(Endpoint e, BlockDevice device) {
+        return e.isFile() && e.endByte() % Sizes.SECTOR != 0 ? new ByteLimitedDevice(device, e.endByte()) : device;
     }
 
     private static void setLength(Endpoint e, long bytes) throws RefusedException {

@@ -13,9 +13,23 @@ import org.kclone.engine.SectorRange;
 public record Report(String command, Region source, long bytes, double seconds, boolean cancelled,
         List<Range> readErrors, List<Destination> destinations) {
 
-    /** A region: path, first sector, sector count. */
-    @JsonPropertyOrder({"path", "start", "length"})
-    public record Region(String path, long start, long length) {
+    /**
+     * A region: path, first sector, sector count; {@code bytes} its exact length when its last
+     * sector is partial (an image file of odd size), else null and left out of the JSON.
+     */
+    @JsonPropertyOrder({"path", "start", "length", "bytes"})
+    public record Region(String path, long start, long length,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long bytes) {
+
+        /** A region of whole sectors. */
+        public Region(String path, long start, long length) {
+            this(path, start, length, null);
+        }
+
+        /** The region of an endpoint, with its bytes when the last sector is partial. */
+        public static Region of(Endpoint e) {
+            return new Region(e.path().toString(), e.start(), e.count(), e.partialTail() ? e.byteLength() : null);
+        }
     }
 
     /** A run of sectors. */
@@ -26,11 +40,33 @@ public record Report(String command, Region source, long bytes, double seconds, 
         }
     }
 
-    /** One destination: {@code status} is ok, failed or mismatch; {@code error} the OS error of a failed one. */
+    /**
+     * Sectors that differ: {@code start} and {@code count} on the destination itself (its own
+     * sector numbers, not relative to the region), {@code sourceStart} where the same sectors lie on
+     * the source.
+     */
+    @JsonPropertyOrder({"start", "count", "sourceStart"})
+    public record Mismatch(long start, long count, long sourceStart) {
+
+        /**
+         * @param relative sectors relative to the regions' starts (as {@link Verifier} finds them)
+         * @param destStart the destination region's first sector
+         * @param sourceStart the source region's first sector
+         */
+        public static List<Mismatch> of(List<SectorRange> relative, long destStart, long sourceStart) {
+            return relative.stream().map(r -> new Mismatch(destStart + r.start(), r.count(), sourceStart + r.start()))
+                    .toList();
+        }
+    }
+
+    /**
+     * One destination: {@code status} is ok, failed or mismatch; {@code error} the OS error of a
+     * failed one, or for a mismatch that the destination is shorter than the source.
+     */
     @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Destination(String path, long start, long length, String status, String error,
-            List<Range> mismatches) {
+            List<Mismatch> mismatches) {
     }
 
     /** Exit code: 0 all written (and verified) without a read error; 1 anything failed or cancelled. */

@@ -22,7 +22,11 @@ import org.kclone.engine.SectorRange;
  */
 public final class Verifier {
 
-    /** One destination's verdict. {@code error} is set when it could not be read back. */
+    /**
+     * One destination's verdict. {@code mismatches} are sectors relative to the region's start
+     * ({@link Report.Mismatch#of} names them on each device); {@code error} is set when it could
+     * not be read back.
+     */
     public record Outcome(List<SectorRange> mismatches, IOException error) {
         public boolean ok() {
             return mismatches.isEmpty() && error == null;
@@ -40,12 +44,29 @@ public final class Verifier {
     }
 
     /**
+     * Compares whole sectors: {@code source.byteLength()} bytes of each region.
+     *
      * @param knownUnreadable source sectors the copy could not read (written as zeros): expected as zeros
      * @param progress called with the bytes verified so far (per window)
      * @param cancelled polled between windows
      */
     public static Result verify(IoRegion source, List<IoRegion> dests, List<SectorRange> knownUnreadable,
             LongConsumer progress, BooleanSupplier cancelled) {
+        return verify(source, source.byteLength(), dests, knownUnreadable, progress, cancelled);
+    }
+
+    /**
+     * Compares the first {@code bytes} bytes of the source region with those of every destination
+     * region, every byte (the last sector may be partial: an image file of odd size). A destination
+     * that ends before its region's {@code bytes} does is compared as far as it goes, and every
+     * sector past its end is a mismatch.
+     */
+    public static Result verify(IoRegion source, long bytes, List<IoRegion> dests, List<SectorRange> knownUnreadable,
+            LongConsumer progress, BooleanSupplier cancelled) {
+        if (bytes > source.byteLength() || bytes <= source.byteLength() - Sizes.SECTOR && source.count() > 0) {
+            throw new IllegalArgumentException(bytes + " bytes do not end in the last of " + source.count()
+                    + " sectors");
+        }
         int n = dests.size();
         List<List<SectorRange>> mismatches = new ArrayList<>();
         IOException[] errors = new IOException[n];
@@ -73,7 +94,8 @@ public final class Verifier {
                 }
                 long sectors = Math.min(WINDOW / Sizes.SECTOR, total - done);
                 long first = done;
-                ByteBuffer expected = readSource(source, first, sectors, srcWin, unreadable);
+                int length = (int) Math.min(sectors * Sizes.SECTOR, bytes - first * Sizes.SECTOR);
+                ByteBuffer expected = readSource(source, first, length, srcWin, unreadable);
                 List<Future<?>> futures = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     if (errors[i] != null) {
@@ -82,7 +104,10 @@ public final class Verifier {
                     int d = i;
                     futures.add(pool.submit(() -> {
                         try {
-                            ByteBuffer got = dstWin[d].read(dests.get(d).device(), dests.get(d).sector() + first, sectors);
+                            IoRegion dest = dests.get(d);
+                            long at = dest.byteOffset() + first * Sizes.SECTOR;
+                            int there = (int) Math.max(0, Math.min(length, dest.device().size() - at));
+                            ByteBuffer got = dstWin[d].read(dest.device(), at, there);
                             compare(expected, got, first, mismatches.get(d));
                         } catch (IOException e) {
                             errors[d] = e;
@@ -93,7 +118,7 @@ public final class Verifier {
                     f.get();
                 }
                 done += sectors;
-                progress.accept(done * Sizes.SECTOR);
+                progress.accept(first * Sizes.SECTOR + length);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,18 +136,20 @@ public final class Verifier {
     }
 
     /** Reads the source window; sectors known or found unreadable read as zeros. */
-    private static ByteBuffer readSource(IoRegion source, long first, long sectors, Window win,
+    private static ByteBuffer readSource(IoRegion source, long first, int length, Window win,
             List<SectorRange> unreadable) {
         long abs = source.sector() + first;
+        long sectors = (length + Sizes.SECTOR - 1) / Sizes.SECTOR;
         try {
-            ByteBuffer b = win.read(source.device(), abs, sectors);
+            ByteBuffer b = win.read(source.device(), abs * Sizes.SECTOR, length);
             zeroKnown(b, abs, sectors, unreadable);
             return b;
         } catch (IOException e) {
             // Sector by sector: what reads is compared, what does not is expected as zeros.
-            ByteBuffer b = win.buffer(sectors);
+            ByteBuffer b = win.buffer(length);
             for (long s = 0; s < sectors; s++) {
-                ByteBuffer one = b.duplicate().position((int) (s * Sizes.SECTOR)).limit((int) ((s + 1) * Sizes.SECTOR));
+                ByteBuffer one = b.duplicate().position((int) (s * Sizes.SECTOR))
+                        .limit((int) Math.min((s + 1) * Sizes.SECTOR, length));
                 try {
                     source.device().read(one, (abs + s) * Sizes.SECTOR);
                 } catch (IOException ex) {
@@ -134,7 +161,7 @@ public final class Verifier {
                 }
             }
             zeroKnown(b, abs, sectors, unreadable);
-            return b.position(0).limit((int) (sectors * Sizes.SECTOR));
+            return b.position(0).limit(length);
         }
     }
 
@@ -143,22 +170,29 @@ public final class Verifier {
             long from = Math.max(r.start(), abs);
             long to = Math.min(r.end(), abs + sectors);
             for (long s = from; s < to; s++) {
-                for (int k = 0; k < Sizes.SECTOR; k++) {
+                for (int k = 0; k < Sizes.SECTOR && (s - abs) * Sizes.SECTOR + k < b.limit(); k++) {
                     b.put((int) ((s - abs) * Sizes.SECTOR + k), (byte) 0);
                 }
             }
         }
     }
 
+    /**
+     * Compares a window sector by sector. {@code got} may be shorter than {@code expected} (the
+     * destination ended): every sector it does not fully hold is a mismatch.
+     */
     private static void compare(ByteBuffer expected, ByteBuffer got, long firstSector, List<SectorRange> out) {
-        int sectors = expected.remaining() / Sizes.SECTOR;
-        if (expected.duplicate().mismatch(got.duplicate()) == -1) {
+        int length = expected.remaining();
+        int sectors = (length + Sizes.SECTOR - 1) / Sizes.SECTOR;
+        if (got.remaining() == length && expected.duplicate().mismatch(got.duplicate()) == -1) {
             return;
         }
         for (int s = 0; s < sectors; s++) {
-            ByteBuffer a = expected.duplicate().position(s * Sizes.SECTOR).limit((s + 1) * Sizes.SECTOR);
-            ByteBuffer b = got.duplicate().position(s * Sizes.SECTOR).limit((s + 1) * Sizes.SECTOR);
-            if (a.mismatch(b) != -1) {
+            int from = s * Sizes.SECTOR;
+            int to = Math.min(from + Sizes.SECTOR, length);
+            boolean differs = to > got.remaining()
+                    || expected.duplicate().position(from).limit(to).mismatch(got.duplicate().position(from).limit(to)) != -1;
+            if (differs) {
                 out.add(new SectorRange(firstSector + s, 1));
             }
         }
@@ -168,13 +202,16 @@ public final class Verifier {
     private static final class Window {
         private ByteBuffer buf = ByteBuffer.allocateDirect(WINDOW + 2 * ALIGN + ALIGN).alignedSlice(ALIGN);
 
-        ByteBuffer buffer(long sectors) {
-            return buf.duplicate().position(0).limit((int) (sectors * Sizes.SECTOR));
+        ByteBuffer buffer(int length) {
+            return buf.duplicate().position(0).limit(length);
         }
 
-        ByteBuffer read(BlockDevice device, long sector, long sectors) throws IOException {
-            long from = sector * Sizes.SECTOR;
-            long to = from + sectors * Sizes.SECTOR;
+        /** Reads {@code length} bytes at byte {@code from}, widened to the alignment within the device. */
+        ByteBuffer read(BlockDevice device, long from, int length) throws IOException {
+            if (length == 0) {
+                return buf.duplicate().position(0).limit(0).slice();
+            }
+            long to = from + length;
             long alignedFrom = from / ALIGN * ALIGN;
             long alignedTo = Math.min((to + ALIGN - 1) / ALIGN * ALIGN, Math.max(to, device.size()));
             ByteBuffer w = buf.duplicate().position(0).limit((int) (alignedTo - alignedFrom));
