@@ -282,9 +282,14 @@ public final class CopyPlanner {
             throw new RefusedException(spec.field(), "LENGTH " + count + " is negative");
         }
         if (start > max - count) {
-            String what = spec.start() != null || spec.length() == null
-                    ? "START " + start + (count > 0 ? " with a length of " + count + " sectors" : "")
-                    : "LENGTH " + count + " from sector " + start;
+            String what;
+            if (spec.start() != null && spec.length() != null) {
+                what = "START " + start + " + LENGTH " + count;
+            } else if (spec.length() != null) {
+                what = "LENGTH " + count + " from sector " + start;
+            } else {
+                what = "START " + start + (count > 0 ? " with a length of " + count + " sectors" : "");
+            }
             throw new RefusedException(spec.field(), what + " ends past the largest offset a file or device can"
                     + " have (" + max + " sectors, 8 EiB)");
         }
