@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "copy", mixinStandardHelpOptions = true,
         description = {"Copy SOURCE to every DEST at once (each chunk read once, written to all).",
             "Regions are PATH[@START][+LENGTH]: START and LENGTH in 512-byte sectors or with a unit (s, B, K, M, G, T;"
-                    + " binary). LENGTH defaults to the rest of the source; a destination's START to 0.",
+                    + " binary). LENGTH defaults to the rest of the source; a destination's START to 0."
+                    + " In PATH, @@ and ++ stand for a literal @ and + (backup@@2024.img is the file backup@2024.img).",
             "A failed destination is dropped and the others finish (--strict: stop at the first error)."})
 final class CopyCommand implements Callable<Integer> {
 
