@@ -64,7 +64,7 @@ public record Endpoint(String field, Path path, Kind kind, DeviceInfo device, lo
         return switch (kind) {
             case BLOCK -> device.describe();
             case IMAGE -> path + "  image file  " + Sizes.human(sizeBytes)
-                    + (sizeBytes % Sizes.SECTOR != 0 ? " (" + sizeBytes + " bytes)" : "");
+                    + (sizeBytes % Sizes.SECTOR != 0 && sizeBytes >= 1024 ? " (" + sizeBytes + " bytes)" : "");
             case NEW_IMAGE -> path + "  new image file";
         } + "  (sectors " + start + "+" + count + ", " + (partialTail()
                 ? byteLength + " bytes: the last sector is partial, " + (byteLength % Sizes.SECTOR) + " of 512 bytes"
