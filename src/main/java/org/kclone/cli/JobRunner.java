@@ -52,10 +52,20 @@ final class JobRunner {
             throw new RefusedException("--chunk", e.getMessage());
         }
         if (options.pages < config.pagesPerChunk()) {
-            throw new RefusedException("--pages", options.pages + " pages (" + Sizes.human(options.pages * 4096L)
-                    + ") cannot hold one chunk of " + Sizes.human(config.chunkBytes()) + "; give at least "
+            throw new RefusedException("--pages", options.pages + " pages"
+                    + (options.pages > 0 ? " (" + Sizes.human(options.pages * 4096L) + ")" : "")
+                    + " cannot hold one chunk of " + Sizes.human(config.chunkBytes()) + "; give at least "
                     + config.pagesPerChunk());
         }
+        int usable = PageBudget.usable(config);
+        if (options.pages > usable) {
+            err.println("kclone: --pages " + options.pages + " capped at " + usable + " (" + Sizes.human(usable * 4096L)
+                    + "): a job holds at most " + config.maxChunksInFlight() + " chunks of "
+                    + Sizes.human(config.chunkBytes()) + " in flight, so more pages would never be used");
+            err.flush();
+            options.pages = usable;
+        }
+        PageBudget.check(options.pages, config, PageBudget.Machine.current());
         limit();
         return config;
     }
