@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
@@ -52,10 +52,20 @@ final class JobRunner {
             throw new RefusedException("--chunk", e.getMessage());
         }
         if (options.pages < config.pagesPerChunk()) {
-            throw new RefusedException("--pages", options.pages + " pages (" + Sizes.human(options.pages * 4096L)
-                    + ") cannot hold one chunk of " + Sizes.human(config.chunkBytes()) + "; give at least "
+            throw new RefusedException("--pages", options.pages + " pages"
+                    + (options.pages > 0 ? " (" + Sizes.human(options.pages * 4096L) + ")" : "")
+                    + " cannot hold one chunk of " + Sizes.human(config.chunkBytes()) + "; give at least "
                     + config.pagesPerChunk());
         }
+        int usable = PageBudget.usable(config);
+        if (options.pages > usable) {
+            err.println("kclone: --pages " + options.pages + " capped at " + usable + " (" + Sizes.human(usable * 4096L)
+                    + "): a job holds at most " + config.maxChunksInFlight() + " chunks of "
+                    + Sizes.human(config.chunkBytes()) + " in flight, so more pages would never be used");
+            err.flush();
+            options.pages = usable;
+        }
+        PageBudget.check(options.pages, config, PageBudget.Machine.current());
         limit();
         return config;
     }
@@ -115,32 +125,79 @@ final class JobRunner {
         if (options.sequential) {
             flags.add(KcopydFlag.WRITE_SEQ);
         }
-        CloneRun run = CloneRun.start(plan, new CloneRun.Settings(options.pages, config, limit, flags, verify));
         List<String> names = plan.destinations().stream().map(d -> d.path().toString()).toList();
-        AtomicBoolean verifyingSaid = new AtomicBoolean();
+        String verb = plan.source() != null ? "copied" : "zeroed";
+        AtomicReference<CloneRun> running = new AtomicReference<>();
+        AtomicReference<String> signalled = new AtomicReference<>();
+        AtomicReference<ProgressPrinter> printer = new AtomicReference<>();
         Report report;
-        try (Interrupts ignored = Interrupts.onInterrupt(() -> {
-                err.println();
-                err.println("kclone: interrupted: finishing the writes in flight and flushing...");
-                err.flush();
-                run.cancel();
-            });
-                ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(),
-                        plan.source() != null ? "copied" : "zeroed", names, run.totalBytes(), () -> {
-                            if (run.phase() != CloneRun.Phase.VERIFYING) {
-                                return run.written();
+        // The handlers go in before the job starts: from the first byte written, SIGINT, SIGTERM
+        // and SIGHUP cancel cleanly (flush, report, exit 1) instead of killing kclone mid-write.
+        try (Interrupts ignored = Interrupts.onSignal(signal -> {
+            signalled.set(signal);
+            CloneRun r = running.get();
+            if (r != null) {
+                cancel(r, signal);
+            }
+        })) {
+            CloneRun run = CloneRun.start(plan, new CloneRun.Settings(options.pages, config, limit, flags, verify),
+                    new CloneRun.Listener() {
+                        @Override
+                        public void verifying(CloneRun r) {
+                            ProgressPrinter p = printer.get();
+                            if (p != null) {
+                                p.phaseChanged();
                             }
-                            if (verifyingSaid.compareAndSet(false, true)) {
-                                err.println("kclone: verifying, reading back past the page cache...");
-                            }
-                            long[] v = new long[names.size()];
-                            Arrays.fill(v, run.verifiedBytes());
-                            return v;
-                        })) {
-            report = run.await();
+                        }
+                    });
+            running.set(run);
+            if (signalled.get() != null) {
+                cancel(run, signalled.get()); // a signal came while the devices were being opened
+            }
+            try (ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(), names, run.totalBytes(),
+                    () -> snapshot(run, verb))) {
+                printer.set(p);
+                if (run.phase() == CloneRun.Phase.VERIFYING) {
+                    p.phaseChanged(); // verification began before the printer was there
+                }
+                report = run.await();
+            }
         }
         print(report);
         return report.exitCode();
+    }
+
+    /** Says what a signal does now, then cancels: writes in flight finish and are flushed, or verification stops. */
+    void cancel(CloneRun run, String signal) {
+        err.println();
+        err.println("kclone: interrupted" + ("INT".equals(signal) ? "" : " by SIG" + signal) + ": "
+                + (run.phase() == CloneRun.Phase.VERIFYING ? "stopping verification (everything was written and"
+                        + " flushed)..." : "finishing the writes in flight and flushing..."));
+        err.flush();
+        run.cancel();
+    }
+
+    /** What the progress line shows: the copy's bytes per destination, then verification's. */
+    private static ProgressPrinter.Snapshot snapshot(CloneRun run, String verb) {
+        List<ProgressPrinter.Row> rows = new ArrayList<>();
+        CloneRun.Phase phase = run.phase();
+        int n = run.plan().destinations().size();
+        boolean readBack = phase != CloneRun.Phase.COPYING
+                && java.util.stream.IntStream.range(0, n).anyMatch(run::isVerifying);
+        if (readBack) {
+            long v = run.verifiedBytes();
+            for (int i = 0; i < n; i++) {
+                rows.add(run.isVerifying(i) ? ProgressPrinter.Row.active(v)
+                        : ProgressPrinter.Row.out(run.error(i) != null ? "failed: " + run.error(i) : "not verified"));
+            }
+            return new ProgressPrinter.Snapshot(phase == CloneRun.Phase.VERIFYING ? "verifying" : "verified", rows);
+        }
+        long[] written = run.written();
+        for (int i = 0; i < written.length; i++) {
+            String error = run.error(i);
+            rows.add(error == null ? ProgressPrinter.Row.active(written[i]) : ProgressPrinter.Row.out("failed: " + error));
+        }
+        return new ProgressPrinter.Snapshot(verb, rows);
     }
 
     void print(Report report) throws IOException {
@@ -162,7 +219,10 @@ final class JobRunner {
             switch (d.status()) {
                 case "ok" -> out.printf("  ok        %s%n", d.path());
                 case "failed" -> out.printf("  FAILED    %s: %s%n", d.path(), d.error());
-                default -> out.printf("  MISMATCH  %s: %s%n", d.path(), mismatchText(d));
+                case "mismatch" -> out.printf("  MISMATCH  %s: %s%n", d.path(), mismatchText(d));
+                // unverified, or any status this printer does not know: never shown as ok
+                default -> out.printf("  %-9s %s: %s%n", d.status().toUpperCase(java.util.Locale.ROOT), d.path(),
+                        d.error());
             }
         }
         out.flush();

@@ -2,6 +2,7 @@ package org.kclone.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,10 +57,39 @@ public final class KcloneCommand implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             // Never a stack trace for the user: say what went wrong.
-            line.getErr().println("kclone: error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                line.getErr().println("kclone: error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                line.getErr().flush();
+            } else {
+                internalError(line.getErr(), "", e);
+            }
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Says in one line that something unexpected went wrong ({@code where}: "" or " in thread X"),
+     * never as a stack trace; the trace goes to the log (the log file, or stderr with --debug).
+     * Exit code 1 is the caller's.
+     */
+    public static void internalError(PrintStream err, String where, Throwable e) {
+        PrintWriter w = new PrintWriter(err, true);
+        internalError(w, where, e);
+    }
+
+    static void internalError(PrintWriter err, String where, Throwable e) {
+        try {
+            LoggerFactory.getLogger(KcloneCommand.class).error("internal error" + where, e);
+        } catch (Throwable ignored) {
+            // out of memory, or logging itself broke: the line below still goes out
+        }
+        String log = System.getProperty("org.slf4j.simpleLogger.logFile");
+        boolean logFile = log != null && !log.startsWith("System.");
+        err.println("kclone: internal error" + where + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() != null ? ": " + e.getMessage() : "")
+                + (logFile ? " (details in " + log + ")" : ""));
+        err.flush();
     }
 
     @Override

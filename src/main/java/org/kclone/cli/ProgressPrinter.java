@@ -7,31 +7,48 @@ import java.util.function.Supplier;
 import org.kclone.device.Sizes;
 
 /**
- * Progress on standard error, polled (never pushed per chunk): on a terminal a bar per
- * destination with speed and ETA, redrawn twice a second; otherwise one plain line every five
- * seconds.
+ * Progress on standard error, polled (never pushed per chunk): on a terminal a line saying what
+ * is happening and a bar per destination with speed and ETA, redrawn twice a second; otherwise
+ * one plain line every five seconds. A change of phase (copying to verifying) is drawn at once
+ * and restarts the speed clock, so verification never looks like copying.
  */
 final class ProgressPrinter implements AutoCloseable {
+
+    /** One destination as a poll sees it: bytes done in this phase, or a note when it takes no part. */
+    record Row(long done, String note) {
+        static Row active(long done) {
+            return new Row(done, null);
+        }
+
+        static Row out(String note) {
+            return new Row(0, note);
+        }
+    }
+
+    /**
+     * What one poll sees: the phase's verb ("copied", "zeroed", "verifying", "verified") and one row per
+     * destination.
+     */
+    record Snapshot(String verb, List<Row> rows) {
+    }
 
     private final PrintWriter err;
     private final boolean terminal;
     private final List<String> names;
     private final long total;
-    private final Supplier<long[]> written;
-    private final String verb;
+    private final Supplier<Snapshot> progress;
     private final Thread thread;
-    private final long startNanos = System.nanoTime();
     private volatile boolean running = true;
+    private long phaseStartNanos = System.nanoTime();
+    private String lastVerb;
     private int linesDrawn;
 
-    ProgressPrinter(PrintWriter err, boolean terminal, String verb, List<String> names, long total,
-            Supplier<long[]> written) {
+    ProgressPrinter(PrintWriter err, boolean terminal, List<String> names, long total, Supplier<Snapshot> progress) {
         this.err = err;
         this.terminal = terminal;
-        this.verb = verb;
         this.names = names;
         this.total = total;
-        this.written = written;
+        this.progress = progress;
         this.thread = new Thread(this::loop, "kclone-progress");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -46,43 +63,79 @@ final class ProgressPrinter implements AutoCloseable {
                 return;
             }
             if (running) {
-                draw();
+                draw(false);
             }
         }
     }
 
-    private synchronized void draw() {
-        long[] w = written.get();
-        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    /** The run entered a new phase: draw it now rather than at the next tick. */
+    void phaseChanged() {
+        if (running) {
+            draw(true);
+        }
+    }
+
+    private synchronized void draw(boolean onlyIfNewPhase) {
+        Snapshot s = progress.get();
+        boolean newPhase = !s.verb().equals(lastVerb);
+        if (onlyIfNewPhase && !newPhase) {
+            return;
+        }
+        if (newPhase) {
+            if (lastVerb != null && readingBack(lastVerb) != readingBack(s.verb())) {
+                phaseStartNanos = System.nanoTime(); // verification's speed is its own
+            }
+            lastVerb = s.verb();
+        }
+        double seconds = Math.max(1e-3, (System.nanoTime() - phaseStartNanos) / 1e9);
+        long min = Long.MAX_VALUE;
+        int active = 0;
+        for (Row r : s.rows()) {
+            if (r.note() == null) {
+                min = Math.min(min, r.done());
+                active++;
+            }
+        }
+        min = active == 0 ? 0 : min;
+        String line = String.format(Locale.ROOT, "kclone: %s %s of %s (%d%%) %s %d destination(s), %s/s", s.verb(),
+                Sizes.human(min), Sizes.human(total), percent(min), readingBack(s.verb()) ? "on" : "to", active,
+                Sizes.human((long) (min / seconds)));
         if (terminal) {
             StringBuilder b = new StringBuilder();
             if (linesDrawn > 0) {
                 b.append("\033[").append(linesDrawn).append('A');
             }
-            for (int i = 0; i < w.length; i++) {
-                b.append("\r\033[K").append(bar(names.get(i), w[i], seconds)).append('\n');
+            b.append("\r\033[K").append(line).append('\n');
+            for (int i = 0; i < s.rows().size(); i++) {
+                b.append("\r\033[K").append(bar(names.get(i), s.rows().get(i), seconds)).append('\n');
             }
-            linesDrawn = w.length;
+            linesDrawn = s.rows().size() + 1;
             err.print(b);
         } else {
-            long min = Long.MAX_VALUE;
-            for (long x : w) {
-                min = Math.min(min, x);
-            }
-            err.printf(Locale.ROOT, "kclone: %s %s of %s (%d%%) to %d destination(s), %s/s%n", verb,
-                    Sizes.human(min), Sizes.human(total), total == 0 ? 100 : min * 100 / total, w.length,
-                    Sizes.human((long) (min / seconds)));
+            err.println(line);
         }
         err.flush();
     }
 
-    private String bar(String name, long done, double seconds) {
+    private static boolean readingBack(String verb) {
+        return verb.startsWith("verif");
+    }
+
+    private long percent(long done) {
+        return total == 0 ? 100 : done * 100 / total;
+    }
+
+    private String bar(String name, Row row, double seconds) {
+        if (row.note() != null) {
+            return String.format(Locale.ROOT, "  %-24s %s", shorten(name), row.note());
+        }
         int width = 30;
+        long done = row.done();
         int filled = total == 0 ? width : (int) (done * width / total);
         double rate = done / seconds;
         String eta = rate <= 0 ? "--:--" : formatEta((long) ((total - done) / rate));
-        return String.format(Locale.ROOT, "%-24s [%s%s] %3d%% %10s/s ETA %s", shorten(name), "#".repeat(filled),
-                ".".repeat(width - filled), total == 0 ? 100 : done * 100 / total, Sizes.human((long) rate), eta);
+        return String.format(Locale.ROOT, "  %-24s [%s%s] %3d%% %10s/s ETA %s", shorten(name), "#".repeat(filled),
+                ".".repeat(width - filled), percent(done), Sizes.human((long) rate), eta);
     }
 
     private static String shorten(String s) {
@@ -99,7 +152,7 @@ final class ProgressPrinter implements AutoCloseable {
         running = false;
         thread.interrupt();
         if (terminal) {
-            draw();
+            draw(false);
         }
     }
 }

@@ -27,7 +27,8 @@ final class WriteOptions {
     boolean sequential;
 
     @Option(names = "--pages", paramLabel = "N", defaultValue = "2048",
-            description = "Page budget: 4 KiB pages of copy buffers (default: ${DEFAULT-VALUE}, 8 MiB).")
+            description = "Page budget: 4 KiB pages of copy buffers (default: ${DEFAULT-VALUE}, 8 MiB); capped at what"
+                    + " one job uses (8 chunks in flight), refused beyond what this machine and Java can give.")
     int pages;
 
     @Option(names = "--chunk", paramLabel = "SIZE", defaultValue = "1M",
@@ -37,4 +38,10 @@ final class WriteOptions {
     @Option(names = "--limit", paramLabel = "RATE",
             description = "Bandwidth limit per second for the whole job, e.g. 50M.")
     String limit;
+
+    /** Read by org.kclone.Main before anything logs (slf4j-simple is configured once); here for --help and parsing. */
+    @Option(names = "--debug",
+            description = "Engine log lines on standard error (otherwise they go to $XDG_STATE_HOME/kclone/kclone.log,"
+                    + " by default ~/.local/state/kclone/kclone.log).")
+    boolean debug;
 }

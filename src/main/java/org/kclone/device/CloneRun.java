@@ -27,6 +27,31 @@ public final class CloneRun {
     /** Where the run is. */
     public enum Phase { COPYING, VERIFYING, DONE }
 
+    /**
+     * A destination's status when verification was asked for but did not finish (cancelled): its
+     * data was written and flushed but not all of it was read back. The report's exit code is 1.
+     */
+    public static final String UNVERIFIED = "unverified";
+
+    /**
+     * Told on the run's own thread (keep it short, do not block): when the copy has ended
+     * (written and flushed, or stopped), when verification starts, and after each window read
+     * back. The CLI uses it to say "verifying" at once; tests use it to cancel at an exact point.
+     */
+    public interface Listener {
+        /** The engine job has ended; verification, if asked for, has not started. */
+        default void copied(CloneRun run) {
+        }
+
+        /** Verification starts now: {@link #phase()} is {@link Phase#VERIFYING}. */
+        default void verifying(CloneRun run) {
+        }
+
+        /** {@code bytes} of every destination being verified have been read back and compared. */
+        default void verified(CloneRun run, long bytes) {
+        }
+    }
+
     /** How to run: engine tuning, flags, and whether to read back. */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
             boolean verify) {
@@ -37,6 +62,7 @@ public final class CloneRun {
     private final KcopydClient client;
     private final KcopydJob job;
     private final boolean verify;
+    private final Listener events;
     private final long started = System.nanoTime();
     private final List<SectorRange> unreadable = new ArrayList<>();
     /** Joined once per (rare) bad range, not on every poll. */
@@ -46,14 +72,42 @@ public final class CloneRun {
     private final CompletableFuture<Report> report = new CompletableFuture<>();
     private volatile Phase phase = Phase.COPYING;
     private volatile boolean cancelled;
+    /** Destinations being read back (all false until verification starts). */
+    private volatile boolean[] verifying;
 
-    private CloneRun(CopyPlanner.Plan plan, OpenedPlan opened, Settings settings) {
+    private CloneRun(CopyPlanner.Plan plan, OpenedPlan opened, Settings settings, Listener events)
+            throws RefusedException {
         this.plan = plan;
         this.opened = opened;
         this.verify = settings.verify() && plan.source() != null;
+        this.events = events;
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
-        this.client = KcopydClient.create(settings.pages(), settings.config());
-        client.setThrottle(settings.bytesPerSecond());
+        this.verifying = new boolean[plan.destinations().size()];
+        this.client = newClient(settings);
+        try {
+            client.setThrottle(settings.bytesPerSecond());
+            this.job = startJob(settings);
+        } catch (RuntimeException | Error e) {
+            client.destroy();
+            throw e;
+        }
+        Thread t = new Thread(this::finish, "kclone-run");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The engine client, or a refusal naming --pages when its page budget cannot be had. */
+    private static KcopydClient newClient(Settings settings) throws RefusedException {
+        try {
+            return KcopydClient.create(settings.pages(), settings.config());
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            throw new RefusedException("--pages", "the copy engine cannot start with a budget of " + settings.pages()
+                    + " pages (" + Sizes.human(settings.pages() * 4096L) + "): " + message(e)
+                    + "; nothing was written");
+        }
+    }
+
+    private KcopydJob startJob(Settings settings) {
         ProgressListener listener = new ProgressListener() {
             @Override
             public void unreadable(long start, long count) {
@@ -69,12 +123,9 @@ public final class CloneRun {
             }
         };
         List<IoRegion> dests = opened.destinationRegions();
-        this.job = plan.source() != null
+        return plan.source() != null
                 ? client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener)
                 : client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
-        Thread t = new Thread(this::finish, "kclone-run");
-        t.setDaemon(true);
-        t.start();
     }
 
     /**
@@ -82,16 +133,35 @@ public final class CloneRun {
      * opened is refused here, naming its argument.
      */
     public static CloneRun start(CopyPlanner.Plan plan, Settings settings) throws RefusedException {
+        return start(plan, settings, new Listener() { });
+    }
+
+    /**
+     * {@link #start(CopyPlanner.Plan, Settings)} with a listener told of the run's steps. When the
+     * engine cannot be set up (a page budget that cannot be had, a budget smaller than one chunk)
+     * the run is refused naming {@code --pages}, and an image file this run created is removed:
+     * a run that never started leaves nothing behind that looks like a finished copy.
+     */
+    public static CloneRun start(CopyPlanner.Plan plan, Settings settings, Listener listener)
+            throws RefusedException {
         OpenedPlan opened = OpenedPlan.open(plan);
-        return new CloneRun(plan, opened, settings);
+        try {
+            return new CloneRun(plan, opened, settings, listener);
+        } catch (RefusedException | RuntimeException | Error e) {
+            opened.discard();
+            throw e;
+        }
     }
 
     private void finish() {
         try {
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
+            events.copied(this);
             Verifier.Result checked = null;
-            if (verify && !result.cancelled() && !cancelled) {
+            // Destinations that were to be read back: fully written and not failed.
+            boolean[] toCheck = new boolean[written.length];
+            if (verify) {
                 List<IoRegion> toVerify = new ArrayList<>();
                 List<Integer> index = new ArrayList<>();
                 List<IoRegion> dests = opened.destinationRegions();
@@ -99,15 +169,20 @@ public final class CloneRun {
                     if (!result.failed(i) && written[i] == dests.get(i).byteLength()) {
                         toVerify.add(dests.get(i));
                         index.add(i);
+                        toCheck[i] = true;
                     }
                 }
-                if (!toVerify.isEmpty()) {
+                if (!toVerify.isEmpty() && !result.cancelled() && !cancelled) {
+                    verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
-                    checked = spread(Verifier.verify(opened.sourceRegion(), toVerify, result.unreadable(),
-                            verified::set, () -> cancelled), index, dests.size());
+                    events.verifying(this);
+                    checked = spread(Verifier.verify(opened.sourceRegion(), toVerify, result.unreadable(), b -> {
+                        verified.set(b);
+                        events.verified(this, b);
+                    }, () -> cancelled), index, dests.size());
                 }
             }
-            report.complete(report(result, written, checked));
+            report.complete(report(result, written, toCheck, checked));
         } catch (Throwable t) {
             report.completeExceptionally(t);
         } finally {
@@ -139,6 +214,11 @@ public final class CloneRun {
     /** Bytes written to each destination so far. */
     public long[] written() {
         return job.progress().bytesWritten();
+    }
+
+    /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
+    public boolean isVerifying(int i) {
+        return verifying[i];
     }
 
     /** Bytes verified so far (every destination being verified moves together). */
@@ -177,7 +257,7 @@ public final class CloneRun {
         return report.copy();
     }
 
-    private static String message(Exception e) {
+    private static String message(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
@@ -193,7 +273,7 @@ public final class CloneRun {
         return new Verifier.Result(all, v.unreadableSource(), v.cancelled());
     }
 
-    private Report report(JobResult result, long[] written, Verifier.Result verifiedResult) {
+    private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
         List<Report.Destination> dests = new ArrayList<>();
         for (int i = 0; i < plan.destinations().size(); i++) {
             Endpoint e = plan.destinations().get(i);
@@ -220,7 +300,15 @@ public final class CloneRun {
                 } else if (!o.mismatches().isEmpty()) {
                     status = "mismatch";
                     mismatches = Report.Mismatch.of(o.mismatches(), e.start(), plan.source().start());
+                } else if (verifiedResult.cancelled()) {
+                    // Written, but not all of it read back: never "ok" when verification was asked for.
+                    status = UNVERIFIED;
+                    error = "verification stopped at " + verified.get() + " of " + needed
+                            + " bytes when it was cancelled; the data was written and flushed";
                 }
+            } else if (toCheck[i]) {
+                status = UNVERIFIED;
+                error = "not verified: cancelled after the data was written and flushed, before verification";
             }
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
         }

@@ -167,4 +167,26 @@ public final class OpenedPlan implements Closeable {
             throw first;
         }
     }
+
+    /**
+     * For a run that could not start: closes everything and removes the image files this plan
+     * created (its new images), so nothing is left behind that looks like a finished copy.
+     * Existing devices and files are only closed; nothing was written to them.
+     */
+    public void discard() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nothing was written; what matters is that the new images go
+        }
+        for (Endpoint e : plan.destinations()) {
+            if (e.kind() == Endpoint.Kind.NEW_IMAGE) {
+                try {
+                    Files.deleteIfExists(e.path());
+                } catch (IOException ignored) {
+                    // best effort: the run is refused either way
+                }
+            }
+        }
+    }
 }

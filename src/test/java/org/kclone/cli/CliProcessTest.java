@@ -2,21 +2,19 @@ package org.kclone.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,50 +24,8 @@ class CliProcessTest {
     @TempDir
     Path dir;
 
-    private static Process start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        // A JVM started with SIGINT ignored (a background job of a non-interactive shell) cannot
-        // catch it; env --default-signal gives the child the default disposition whatever ours is.
-        if (Files.isExecutable(Path.of("/usr/bin/env"))) {
-            cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
-        }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.kclone.Main"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(workDir.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null"))).start();
-    }
-
-    /** Collects a stream in the background. */
-    private static final class Drain extends Thread {
-        private final InputStream in;
-        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-
-        Drain(InputStream in) {
-            this.in = in;
-            setDaemon(true);
-            start();
-        }
-
-        @Override
-        public void run() {
-            byte[] b = new byte[8192];
-            try {
-                for (int n; (n = in.read(b)) > 0; ) {
-                    synchronized (buf) {
-                        buf.write(b, 0, n);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }
-
-        String text() {
-            synchronized (buf) {
-                return buf.toString(StandardCharsets.UTF_8);
-            }
-        }
+    private KcloneProcess start(String... args) throws Exception {
+        return KcloneProcess.start(dir, dir.resolve("state"), List.of(), args);
     }
 
     @Test
@@ -78,21 +34,14 @@ class CliProcessTest {
         new Random(5).nextBytes(data);
         Files.write(dir.resolve("src.img"), data);
         // 48 MiB at 4 MiB/s: about 12 s, so the plain progress line (every 5 s) comes first.
-        Process p = start(dir, "copy", "src.img", "dst.img", "--yes", "--json", "--limit", "4M");
-        Drain out = new Drain(p.getInputStream());
-        Drain err = new Drain(p.getErrorStream());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!err.text().contains("kclone: copied") && System.nanoTime() < deadline && p.isAlive()) {
-            Thread.sleep(100);
-        }
-        assertTrue(err.text().contains("kclone: copied"), "a plain progress line on stderr:\n" + err.text());
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended after Ctrl-C");
-        out.join(5000);
-        assertEquals(1, p.exitValue(), "cancelled: exit 1\n" + err.text());
-        assertTrue(err.text().contains("interrupted"), err.text());
-        JsonNode report = new ObjectMapper().readTree(out.text());
-        assertTrue(report.path("cancelled").asBoolean(), out.text());
+        KcloneProcess p = start("copy", "src.img", "dst.img", "--yes", "--json", "--limit", "4M");
+        assertTrue(p.awaitWhileAlive(() -> p.err.text().contains("kclone: copied")),
+                "a plain progress line on stderr:\n" + p);
+        p.signal("INT");
+        assertEquals(1, p.waitFor(), "cancelled: exit 1\n" + p);
+        assertTrue(p.err.text().contains("kclone: interrupted: finishing the writes in flight"), p.toString());
+        JsonNode report = new ObjectMapper().readTree(p.out.text());
+        assertTrue(report.path("cancelled").asBoolean(), p.toString());
         long bytes = report.path("bytes").asLong();
         assertTrue(bytes > 0 && bytes < data.length, "bytes " + bytes);
         byte[] written = Files.readAllBytes(dir.resolve("dst.img"));
@@ -101,26 +50,37 @@ class CliProcessTest {
     }
 
     @Test
+    void verificationSaysVerifyingFromItsStartNotCopied() throws Exception {
+        byte[] data = new byte[16 << 20];
+        new Random(6).nextBytes(data);
+        Files.write(dir.resolve("src.img"), data);
+        KcloneProcess p = start("copy", "src.img", "dst.img", "--yes", "--json", "--verify");
+        assertEquals(0, p.waitFor(), p.toString());
+        // Plain lines come every five seconds, but the change to verifying is said at once.
+        Matcher m = Pattern.compile("kclone: verifying (\\S+ \\S+) of 16\\.0 MiB \\(\\d+%\\) on 1 destination\\(s\\)")
+                .matcher(p.err.text());
+        assertTrue(m.find(), "a 'verifying X of Y' line when verification starts:\n" + p);
+        assertFalse(p.err.text().substring(m.end()).contains("kclone: copied"),
+                "no 'copied' line once verification has started:\n" + p);
+        JsonNode report = new ObjectMapper().readTree(p.out.text());
+        assertEquals("ok", report.path("destinations").path(0).path("status").asText(), p.toString());
+    }
+
+    @Test
     void userErrorsGiveExitTwoAndNoStackTrace() throws Exception {
-        Process p = start(dir, "copy", "missing.img", "x.img", "--yes");
-        Drain err = new Drain(p.getErrorStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        err.join(5000);
-        assertEquals(2, p.exitValue());
-        assertTrue(err.text().contains("kclone: refused: SOURCE: missing.img does not exist"), err.text());
-        assertTrue(!err.text().contains("\tat "), "no stack trace:\n" + err.text());
+        KcloneProcess p = start("copy", "missing.img", "x.img", "--yes");
+        assertEquals(2, p.waitFor());
+        assertTrue(p.err.text().contains("kclone: refused: SOURCE: missing.img does not exist"), p.toString());
+        assertTrue(!p.err.text().contains("\tat "), "no stack trace:\n" + p);
         assertTrue(!Files.exists(dir.resolve("x.img")), "nothing created");
     }
 
     @Test
     void listJsonCarriesPathSizeAndSystem() throws Exception {
-        Process p = start(dir, "list", "--json");
-        Drain out = new Drain(p.getInputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        out.join(5000);
-        assertEquals(0, p.exitValue());
-        JsonNode devices = new ObjectMapper().readTree(out.text()).path("devices");
-        assertTrue(devices.isArray() && devices.size() > 0, out.text());
+        KcloneProcess p = start("list", "--json");
+        assertEquals(0, p.waitFor(), p.toString());
+        JsonNode devices = new ObjectMapper().readTree(p.out.text()).path("devices");
+        assertTrue(devices.isArray() && devices.size() > 0, p.out.text());
         List<JsonNode> all = new ArrayList<>();
         devices.forEach(all::add);
         for (int i = 0; i < all.size(); i++) {

@@ -1,0 +1,134 @@
+package org.kclone.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * kclone as its own process, as a script or a service manager runs it: {@code org.kclone.Main}
+ * on this test's classpath less the test classes, standard input from /dev/null, standard output
+ * and error collected.
+ * The child gets the default disposition of SIGINT, SIGTERM and SIGHUP whatever ours is (a JVM
+ * started as a background job of a non-interactive shell has SIGINT ignored, under nohup SIGHUP,
+ * and a ProcessBuilder child inherits what is ignored), and its log goes under {@code state}
+ * ($XDG_STATE_HOME), never into the home of whoever runs the tests.
+ */
+final class KcloneProcess {
+
+    final Process process;
+    final Drain out;
+    final Drain err;
+
+    private KcloneProcess(Process process) {
+        this.process = process;
+        this.out = new Drain(process.getInputStream());
+        this.err = new Drain(process.getErrorStream());
+    }
+
+    /** Starts {@code java [jvmFlags] org.kclone.Main args} in {@code workDir}; the log under {@code state}. */
+    static KcloneProcess start(Path workDir, Path state, List<String> jvmFlags, String... args) throws IOException {
+        return start(workDir, state, List.of(), jvmFlags, args);
+    }
+
+    /** As {@link #start(Path, Path, List, String...)}, behind {@code prefix} (e.g. a shell that sets a limit). */
+    static KcloneProcess start(Path workDir, Path state, List<String> prefix, List<String> jvmFlags, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        if (Files.isExecutable(Path.of("/usr/bin/env"))) {
+            cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT,TERM,HUP"));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", productClassPath(), "org.kclone.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("XDG_STATE_HOME", state.toAbsolutePath().toString());
+        return new KcloneProcess(pb.start());
+    }
+
+    /**
+     * This test run's classpath without the test classes: the child is the product as shipped, not
+     * configured by the tests' own resources (src/test/resources/simplelogger.properties).
+     */
+    static String productClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !Path.of(e).endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** Waits for the end (at most a minute) and for both streams to be read; returns the exit code. */
+    int waitFor() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kclone did not end within a minute\n" + this);
+        }
+        out.join(5000);
+        err.join(5000);
+        return process.exitValue();
+    }
+
+    /** Waits (polling, at most a minute) until {@code condition} holds or the process ended. */
+    boolean awaitWhileAlive(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Sends a signal by name (INT, TERM, HUP) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new AssertionError("kill -s " + name + " failed: " + rc);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "--- out\n" + out.text() + "\n--- err\n" + err.text();
+    }
+
+    /** Collects a stream in the background. */
+    static final class Drain extends Thread {
+        private final InputStream in;
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        Drain(InputStream in) {
+            this.in = in;
+            setDaemon(true);
+            start();
+        }
+
+        @Override
+        public void run() {
+            byte[] b = new byte[8192];
+            try {
+                for (int n; (n = in.read(b)) > 0; ) {
+                    synchronized (buf) {
+                        buf.write(b, 0, n);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }
+
+        String text() {
+            synchronized (buf) {
+                return buf.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+}
