@@ -53,6 +53,9 @@ public final class KcloneCommand implements Runnable {
 
     static int run(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
         CommandLine cl = new CommandLine(new KcloneCommand(terminal));
+        // No @argfiles: an argument that begins with @ is a region or a file name, never a list of
+        // arguments read from somewhere else (a disk cloner must write only where it was told).
+        cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {

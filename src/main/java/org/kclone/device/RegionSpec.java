@@ -54,7 +54,7 @@ public record RegionSpec(String field, String argument, String path, Long start,
         String path = head.replace("@@", "@").replace("++", "+");
         if (path.isEmpty()) {
             throw new RefusedException(field, "'" + argument + "' has no PATH before its START or LENGTH"
-                    + " (PATH[@START][+LENGTH]; a file name that begins with @ is written ./@@NAME)");
+                    + " (PATH[@START][+LENGTH]; a literal @ or + in a file name is written @@ or ++)");
         }
         Long start = startText == null ? null : size(field, "START", "@", startText);
         Long length = lengthText == null ? null : size(field, "LENGTH", "+", lengthText);

@@ -182,4 +182,17 @@ class CliRegionTest {
         assertFalse(Files.exists(dir.resolve("again.img")));
         assertEquals(0, Cli.run("verify", p("backup@@20240101"), src.toString()).exit);
     }
+
+    @Test
+    void anArgumentBeginningWithAtIsNeverReadAsAFileOfArguments() throws Exception {
+        Path src = random("src.img", 1024, 9);
+        Path list = dir.resolve("list");
+        Files.writeString(list, "--help\n");
+        Cli c = Cli.run("verify", "@" + list, src.toString());
+        assertEquals(2, c.exit, "'@FILE' is a region, not picocli's @argfile: " + c);
+        assertFalse(c.out.contains("Usage"), c.toString());
+        Path named = dir.resolve("@disk.img");
+        Files.write(named, Files.readAllBytes(src));
+        assertEquals(0, Cli.run("verify", dir + "/@@disk.img", src.toString()).exit);
+    }
 }
