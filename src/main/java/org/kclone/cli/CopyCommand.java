@@ -55,9 +55,9 @@ final class CopyCommand implements Callable<Integer> {
             List<RegionSpec> to = KcloneCommand.destinations(dests);
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Devices.discover(),
-                    new CopyPlanner.Options(options.force, options.allowSystemDisk, grow));
-            return runner.run(planner.copy(src, to), verify, ignoreErrors);
+            CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, grow);
+            JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).copy(src, to);
+            return runner.replanning(planning).run(planning.plan(), verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }

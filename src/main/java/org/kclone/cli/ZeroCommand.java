@@ -38,9 +38,9 @@ final class ZeroCommand implements Callable<Integer> {
             List<RegionSpec> to = KcloneCommand.destinations(dests);
             JobRunner runner = new JobRunner("zero", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Devices.discover(),
-                    new CopyPlanner.Options(options.force, options.allowSystemDisk, false));
-            return runner.run(planner.zero(to), false, false);
+            CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, false);
+            JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).zero(to);
+            return runner.replanning(planning).run(planning.plan(), false, false);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }
