@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.kclone.device.claim.Claims;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
@@ -21,6 +22,8 @@ public final class OpenedPlan implements Closeable {
     private final CopyPlanner.Plan plan;
     private final BlockDevice source;
     private final List<BlockDevice> destinations;
+    /** One writer per destination, held until everything is closed. */
+    private Claims claims;
 
     private OpenedPlan(CopyPlanner.Plan plan, BlockDevice source, List<BlockDevice> destinations) {
         this.plan = plan;
@@ -36,6 +39,8 @@ public final class OpenedPlan implements Closeable {
     public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
+        Claims claims = Claims.take(plan); // before anything is opened for writing
+        opened.add(claims);
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
@@ -61,6 +66,7 @@ public final class OpenedPlan implements Closeable {
                     }
                     created.add(e.path());
                     setLength(e, needed);
+                    claims.claimNewImage(e);
                     dests[i] = new SparseImageDevice(openDevice(e, true));
                     opened.add(dests[i]);
                 } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed) {
@@ -68,7 +74,9 @@ public final class OpenedPlan implements Closeable {
                     setLength(e, needed);
                 }
             }
-            return new OpenedPlan(plan, source, List.of(dests));
+            OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
+            done.claims = claims;
+            return done;
         } catch (RefusedException e) {
             for (Closeable c : opened) {
                 try {
@@ -150,6 +158,9 @@ public final class OpenedPlan implements Closeable {
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
+        }
+        if (claims != null) {
+            claims.close(); // after the last close: nobody else writes before this run is done
         }
         if (first != null) {
             throw first;
