@@ -327,7 +327,11 @@ public final class CopyPlanner {
 
     /** Refuses a destination that overlaps the source or another destination, also across partition and disk. */
     private void checkOverlaps(Endpoint source, List<Endpoint> dests) throws RefusedException {
-        new OverlapGuard(byPath, byName, loops).check(source, dests);
+        OverlapGuard guard = new OverlapGuard(byPath, byName, loops);
+        guard.check(source, dests);
+        if (!options.force()) {
+            guard.checkImagesUnderMountedLoops(dests);
+        }
     }
 
     private DeviceInfo topOf(DeviceInfo d) {

@@ -57,6 +57,32 @@ final class OverlapGuard {
     }
 
     /**
+     * Refuses an image destination whose region lies under a loop device that is mounted or held:
+     * the file system on it would be overwritten underneath (the planner lets it through with
+     * --force, as it does the loop device itself).
+     */
+    void checkImagesUnderMountedLoops(List<Endpoint> dests) throws RefusedException {
+        for (Endpoint e : dests) {
+            if (e.kind() != Endpoint.Kind.IMAGE) {
+                continue;
+            }
+            Extent region = extentOf(e);
+            for (DeviceInfo d : byName.values()) {
+                if (d.isPartition() || !(d.mountedAnywhere() || d.heldAnywhere())) {
+                    continue;
+                }
+                Extent whole = onDevice(e, d, 0, d.size(), null, 0);
+                if (whole.via() != null && region.overlaps(whole)) {
+                    throw new RefusedException(e.field(), e.path() + " lies under loop device " + d.path()
+                            + ", which is " + (d.mountedAnywhere() ? "mounted at " + String.join(", ",
+                                    d.allMountpoints()) : "held by LVM, md or dm")
+                            + "; unmount it first (or --force)");
+                }
+            }
+        }
+    }
+
+    /**
      * Where a region lies, in bytes, on the whole device or file underneath: a partition on its
      * disk, a loop device (or its partition) on its backing file.
      *

@@ -216,6 +216,29 @@ class LoopOverlapTest {
     }
 
     @Test
+    void anImageUnderAMountedLoopDeviceIsRefusedUnlessForced() throws Exception {
+        List<Path> nodes = blockNodes(1);
+        Path sys = dir.resolve("sys");
+        Path d1 = image("d1.img", 32 * MIB);
+        Path src = image("src.img", 8 * MIB);
+        sysLoop(sys, "loop7", d1.toString(), 16 * MIB, 8 * MIB);
+        List<DeviceInfo> lsblk = List.of(new DeviceInfo("loop7", nodes.get(0).toString(), null, 8 * MIB, "loop", null,
+                null, null, false, false, 512, 512, 0, null, List.of("/mnt/x"), null, null, List.of(), false,
+                List.of()));
+        CopyPlanner p = new CopyPlanner(lsblk, CopyPlanner.Options.NONE, new LoopBacking(sys));
+        RefusedException e = refusedCopy(p, src.toString(), d1 + "@12M");
+        assertEquals("DEST 1", e.field());
+        assertTrue(e.reason().contains(d1 + " lies under loop device " + nodes.get(0) + ", which is mounted at /mnt/x"),
+                e.getMessage());
+        refusedCopy(p, src.toString(), d1 + "@20M");
+        // beside the loop device's 16..24 MiB of the file: nothing mounted there
+        assertEquals(16384, copy(p, src.toString(), d1 + "@8M").count());
+        assertEquals(16384, copy(p, src.toString(), d1 + "@24M").count());
+        CopyPlanner forced = new CopyPlanner(lsblk, new CopyPlanner.Options(true, false, false), new LoopBacking(sys));
+        assertEquals(16384, copy(forced, src.toString(), d1 + "@16M").count());
+    }
+
+    @Test
     void aDeviceThatIsNoLoopDeviceIsNotPlacedOnAnyFile() throws Exception {
         List<Path> nodes = blockNodes(1);
         Path d1 = image("d1.img", 32 * MIB);
