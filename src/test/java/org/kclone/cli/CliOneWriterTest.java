@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
@@ -30,10 +31,20 @@ class CliOneWriterTest {
     @TempDir
     Path dir;
 
+    /** JVM options that keep JNA from loading its native library, as on a machine where it cannot. */
+    private static final List<String> NO_JNA = List.of("-Djna.nosys=true", "-Djna.nounpack=true",
+            "-Djna.boot.library.path=/nonexistent");
+
+    private List<String> jvmOptions = List.of();
+
     private Process kclone(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.kclone.Main"));
+        cmd.addAll(jvmOptions);
+        // absolute: the child runs in the test's folder
+        String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
+        cmd.addAll(List.of("-cp", cp, "org.kclone.Main"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                 new File("/dev/null"))).redirectOutput(dir.resolve("p" + ProcessHandle.current().pid() + "-"
@@ -80,7 +91,7 @@ class CliOneWriterTest {
      * The first writes {@code first} to {@code dest} slowly; once it is seen writing (in the file
      * {@code watched}, zeros before), the second tries {@code second}.
      */
-    private void secondWriterIsRefused(String dest, Path watched, Path first, Path second) throws Exception {
+    private Ended secondWriterIsRefused(String dest, Path watched, Path first, Path second) throws Exception {
         Process one = kclone("copy", first.toString(), dest, "--yes", "--limit", "1M");
         try {
             awaitWriting(one, watched);
@@ -92,6 +103,7 @@ class CliOneWriterTest {
             assertTrue(two.err().contains("nothing was written"), two.err());
             Ended done = end(one);
             assertEquals(0, done.exit(), done.err());
+            return done;
         } finally {
             one.destroyForcibly().waitFor();
         }
@@ -121,6 +133,36 @@ class CliOneWriterTest {
             byte[] onDevice = Files.readAllBytes(backing);
             assertArrayEquals(Files.readAllBytes(a), Arrays.copyOf(onDevice, 6 << 20), "the first one's bytes");
             assertArrayEquals(new byte[2 << 20], Arrays.copyOfRange(onDevice, 6 << 20, 8 << 20), "and nothing else");
+        }
+    }
+
+    @Test
+    void withoutJnaTwoProcessesOnOneImageFileStillExcludeEachOther() throws Exception {
+        jvmOptions = NO_JNA;
+        Path a = random("a.img", 6 << 20, 5);
+        Path b = random("b.img", 6 << 20, 6);
+        Path dst = dir.resolve("dst.img");
+        try (RandomAccessFile f = new RandomAccessFile(dst.toFile(), "rw")) {
+            f.setLength(6 << 20);
+        }
+        Ended first = secondWriterIsRefused(dst.toString(), dst, a, b);
+        assertTrue(!first.err().contains("warning"), "image files are locked alike without JNA: " + first.err());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(dst));
+    }
+
+    @Test
+    void withoutJnaALoopDeviceIsLockedAndTheWarningSaysWhatIsMissing() throws Exception {
+        LoopDevices.assumeAvailable();
+        jvmOptions = NO_JNA;
+        Path a = random("a.img", 6 << 20, 7);
+        Path b = random("b.img", 6 << 20, 8);
+        try (LoopDevices loops = new LoopDevices()) {
+            Path backing = dir.resolve("dev.img");
+            Path dev = loops.attach(backing, 8 << 20);
+            Ended first = secondWriterIsRefused(dev.toString(), backing, a, b);
+            assertTrue(first.err().contains("kclone: warning: destinations cannot be opened exclusively here: cannot"
+                    + " load JNA's native library"), first.err());
+            assertArrayEquals(Files.readAllBytes(a), Arrays.copyOf(Files.readAllBytes(backing), 6 << 20));
         }
     }
 }
