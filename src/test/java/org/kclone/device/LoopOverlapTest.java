@@ -271,6 +271,15 @@ class LoopOverlapTest {
             String part = loop + "p1";
             CopyPlanner p = new CopyPlanner(Lsblk.discover(), CopyPlanner.Options.NONE);
 
+            // what sysfs says of the real devices
+            LoopBacking.Backing k = LoopBacking.system().of(Path.of(shifted).getFileName().toString()).orElseThrow();
+            assertEquals(d1.toRealPath(), k.file());
+            assertEquals(LoopBacking.idOf(d1), k.id());
+            assertEquals(16 * MIB, k.offset());
+            assertEquals(0, k.sizeLimit());
+            assertTrue(LoopBacking.system().of(Path.of(part).getFileName().toString()).isEmpty(),
+                    "a partition has no loop/ folder of its own: the planner asks for its disk");
+
             // file + loop, both ways
             RefusedException e = refusedCopy(p, d1 + "+8M", loop + "@4M");
             assertTrue(e.reason().contains("loop device on " + d1.toRealPath()), e.getMessage());
