@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
+import org.kclone.device.claim.Claims;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,9 +57,14 @@ final class CopyCommand implements Callable<Integer> {
             List<RegionSpec> to = KcloneCommand.destinations(dests, err);
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Devices.discover(),
-                    new CopyPlanner.Options(options.force, options.allowSystemDisk, grow));
-            return runner.run(planner.copy(src, to), verify, ignoreErrors);
+            CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, grow);
+            JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).copy(src, to);
+            CopyPlanner.Plan plan = planning.plan();
+            String degraded = Claims.degraded(plan);
+            if (degraded != null) {
+                err.println("kclone: warning: " + degraded);
+            }
+            return runner.replanning(planning).run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }

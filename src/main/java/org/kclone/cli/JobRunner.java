@@ -109,12 +109,39 @@ final class JobRunner {
         }
     }
 
+    /** Makes the plan from a fresh discovery: the command's regions and options, every guard. */
+    interface Planning {
+        CopyPlanner.Plan plan() throws RefusedException;
+    }
+
+    private Planning again;
+
+    /** How to make the plan again after the confirmation; every command that writes gives it. */
+    JobRunner replanning(Planning planning) {
+        this.again = planning;
+        return this;
+    }
+
+    /**
+     * After the confirmation, right before opening: discovery and every guard again (a prompt can
+     * wait for hours), refused unless the fresh plan targets what the person confirmed.
+     */
+    CopyPlanner.Plan recheck(CopyPlanner.Plan confirmed) throws RefusedException {
+        if (again == null) {
+            throw new IllegalStateException("no way to re-check the plan after the confirmation was given");
+        }
+        CopyPlanner.Plan fresh = again.plan();
+        fresh.checkUnchangedSince(confirmed);
+        return fresh;
+    }
+
     /** Runs the plan and returns the exit code; the report goes to stdout. */
     int run(CopyPlanner.Plan plan, boolean verify, boolean ignoreErrors) throws RefusedException, IOException,
             InterruptedException {
         KcopydConfig config = config();
         long limit = limit();
         confirm(plan);
+        CopyPlanner.Plan fresh = recheck(plan);
         Set<KcopydFlag> flags = EnumSet.noneOf(KcopydFlag.class);
         if (!options.strict) {
             flags.add(KcopydFlag.DROP_FAILED_DESTINATIONS);
@@ -140,7 +167,7 @@ final class JobRunner {
                 cancel(r, signal);
             }
         })) {
-            CloneRun run = CloneRun.start(plan, new CloneRun.Settings(options.pages, config, limit, flags, verify),
+            CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify),
                     new CloneRun.Listener() {
                         @Override
                         public void verifying(CloneRun r) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
+import org.kclone.device.claim.Claims;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +39,14 @@ final class ZeroCommand implements Callable<Integer> {
             List<RegionSpec> to = KcloneCommand.destinations(dests);
             JobRunner runner = new JobRunner("zero", options, parent.terminal, out, err);
             runner.config();
-            CopyPlanner planner = new CopyPlanner(Devices.discover(),
-                    new CopyPlanner.Options(options.force, options.allowSystemDisk, false));
-            return runner.run(planner.zero(to), false, false);
+            CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, false);
+            JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).zero(to);
+            CopyPlanner.Plan plan = planning.plan();
+            String degraded = Claims.degraded(plan);
+            if (degraded != null) {
+                err.println("kclone: warning: " + degraded);
+            }
+            return runner.replanning(planning).run(plan, false, false);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }

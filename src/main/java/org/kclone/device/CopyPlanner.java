@@ -3,7 +3,6 @@ package org.kclone.device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,8 +80,15 @@ public final class CopyPlanner {
     private final Map<String, DeviceInfo> byPath = new HashMap<>();
     private final Map<String, DeviceInfo> byName = new HashMap<>();
     private final Options options;
+    private final LoopBacking loops;
 
     public CopyPlanner(List<DeviceInfo> devices, Options options) {
+        this(devices, options, LoopBacking.system());
+    }
+
+    /** @param loops what lies under each loop device (sysfs; a test describes its own) */
+    public CopyPlanner(List<DeviceInfo> devices, Options options, LoopBacking loops) {
+        this.loops = loops;
         this.all = Lsblk.flatten(devices);
         for (DeviceInfo d : all) {
             if (d.path() != null) {
@@ -388,55 +394,11 @@ public final class CopyPlanner {
 
     /** Refuses a destination that overlaps the source or another destination, also across partition and disk. */
     private void checkOverlaps(Endpoint source, List<Endpoint> dests) throws RefusedException {
-        List<Extent> extents = new ArrayList<>();
-        for (Endpoint d : dests) {
-            extents.add(extentOf(d));
+        OverlapGuard guard = new OverlapGuard(byPath, byName, loops);
+        guard.check(source, dests);
+        if (!options.force()) {
+            guard.checkImagesUnderMountedLoops(dests);
         }
-        Extent src = source != null ? extentOf(source) : null;
-        for (int i = 0; i < dests.size(); i++) {
-            Extent a = extents.get(i);
-            if (src != null && a.overlaps(src)) {
-                throw new RefusedException(dests.get(i).field(), dests.get(i).path() + " sectors "
-                        + dests.get(i).start() + "+" + dests.get(i).count() + " overlap the source region ("
-                        + source.path() + " " + source.start() + "+" + source.count() + ")");
-            }
-            for (int j = 0; j < i; j++) {
-                if (a.overlaps(extents.get(j))) {
-                    boolean same = a.equals(extents.get(j));
-                    throw new RefusedException(dests.get(i).field(), same
-                            ? "is the same destination as " + dests.get(j).field() + " (" + dests.get(j).path() + ")"
-                            : dests.get(i).path() + " overlaps " + dests.get(j).field() + " (" + dests.get(j).path()
-                                    + ")");
-                }
-            }
-        }
-    }
-
-    /** Where a region lies on the whole device or file underneath. */
-    private record Extent(Object key, long start, long end) {
-        boolean overlaps(Extent o) {
-            return key.equals(o.key) && start < o.end && o.start < end;
-        }
-    }
-
-    private Extent extentOf(Endpoint e) throws RefusedException {
-        if (e.kind() == Endpoint.Kind.BLOCK) {
-            DeviceInfo d = e.device();
-            long offset = 0;
-            while (d.isPartition() && d.parent() != null && byName.containsKey(d.parent())) {
-                offset += d.start();
-                d = byName.get(d.parent());
-            }
-            return new Extent("dev:" + d.name(), offset + e.start(), offset + e.start() + e.count());
-        }
-        Object key;
-        try {
-            key = e.kind() == Endpoint.Kind.NEW_IMAGE ? "file:" + e.path().toAbsolutePath().normalize()
-                    : Objects.requireNonNullElse(Files.readAttributes(e.path(), BasicFileAttributes.class).fileKey(), "file:" + e.path().toRealPath());
-        } catch (IOException ex) {
-            throw new RefusedException(e.field(), "cannot examine " + e.path() + ": " + ex.getMessage());
-        }
-        return new Extent(key, e.start(), e.start() + e.count());
     }
 
     private DeviceInfo topOf(DeviceInfo d) {

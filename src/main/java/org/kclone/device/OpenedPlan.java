@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.kclone.device.claim.Claims;
 import org.kclone.device.image.ByteLimitedDevice;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.FileBlockDevice;
@@ -22,6 +23,8 @@ public final class OpenedPlan implements Closeable {
     private final CopyPlanner.Plan plan;
     private final BlockDevice source;
     private final List<BlockDevice> destinations;
+    /** One writer per destination, held until everything is closed. */
+    private Claims claims;
 
     private OpenedPlan(CopyPlanner.Plan plan, BlockDevice source, List<BlockDevice> destinations) {
         this.plan = plan;
@@ -37,6 +40,8 @@ public final class OpenedPlan implements Closeable {
     public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
+        Claims claims = Claims.take(plan); // before anything is opened for writing
+        opened.add(claims);
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
@@ -64,6 +69,7 @@ public final class OpenedPlan implements Closeable {
                     }
                     created.add(e.path());
                     setLength(e, needed);
+                    claims.claimNewImage(e);
                     dests[i] = new SparseImageDevice(openDevice(e, true));
                     opened.add(dests[i]);
                     dests[i] = limitedToRegion(e, dests[i]);
@@ -72,7 +78,9 @@ public final class OpenedPlan implements Closeable {
                     setLength(e, needed);
                 }
             }
-            return new OpenedPlan(plan, source, List.of(dests));
+            OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
+            done.claims = claims;
+            return done;
         } catch (RefusedException e) {
             for (Closeable c : opened) {
                 try {
@@ -162,6 +170,9 @@ public final class OpenedPlan implements Closeable {
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
+        }
+        if (claims != null) {
+            claims.close(); // after the last close: nobody else writes before this run is done
         }
         if (first != null) {
             throw first;

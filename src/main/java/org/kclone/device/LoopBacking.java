@@ -1,0 +1,96 @@
+package org.kclone.device;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What lies under a loop device: its backing file and where on that file the device starts, read
+ * from sysfs ({@code /sys/block/loopN/loop/backing_file}, {@code offset}, {@code sizelimit}).
+ * The sysfs folder is given, so a test can describe loop devices without root.
+ */
+public class LoopBacking {
+
+    /** A file's identity: the device it lives on and its inode, as {@code stat} gives them. */
+    public record FileId(long device, long inode) {
+    }
+
+    /**
+     * Where a loop device's sectors lie.
+     *
+     * @param file the backing file as the kernel names it (" (deleted)" stripped)
+     * @param id the file's identity, or null where it cannot be examined (deleted, another mount namespace)
+     * @param offset byte on the file where the loop device's byte 0 lies
+     * @param sizeLimit bytes of the file the device covers from {@code offset}, 0 for "to the end"
+     */
+    public record Backing(Path file, FileId id, long offset, long sizeLimit) {
+    }
+
+    private final Path sysBlock;
+
+    /** Reads {@code sysBlock/NAME/loop/...}; the machine's own is {@link #system()}. */
+    public LoopBacking(Path sysBlock) {
+        this.sysBlock = sysBlock;
+    }
+
+    /** The machine's loop devices, from {@code /sys/block}. */
+    public static LoopBacking system() {
+        return new LoopBacking(Path.of("/sys/block"));
+    }
+
+    /**
+     * The backing of the whole device {@code name} (a kernel name, {@code loop3}), or empty when it
+     * is not a loop device or has no backing file attached.
+     */
+    public Optional<Backing> of(String name) throws IOException {
+        if (name == null || name.isEmpty() || name.contains("/")) {
+            return Optional.empty();
+        }
+        Path dir = sysBlock.resolve(name).resolve("loop");
+        String file;
+        try {
+            file = Files.readString(dir.resolve("backing_file"), StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean deleted = file.endsWith(" (deleted)");
+        if (deleted) {
+            file = file.substring(0, file.length() - " (deleted)".length());
+        }
+        Path path = Path.of(file);
+        FileId id = null;
+        if (!deleted) {
+            try {
+                id = idOf(path);
+            } catch (IOException e) {
+                // not visible from here (another mount namespace): the caller keys it by name
+            }
+        }
+        return Optional.of(new Backing(path, id, number(dir, "offset"), number(dir, "sizelimit")));
+    }
+
+    /** The identity of the file at {@code path} (links followed). */
+    public static FileId idOf(Path path) throws IOException {
+        return new FileId(((Number) Files.getAttribute(path, "unix:dev")).longValue(),
+                ((Number) Files.getAttribute(path, "unix:ino")).longValue());
+    }
+
+    private static long number(Path dir, String attribute) throws IOException {
+        Path p = dir.resolve(attribute);
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+        try {
+            return s.isEmpty() ? 0 : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IOException(p + " holds '" + s + "', not a number", e);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.kclone.device.claim;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.DeviceInfo;
+import org.kclone.device.Endpoint;
+import org.kclone.device.RefusedException;
+
+/**
+ * One writer per destination: what a run holds from before it opens a destination for writing
+ * until it has closed them all. A block device is opened exclusively (the kernel refuses that
+ * while another program holds it so, or it is mounted or held), and its whole disk is locked with
+ * {@code flock(LOCK_EX)}, as systemd asks of partitioning tools so udev keeps away (one lock per
+ * disk, however many of its partitions are destinations). An image file is locked with a file
+ * lock ({@code FileChannel.tryLock}) and, where JNA loads, also with {@code flock}, which no other
+ * descriptor of this process closing can release. The second writer is refused, naming the
+ * destination as in use.
+ *
+ * <p>A destination that lsblk listed as mounted or held got through the planner only with
+ * --force; the exclusive open cannot succeed there, so it is skipped and the disk lock alone keeps
+ * two kclones apart. One that lsblk listed as free but the kernel refuses is refused.
+ *
+ * <p>Where JNA cannot load, block devices get a file lock on the whole disk instead (other
+ * kclones are kept away, a mount or another program is not): {@link #degraded} says so.
+ */
+public final class Claims implements Closeable {
+
+    private final NativeLocks nat;
+    private final List<Integer> fds = new ArrayList<>();
+    private final List<FileChannel> channels = new ArrayList<>();
+    private final Set<String> disksLocked = new HashSet<>();
+
+    private Claims(NativeLocks nat) {
+        this.nat = nat;
+    }
+
+    /**
+     * Claims every existing destination of {@code plan} (new image files are claimed with
+     * {@link #claimNewImage} once created).
+     *
+     * @throws RefusedException naming the destination in use; whatever was claimed is released
+     */
+    public static Claims take(CopyPlanner.Plan plan) throws RefusedException {
+        return take(plan, NativeLocks.system());
+    }
+
+    /** As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load). */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat) throws RefusedException {
+        Claims c = new Claims(nat);
+        try {
+            for (Endpoint e : plan.destinations()) {
+                switch (e.kind()) {
+                    case BLOCK -> c.claimBlock(e);
+                    case IMAGE -> c.claimImage(e);
+                    case NEW_IMAGE -> {
+                        // claimed by claimNewImage once it exists
+                    }
+                }
+            }
+            return c;
+        } catch (RefusedException | RuntimeException ex) {
+            c.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Null where the block devices of {@code plan} can be opened exclusively and locked as
+     * described; otherwise what is missing and why, for the person to read.
+     */
+    public static String degraded(CopyPlanner.Plan plan) {
+        if (plan.destinations().stream().noneMatch(e -> e.kind() == Endpoint.Kind.BLOCK)) {
+            return null; // image files are locked alike with JNA or without
+        }
+        String why = NativeLocks.unavailableReason();
+        return why == null ? null : "destinations cannot be opened exclusively here: " + why + "; another kclone"
+                + " is still kept away by a file lock, but a file system mounted meanwhile is not";
+    }
+
+    /** Claims an image file this run has just created. */
+    public void claimNewImage(Endpoint e) throws RefusedException {
+        claimImage(e);
+    }
+
+    private void claimBlock(Endpoint e) throws RefusedException {
+        Path disk = wholeDisk(e);
+        if (nat == null) {
+            if (disksLocked.add(key(disk))) {
+                javaLock(e, disk, disk.equals(e.path()) ? "" : " (its disk " + disk + " is locked)");
+            }
+            return;
+        }
+        DeviceInfo d = e.device();
+        try {
+            fds.add(nat.openExclusive(e.path()));
+        } catch (NativeLocks.Failure f) {
+            boolean forced = d != null && (d.mountedAnywhere() || d.heldAnywhere());
+            if (f.errno() == NativeLocks.EBUSY && !forced) {
+                throw inUse(e, "(another kclone? or mounted or held since the check)");
+            }
+            if (f.errno() != NativeLocks.EBUSY) {
+                throw cannot(e, e.path(), f);
+            }
+            // mounted or held, shown so and allowed with --force: the disk lock below still keeps kclones apart
+        }
+        if (disksLocked.add(key(disk))) {
+            int fd;
+            try {
+                fd = nat.openForLock(disk);
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, disk, f);
+            }
+            fds.add(fd);
+            boolean locked;
+            try {
+                locked = nat.tryLockExclusive(fd);
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, disk, f);
+            }
+            if (!locked) {
+                throw inUse(e, disk.equals(e.path()) ? "(another kclone?)"
+                        : "(its disk " + disk + " is locked: another kclone, or a partitioning tool?)");
+            }
+        }
+    }
+
+    private void claimImage(Endpoint e) throws RefusedException {
+        javaLock(e, e.path(), "");
+        if (nat != null) {
+            int fd;
+            try {
+                fd = nat.openForLock(e.path());
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, e.path(), f);
+            }
+            fds.add(fd);
+            try {
+                if (!nat.tryLockExclusive(fd)) {
+                    throw inUse(e, "(another kclone?)");
+                }
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, e.path(), f);
+            }
+        }
+    }
+
+    /** An exclusive file lock ({@code fcntl}) on {@code path}, held through a channel kept open. */
+    private void javaLock(Endpoint e, Path path, String detail) throws RefusedException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException ex) {
+            throw new RefusedException(e.field(), "permission denied opening " + path + " for writing; run kclone"
+                    + " as root (sudo) or join the disk group");
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot open " + path + ": " + ex.getMessage());
+        }
+        channels.add(ch);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException ex) {
+            lock = null; // another run in this very process holds it
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot lock " + path + ": " + ex.getMessage());
+        }
+        if (lock == null) {
+            throw inUse(e, detail.isEmpty() ? "(another kclone?)" : detail);
+        }
+    }
+
+    private static RefusedException inUse(Endpoint e, String why) {
+        return new RefusedException(e.field(), e.path() + " is in use by another program " + why
+                + "; nothing was written");
+    }
+
+    private static RefusedException cannot(Endpoint e, Path path, NativeLocks.Failure f) {
+        if (f.errno() == NativeLocks.EACCES || f.errno() == NativeLocks.EPERM) {
+            return new RefusedException(e.field(), "permission denied opening " + path + "; run kclone as root (sudo)"
+                    + " or join the disk group");
+        }
+        return new RefusedException(e.field(), "cannot claim " + path + " for writing: " + f.getMessage()
+                + "; nothing was written");
+    }
+
+    /** The node of the disk a partition lies on; the device itself when it is not a partition. */
+    static Path wholeDisk(Endpoint e) {
+        DeviceInfo d = e.device();
+        if (d != null && d.isPartition() && d.parent() != null) {
+            Path disk = Path.of("/dev", d.parent());
+            if (Files.exists(disk)) {
+                return disk;
+            }
+        }
+        return e.path();
+    }
+
+    private static String key(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /** Releases every claim. */
+    @Override
+    public void close() {
+        for (FileChannel ch : channels) {
+            try {
+                ch.close(); // releases its lock
+            } catch (IOException ignored) {
+                // released by the kernel either way
+            }
+        }
+        channels.clear();
+        if (nat != null) {
+            for (int fd : fds) {
+                nat.close(fd);
+            }
+        }
+        fds.clear();
+        disksLocked.clear();
+    }
+}

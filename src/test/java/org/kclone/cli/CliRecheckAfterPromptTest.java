@@ -1,0 +1,160 @@
+package org.kclone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kclone.testing.LoopDevices;
+
+/**
+ * The guards run again after the confirmation: what changes while the prompt waits (a file
+ * system mounted on the destination, an image file resized) is refused, exit 2, nothing written.
+ * "The person" is a terminal stub that changes the machine while it reads the prompt, then types yes.
+ */
+class CliRecheckAfterPromptTest {
+
+    @TempDir
+    Path dir;
+
+    /** What happens while the person reads the prompt. */
+    interface WhileReading {
+        void happen() throws IOException;
+    }
+
+    private record Result(int exit, String out, String err, boolean asked) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out\n" + out + "\n--- err\n" + err;
+        }
+    }
+
+    private static Result answerYesAfter(WhileReading meanwhile, String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        AtomicBoolean asked = new AtomicBoolean();
+        Terminal t = new Terminal(new ByteArrayInputStream(new byte[0])) {
+            @Override
+            public boolean stdinIsTerminal() {
+                return true;
+            }
+
+            @Override
+            public boolean stderrIsTerminal() {
+                return false;
+            }
+
+            @Override
+            public String ask(PrintWriter err, String question) throws IOException {
+                err.print(question);
+                asked.set(true);
+                meanwhile.happen();
+                return "yes";
+            }
+        };
+        int code = KcloneCommand.run(args, new PrintWriter(o, true), new PrintWriter(e, true), t);
+        return new Result(code, o.toString(), e.toString(), asked.get());
+    }
+
+    private Path randomFile(String name, int bytes, long seed) throws IOException {
+        byte[] data = new byte[bytes];
+        new Random(seed).nextBytes(data);
+        return Files.write(dir.resolve(name), data);
+    }
+
+    private static void resize(Path p, long bytes) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+    }
+
+    @Test
+    void anImageDestinationResizedWhileThePromptWaitsIsRefused() throws Exception {
+        Path src = randomFile("src.img", 1 << 20, 1);
+        Path dst = randomFile("dst.img", 2 << 20, 2);
+        byte[] before = Files.readAllBytes(dst);
+        Result r = answerYesAfter(() -> resize(dst, 3 << 20), "copy", src.toString(), dst.toString());
+        assertTrue(r.asked(), r.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("DEST 1: " + dst + " changed size after the confirmation"), r.toString());
+        assertTrue(r.err().contains("nothing was written"), r.toString());
+        byte[] after = Files.readAllBytes(dst);
+        assertArrayEquals(before, Arrays.copyOf(after, before.length), "not one byte written");
+        assertArrayEquals(new byte[1 << 20], Arrays.copyOfRange(after, before.length, after.length));
+    }
+
+    @Test
+    void zeroAlsoChecksAgainAfterThePrompt() throws Exception {
+        Path dst = randomFile("dst.img", 2 << 20, 3);
+        byte[] before = Files.readAllBytes(dst);
+        Result r = answerYesAfter(() -> resize(dst, 4 << 20), "zero", dst.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("DEST 1: " + dst), r.toString());
+        byte[] after = Files.readAllBytes(dst);
+        assertArrayEquals(before, Arrays.copyOf(after, before.length), "not one byte zeroed");
+    }
+
+    @Test
+    void aSourceRemovedWhileThePromptWaitsIsRefused() throws Exception {
+        Path src = randomFile("src.img", 1 << 20, 4);
+        Path dst = dir.resolve("new.img");
+        Result r = answerYesAfter(() -> Files.delete(src), "copy", src.toString(), dst.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("SOURCE: " + src), r.toString());
+        assertTrue(Files.notExists(dst), "no image file created");
+    }
+
+    private static boolean tool(String name) {
+        for (String d : new String[] {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
+            if (Files.isExecutable(Path.of(d, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aFileSystemMountedOnTheDestinationWhileThePromptWaitsIsRefused() throws Exception {
+        LoopDevices.assumeAvailable();
+        assumeTrue(tool("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
+        assumeTrue(tool("mount") && tool("umount"), "mount/umount (util-linux) are not installed");
+        Path src = randomFile("src.img", 4 << 20, 5);
+        Path backing = dir.resolve("dst.img");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        try (LoopDevices loops = new LoopDevices()) {
+            Path dev = loops.attach(backing, 32 << 20);
+            // every inode table written now, so nothing writes to the device after the mount
+            LoopDevices.run("mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", dev.toString());
+            byte[] before = Files.readAllBytes(backing);
+            AtomicBoolean mounted = new AtomicBoolean();
+            try {
+                Result r = answerYesAfter(() -> {
+                    LoopDevices.run("mount", "-o", "ro", dev.toString(), mnt.toString());
+                    mounted.set(true);
+                }, "copy", src.toString(), dev.toString());
+                assertTrue(mounted.get(), r.toString());
+                assertEquals(2, r.exit(), r.toString());
+                // the guard that ran again says so (the exclusive open would refuse it too, without naming the mount)
+                assertTrue(r.err().contains("DEST 1: " + dev + " is mounted at " + mnt), r.toString());
+                assertTrue(r.out().isEmpty(), "no report: nothing ran\n" + r);
+            } finally {
+                if (mounted.get()) {
+                    LoopDevices.run("umount", mnt.toString());
+                }
+            }
+            assertArrayEquals(before, Files.readAllBytes(backing), "the file system is byte-identical");
+        }
+    }
+}
