@@ -160,9 +160,13 @@ class CliImageFileTest {
         assertRefused(Cli.run("copy", f + "@100+100", f + "@1", "--yes"), "DEST 1", "overlap the source");
         assertArrayEquals(before, Files.readAllBytes(f));
         Cli r = Cli.run("copy", f + "@0+100", f + "@100", "--yes", "--verify");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit, "destination right after the source\n" + r);
         byte[] want = before.clone();
         System.arraycopy(before, 0, want, 100 * 512, 100 * 512);
+        assertArrayEquals(want, Files.readAllBytes(f));
+        Cli back = Cli.run("copy", f + "@300+100", f + "@200", "--yes", "--verify");
+        assertEquals(0, back.exit, "destination right before the source\n" + back);
+        System.arraycopy(want, 300 * 512, want, 200 * 512, 100 * 512);
         assertArrayEquals(want, Files.readAllBytes(f));
     }
 
