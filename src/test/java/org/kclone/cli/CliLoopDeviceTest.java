@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.testing.LoopDevices;
+import org.kclone.testing.Tools;
 
 /**
  * The CLI on real loop devices (root only; skipped with the reason elsewhere): whole-disk clones
@@ -86,6 +87,7 @@ class CliLoopDeviceTest {
 
     /** A 64 MiB disk with a DOS partition table, two ext4 partitions and some files on the first. */
     private Path partitionedDisk() throws Exception {
+        Tools.assumeInstalled("sfdisk", "partx", "mkfs.ext4", "mount", "umount");
         Path file = dir.resolve("disk.img");
         Path dev = loops.attach(file, 64 * MiB);
         LoopDevices.run("bash", "-c", "printf 'start=2048, size=40960, type=83\\nstart=43008, size=43008, type=83\\n'"
@@ -120,6 +122,7 @@ class CliLoopDeviceTest {
 
     @Test
     void clonesAPartitionedDiskWholeToThreeDevices() throws Exception {
+        Tools.assumeInstalled("e2fsck");
         Path src = partitionedDisk();
         List<Path> dests = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -158,6 +161,7 @@ class CliLoopDeviceTest {
 
     @Test
     void partitionToANewImageFileAndBackIntoAnotherDeviceAtAnOffset() throws Exception {
+        Tools.assumeInstalled("e2fsck");
         Path disk = partitionedDisk();
         Path part = Path.of(disk + "p1");
         Path image = dir.resolve("backup").resolve("p1.img");
@@ -253,6 +257,7 @@ class CliLoopDeviceTest {
 
     @Test
     void refusesAMountedDestinationUnlessForced() throws Exception {
+        Tools.assumeInstalled("mkfs.ext4", "mount", "umount");
         Path src = randomDevice("src", 32 * MiB, 16);
         Path dst = loops.attach(dir.resolve("fs.img"), 32 * MiB);
         LoopDevices.run("mkfs.ext4", "-q", "-F", dst.toString());

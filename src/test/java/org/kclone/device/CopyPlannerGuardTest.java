@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
+import org.kclone.testing.Tools;
 
 /**
  * The guards that need a machine state tests cannot safely make (a disk held by LVM or md, the
@@ -77,6 +78,7 @@ class CopyPlannerGuardTest {
 
     @Test
     void theRealSystemDiskIsMarkedSystemAndRefused() throws Exception {
+        Tools.assumeInstalled("lsblk");
         // Decided from this machine's own lsblk; nothing is opened (the planner never opens).
         List<DeviceInfo> lsblk = Lsblk.discover();
         DeviceInfo root = Lsblk.flatten(lsblk).stream().filter(x -> x.mountpoints().contains("/")).findFirst()

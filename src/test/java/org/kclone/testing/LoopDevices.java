@@ -24,8 +24,7 @@ public final class LoopDevices implements AutoCloseable {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "needs root to attach loop devices (running as " + System.getProperty("user.name") + ")");
         assumeTrue(Files.exists(Path.of("/dev/loop-control")), "no /dev/loop-control: this kernel has no loop devices");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/losetup")) || Files.isExecutable(Path.of("/sbin/losetup")),
-                "losetup (util-linux) is not installed");
+        Tools.assumeInstalled("losetup");
     }
 
     /** A sparse file of {@code bytes}, attached as a loop device with direct I/O on. */
@@ -45,6 +44,7 @@ public final class LoopDevices implements AutoCloseable {
         Path path = Path.of(dev);
         attached.add(path);
         if (List.of(losetupOptions).contains("-P")) {
+            Tools.assumeInstalled("partx");
             // The scan at attach time is not always done here: ask again, then wait for the nodes.
             try {
                 run("partx", "-a", dev);

@@ -1,7 +1,5 @@
 package org.kclone.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +26,8 @@ public final class NbdFaultDevice implements AutoCloseable {
 
     public static void assumeAvailable() {
         LoopDevices.assumeAvailable();
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nbdkit")) || Files.isExecutable(Path.of("/usr/bin/nbdkit")),
-                "nbdkit is missing (apt-get install nbdkit)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/nbdfuse")), "nbdfuse is missing (apt-get install libnbd-bin)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "fusermount3 is missing (apt-get install fuse3)");
-        assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse: this machine cannot mount FUSE file systems");
+        Tools.assumeInstalled("nbdkit", "nbdfuse", "setsid");
+        Tools.assumeFuse();
     }
 
     /**

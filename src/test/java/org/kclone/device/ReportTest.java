@@ -1,0 +1,89 @@
+package org.kclone.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The report's exit code and its JSON shape (README, "The JSON report"), without any device. */
+class ReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Report.Destination ok(String path) {
+        return new Report.Destination(path, 0, 8, "ok", null, List.of());
+    }
+
+    private static Report report(boolean cancelled, List<Report.Range> readErrors, Report.Destination... d) {
+        return new Report("copy", new Report.Region("/dev/sdb", 0, 8), 4096, 1.5, cancelled, readErrors, List.of(d));
+    }
+
+    @Test
+    void exitCodeIsZeroOnlyWhenEverythingIsOk() {
+        assertEquals(0, report(false, List.of(), ok("/a"), ok("/b")).exitCode());
+        assertEquals(1, report(false, List.of(), ok("/a"),
+                new Report.Destination("/b", 0, 8, "failed", "Input/output error", List.of())).exitCode(),
+                "a failed destination");
+        assertEquals(1, report(false, List.of(), new Report.Destination("/a", 0, 8, "mismatch", null,
+                List.of(new Report.Range(3, 1))), ok("/b")).exitCode(), "a mismatch");
+        assertEquals(1, report(false, List.of(new Report.Range(2048, 16)), ok("/a")).exitCode(),
+                "a read error, even ignored");
+        assertEquals(1, report(true, List.of(), ok("/a")).exitCode(), "cancelled");
+        assertEquals(1, report(false, List.of(), new Report.Destination("/a", 0, 8, "unverified", null, List.of()))
+                .exitCode(), "any status but ok");
+    }
+
+    private static List<String> names(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    @Test
+    void jsonHasTheReadmeFieldsInTheReadmeOrder() throws Exception {
+        Report r = report(false, List.of(new Report.Range(2048, 16)), ok("/dev/sdc"),
+                new Report.Destination("/dev/sdd", 2048, 8, "failed", "Input/output error", List.of()),
+                new Report.Destination("/dev/sde", 0, 8, "mismatch", null, List.of(new Report.Range(5, 2))));
+        JsonNode j = JSON.readTree(JSON.writeValueAsString(r));
+        assertEquals(List.of("command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"),
+                names(j));
+        assertEquals("copy", j.path("command").asText());
+        assertEquals(List.of("path", "start", "length"), names(j.path("source")));
+        assertEquals("/dev/sdb", j.path("source").path("path").asText());
+        assertEquals(8, j.path("source").path("length").asLong());
+        assertEquals(4096, j.path("bytes").asLong());
+        assertEquals(1.5, j.path("seconds").asDouble());
+        assertTrue(j.path("cancelled").isBoolean());
+        assertEquals(List.of("start", "count"), names(j.path("readErrors").get(0)));
+        assertEquals(2048, j.path("readErrors").get(0).path("start").asLong());
+        assertEquals(16, j.path("readErrors").get(0).path("count").asLong());
+        JsonNode d = j.path("destinations");
+        assertEquals(3, d.size());
+        for (JsonNode x : d) {
+            assertEquals(List.of("path", "start", "length", "status", "error", "mismatches"), names(x));
+        }
+        assertTrue(d.get(0).path("error").isNull(), "error is present as null on an ok destination");
+        assertTrue(d.get(0).path("mismatches").isArray() && d.get(0).path("mismatches").isEmpty());
+        assertEquals(2048, d.get(1).path("start").asLong());
+        assertEquals("failed", d.get(1).path("status").asText());
+        assertEquals("Input/output error", d.get(1).path("error").asText());
+        assertEquals(5, d.get(2).path("mismatches").get(0).path("start").asLong());
+        assertEquals(2, d.get(2).path("mismatches").get(0).path("count").asLong());
+    }
+
+    @Test
+    void aZeroReportHasANullSource() throws Exception {
+        Report r = new Report("zero", null, 4096, 0.1, false, List.of(), List.of(ok("/a")));
+        JsonNode j = JSON.readTree(JSON.writeValueAsString(r));
+        assertEquals("zero", j.path("command").asText());
+        assertTrue(j.has("source") && j.path("source").isNull(), j.toString());
+        assertEquals(0, r.exitCode());
+    }
+}
