@@ -30,7 +30,7 @@ class ReportTest {
                 new Report.Destination("/b", 0, 8, "failed", "Input/output error", List.of())).exitCode(),
                 "a failed destination");
         assertEquals(1, report(false, List.of(), new Report.Destination("/a", 0, 8, "mismatch", null,
-                List.of(new Report.Range(3, 1))), ok("/b")).exitCode(), "a mismatch");
+                List.of(new Report.Mismatch(3, 1, 3))), ok("/b")).exitCode(), "a mismatch");
         assertEquals(1, report(false, List.of(new Report.Range(2048, 16)), ok("/a")).exitCode(),
                 "a read error, even ignored");
         assertEquals(1, report(true, List.of(), ok("/a")).exitCode(), "cancelled");
@@ -50,7 +50,7 @@ class ReportTest {
     void jsonHasTheReadmeFieldsInTheReadmeOrder() throws Exception {
         Report r = report(false, List.of(new Report.Range(2048, 16)), ok("/dev/sdc"),
                 new Report.Destination("/dev/sdd", 2048, 8, "failed", "Input/output error", List.of()),
-                new Report.Destination("/dev/sde", 0, 8, "mismatch", null, List.of(new Report.Range(5, 2))));
+                new Report.Destination("/dev/sde", 0, 8, "mismatch", null, List.of(new Report.Mismatch(5, 2, 1029))));
         JsonNode j = JSON.readTree(JSON.writeValueAsString(r));
         assertEquals(List.of("command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"),
                 names(j));
@@ -76,6 +76,8 @@ class ReportTest {
         assertEquals("Input/output error", d.get(1).path("error").asText());
         assertEquals(5, d.get(2).path("mismatches").get(0).path("start").asLong());
         assertEquals(2, d.get(2).path("mismatches").get(0).path("count").asLong());
+        assertEquals(List.of("start", "count", "sourceStart"), names(d.get(2).path("mismatches").get(0)));
+        assertEquals(1029, d.get(2).path("mismatches").get(0).path("sourceStart").asLong());
     }
 
     @Test

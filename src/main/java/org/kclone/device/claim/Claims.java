@@ -40,6 +40,8 @@ public final class Claims implements Closeable {
     private final List<Integer> fds = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final Set<String> disksLocked = new HashSet<>();
+    /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
+    private final Set<Object> imagesLocked = new HashSet<>();
 
     private Claims(NativeLocks nat) {
         this.nat = nat;
@@ -136,6 +138,9 @@ public final class Claims implements Closeable {
     }
 
     private void claimImage(Endpoint e) throws RefusedException {
+        if (!imagesLocked.add(fileKey(e.path()))) {
+            return; // another destination of this run, elsewhere in the same file: already ours
+        }
         javaLock(e, e.path(), "");
         if (nat != null) {
             int fd;
@@ -206,6 +211,16 @@ public final class Claims implements Closeable {
         return e.path();
     }
 
+    /** The file's identity (device and inode), so two names of one file are one claim. */
+    private static Object fileKey(Path p) {
+        try {
+            Object k = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return k != null ? k : key(p);
+        } catch (IOException e) {
+            return key(p);
+        }
+    }
+
     private static String key(Path p) {
         try {
             return p.toRealPath().toString();
@@ -232,5 +247,6 @@ public final class Claims implements Closeable {
         }
         fds.clear();
         disksLocked.clear();
+        imagesLocked.clear();
     }
 }

@@ -76,6 +76,21 @@ class ClaimTest {
     }
 
     @Test
+    void twoRegionsOfOneFileInOneRunAreOneClaimAlsoThroughAHardLink() throws Exception {
+        Path src = random("src.img", 1 << 20, 7);
+        Path dst = random("dst.img", 4 << 20, 8);
+        Path link = Files.createLink(dir.resolve("link.img"), dst);
+        CopyPlanner.Plan p = plan(List.of(), src, dst + "@0", dst + "@1M", link + "@2M");
+        try (OpenedPlan run = OpenedPlan.open(p)) {
+            assertEquals(3, run.destinations().size());
+            RefusedException other = assertThrows(RefusedException.class,
+                    () -> OpenedPlan.open(plan(List.of(), src, link + "@3M")));
+            assertInUse(other, "DEST 1", link.toString());
+        }
+        Claims.take(p, null).close(); // without JNA: the same one claim per file
+    }
+
+    @Test
     void aNewImageIsClaimedOnceCreated() throws Exception {
         Path src = random("src.img", 1 << 20, 3);
         Path dst = dir.resolve("new.img");
