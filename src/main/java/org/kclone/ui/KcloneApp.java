@@ -23,6 +23,7 @@ public final class KcloneApp extends Application {
         scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
         stage.setTitle("kclone");
         stage.setScene(scene);
+        window.guardClose(stage, java.nio.file.Path.of(System.getProperty("user.home")), Platform::exit);
         stage.show();
         devices.startWatching();
     }
