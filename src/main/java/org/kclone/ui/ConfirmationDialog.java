@@ -76,6 +76,13 @@ final class ConfirmationDialog {
                     typed);
         }
         d.getDialogPane().setContent(body);
+        if (owner != null && owner.getScene() != null) {
+            d.getDialogPane().getStylesheets().addAll(owner.getScene().getStylesheets());
+            d.getDialogPane().getStyleClass().add("kclone");
+        }
+        if (!names.isEmpty()) {
+            d.setOnShown(e -> typed.requestFocus());
+        }
         ButtonType overwrite = new ButtonType("Overwrite", ButtonType.OK.getButtonData());
         d.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, overwrite);
         d.getDialogPane().lookupButton(overwrite).setId("confirmOverwrite");

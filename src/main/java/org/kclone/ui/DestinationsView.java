@@ -92,6 +92,7 @@ final class DestinationsView {
             Label none = new Label("No destination yet: add a device from the table, a path below, or every"
                     + " removable drive.");
             none.getStyleClass().add("hint");
+            none.setWrapText(true);
             rowsBox.getChildren().add(none);
         }
     }

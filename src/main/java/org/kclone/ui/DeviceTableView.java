@@ -80,6 +80,10 @@ final class DeviceTableView {
         }, selected));
         Label status = new Label();
         status.textProperty().bind(deviceVm.status());
+        for (Button b : new Button[] {refresh, asSource, asDest}) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        whyNot.setWrapText(true);
         VBox box = new VBox(6, table, new HBox(6, refresh, asSource, asDest, status), whyNot);
         VBox.setVgrow(table, Priority.ALWAYS);
         box.setPadding(new Insets(8));

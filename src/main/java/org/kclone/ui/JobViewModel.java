@@ -337,6 +337,7 @@ public final class JobViewModel {
             switch (status) {
                 case "ok" -> {
                     row.state.set(check ? "done, verified" : "done");
+                    row.detail.set(Sizes.human(run.totalBytes()) + (check ? " written and verified" : " written"));
                     row.error.set("");
                     row.progress.set(1.0);
                     if (check) {

@@ -130,10 +130,12 @@ public final class MainWindow {
             }
             progress.focusTarget().requestFocus();
         });
+        Label limitLabel = new Label("Limit per second");
+        limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
         return titled("Options", new VBox(6, new HBox(10, verify, ignore),
-                new HBox(10, new Label("Bandwidth limit per second"), limit, start, cancel)));
+                new HBox(10, limitLabel, limit, start, cancel)));
     }
 
     private void startClicked() {

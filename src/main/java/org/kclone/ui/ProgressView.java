@@ -107,6 +107,7 @@ final class ProgressView {
             Label detail = new Label();
             detail.setId("detail" + i);
             detail.textProperty().bind(r.detail());
+            detail.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             Label path = new Label(r.path());
             path.setStyle("-fx-font-weight: bold;");
             jobRows.getChildren().add(new VBox(2, path, bars, new HBox(10, detail, state)));

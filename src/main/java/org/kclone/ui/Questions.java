@@ -28,7 +28,7 @@ final class Questions {
 
     /** The question when the window is closed during a job; true for "cancel and quit". */
     static boolean cancelAndQuit(Window owner) {
-        return ask(owner, "A copy is running", "A copy is running. Quitting cancels it: the writes in flight finish"
+        return ask(owner, "Quit while copying?", "A copy is running. Quitting cancels it: the writes in flight finish"
                 + " and are flushed, the destinations are left partly overwritten, and the report is saved in your"
                 + " home folder.", CANCEL_AND_QUIT, "cancelAndQuit");
     }
