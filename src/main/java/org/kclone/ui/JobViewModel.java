@@ -77,68 +77,6 @@ public final class JobViewModel {
         }
     }
 
-    /** What the view model reads from a run: {@link CloneRun}'s counters (a seam for tests). */
-    interface Run {
-        CloneRun.Phase phase();
-
-        long totalBytes();
-
-        long[] written();
-
-        long verifiedBytes();
-
-        String error(int i);
-
-        List<SectorRange> unreadableSoFar();
-
-        boolean isDone();
-
-        /** The report, once {@link #isDone()}. */
-        Report report();
-
-        void cancel();
-
-        static Run of(CloneRun r) {
-            return new Run() {
-                public CloneRun.Phase phase() {
-                    return r.phase();
-                }
-
-                public long totalBytes() {
-                    return r.totalBytes();
-                }
-
-                public long[] written() {
-                    return r.written();
-                }
-
-                public long verifiedBytes() {
-                    return r.verifiedBytes();
-                }
-
-                public String error(int i) {
-                    return r.error(i);
-                }
-
-                public List<SectorRange> unreadableSoFar() {
-                    return r.unreadableSoFar();
-                }
-
-                public boolean isDone() {
-                    return r.isDone();
-                }
-
-                public Report report() {
-                    return r.completion().join();
-                }
-
-                public void cancel() {
-                    r.cancel();
-                }
-            };
-        }
-    }
-
     private final BooleanProperty verify = new SimpleBooleanProperty(true);
     private final BooleanProperty ignoreErrors = new SimpleBooleanProperty(false);
     private final StringProperty limit = new SimpleStringProperty("");
@@ -150,7 +88,7 @@ public final class JobViewModel {
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> unreadable = FXCollections.observableArrayList();
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
-    private Run run;
+    private JobRun run;
     private boolean cancelling;
     private long startNanos;
     private long verifyStartNanos;
@@ -243,11 +181,11 @@ public final class JobViewModel {
         long rate = limitBytes();
         boolean check = verify.get();
         CloneRun r = CloneRun.start(plan, new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check));
-        start(Run.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+        start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
     }
 
     /** Starts showing {@code r} (package-private: tests hand in a run they drive). */
-    void start(Run r, List<String> paths, boolean check) {
+    void start(JobRun r, List<String> paths, boolean check) {
         rows.clear();
         unreadable.clear();
         report.set(null);
