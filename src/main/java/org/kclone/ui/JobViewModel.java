@@ -272,6 +272,9 @@ public final class JobViewModel {
             var d = r.destinations().get(i);
             Row row = rows.get(i);
             String status = d.status() == null ? "" : d.status();
+            if ("ok".equals(status) && check && r.cancelled() && run.verifiedBytes() < run.totalBytes()) {
+                status = "unverified"; // cancelled before the read-back reached the end: written, not checked
+            }
             switch (status) {
                 case "ok" -> {
                     row.state.set(check ? "done, verified" : "done");

@@ -320,6 +320,7 @@ class ViewModelTest {
         job.cancel();
         assertTrue(run.cancelled);
         assertTrue(job.status().get().contains("verification"), job.status().get());
+        run.verified = 4096; // a.img's read-back reached the end; the run reports b.img unverified
         run.report = report(true, dest("a.img", "ok", null, "[]"), dest("b.img", "unverified", null, "[]"));
         job.poll();
         assertFalse(job.running().get());
@@ -327,6 +328,22 @@ class ViewModelTest {
         assertEquals("done, verified", job.rows().get(0).state().get());
         assertEquals("unverified", job.rows().get(1).state().get());
         assertFalse(job.rows().get(1).error().get().isEmpty(), "shown in red, with why");
+    }
+
+    @Test
+    void aVerificationCancelledHalfWayIsUnverifiedEvenWhereTheReportSaysOk() throws Exception {
+        JobViewModel job = new JobViewModel();
+        FakeRun run = new FakeRun(4096, 1);
+        job.start(run, List.of("a.img"), true);
+        run.written = new long[] {4096};
+        run.phase = org.kclone.device.CloneRun.Phase.VERIFYING;
+        run.verified = 2048;
+        job.poll();
+        job.cancel();
+        run.report = report(true, dest("a.img", "ok", null, "[]"));
+        job.poll();
+        assertEquals("unverified", job.rows().get(0).state().get());
+        assertEquals(0.5, job.rows().get(0).verifyProgress().get());
     }
 
     @Test
