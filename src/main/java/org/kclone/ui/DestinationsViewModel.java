@@ -136,12 +136,21 @@ public final class DestinationsViewModel {
 
     /** The plan for a copy from the source to every row, with every guard checked again now. */
     public CopyPlanner.Plan plan() throws RefusedException {
+        return plan(devices.get());
+    }
+
+    /** The same plan made against {@code now}, a discovery made right before writing. */
+    public CopyPlanner.Plan plan(List<DeviceInfo> now) throws RefusedException {
         List<RegionSpec> specs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             specs.add(new RegionSpec("DEST " + (i + 1), r.path.get(), r.path.get(), Sizes.toSectors(r.start.get()),
                     null));
         }
-        return new CopyPlanner(devices.get(), CopyPlanner.Options.NONE).copy(source.spec(), specs);
+        RegionSpec src = source.spec();
+        if (src == null) {
+            throw new RefusedException("SOURCE", "the source is not valid");
+        }
+        return new CopyPlanner(now, CopyPlanner.Options.NONE).copy(src, specs);
     }
 }

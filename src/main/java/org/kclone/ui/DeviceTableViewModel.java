@@ -57,19 +57,32 @@ public final class DeviceTableViewModel {
     /** Discovers now, on the calling thread, and applies the result through {@code fx}. */
     public void refresh() {
         try {
-            List<DeviceInfo> found = discovery.call();
-            List<DeviceInfo> flat = Lsblk.flatten(found).stream()
-                    .filter(d -> d.isPartition() || d.parent() == null).toList();
-            roots = found;
-            fx.execute(() -> {
-                if (!flat.equals(devices)) {
-                    devices.setAll(flat);
-                }
-                status.set(flat.size() + " devices");
-            });
+            apply(discovery.call());
         } catch (Exception e) {
             fx.execute(() -> status.set("cannot list devices: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Discovers now, on the calling thread, bypassing the two-second watch: for the check right
+     * before writing. The result also becomes {@link #roots()} and, through {@code fx}, the table.
+     */
+    public List<DeviceInfo> discoverNow() throws Exception {
+        List<DeviceInfo> found = discovery.call();
+        apply(found);
+        return found;
+    }
+
+    private void apply(List<DeviceInfo> found) {
+        List<DeviceInfo> flat = Lsblk.flatten(found).stream()
+                .filter(d -> d.isPartition() || d.parent() == null).toList();
+        roots = found;
+        fx.execute(() -> {
+            if (!flat.equals(devices)) {
+                devices.setAll(flat);
+            }
+            status.set(flat.size() + " devices");
+        });
     }
 
     /** Refreshes every two seconds on a daemon thread, so plugged and removed drives show by themselves. */

@@ -36,10 +36,11 @@ import org.kclone.engine.SectorRange;
  */
 public final class JobViewModel {
 
-    /** One destination's line: progress, bytes, speed, ETA, state. */
+    /** One destination's line: copy and verify progress, bytes, speed, ETA, state. */
     public static final class Row {
         private final String path;
         private final DoubleProperty progress = new SimpleDoubleProperty();
+        private final DoubleProperty verifyProgress = new SimpleDoubleProperty();
         private final StringProperty detail = new SimpleStringProperty("");
         private final StringProperty state = new SimpleStringProperty("waiting");
         private final StringProperty error = new SimpleStringProperty("");
@@ -52,8 +53,14 @@ public final class JobViewModel {
             return path;
         }
 
+        /** Bytes written of the region, 0 to 1; never goes back when verification starts. */
         public DoubleProperty progress() {
             return progress;
+        }
+
+        /** Bytes read back and compared, 0 to 1 (its own bar, shown when verifying). */
+        public DoubleProperty verifyProgress() {
+            return verifyProgress;
         }
 
         public StringProperty detail() {
@@ -64,6 +71,7 @@ public final class JobViewModel {
             return state;
         }
 
+        /** Empty while the row is fine; otherwise why it is not (shown in red). */
         public StringProperty error() {
             return error;
         }
@@ -73,13 +81,17 @@ public final class JobViewModel {
     private final BooleanProperty ignoreErrors = new SimpleBooleanProperty(false);
     private final StringProperty limit = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty(false);
+    private final BooleanProperty verifying = new SimpleBooleanProperty(false);
+    private final BooleanProperty verifyRequested = new SimpleBooleanProperty(false);
     private final DoubleProperty overall = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> unreadable = FXCollections.observableArrayList();
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
-    private CloneRun run;
+    private JobRun run;
+    private boolean cancelling;
     private long startNanos;
+    private long verifyStartNanos;
     private int polls;
 
     public BooleanProperty verify() {
@@ -94,10 +106,22 @@ public final class JobViewModel {
         return limit;
     }
 
+    /** True from the start of a job until its report is in (flushed, verified): the setup is locked. */
     public BooleanProperty running() {
         return running;
     }
 
+    /** True while the destinations are being read back. */
+    public BooleanProperty verifying() {
+        return verifying;
+    }
+
+    /** Whether the job now running (or last run) was asked to verify: the rows show a second bar. */
+    public BooleanProperty verifyRequested() {
+        return verifyRequested;
+    }
+
+    /** The whole job, 0 to 1: copying and (when asked) verifying as two halves; never goes back. */
     public DoubleProperty overall() {
         return overall;
     }
@@ -136,9 +160,9 @@ public final class JobViewModel {
         }
     }
 
-    /** Lines for the confirmation: exactly what will be overwritten. */
+    /** Lines for the confirmation: exactly what will be read and overwritten. */
     public static List<String> confirmationLines(CopyPlanner.Plan plan) {
-        return plan.destinations().stream().map(Endpoint::describe).toList();
+        return ConfirmationDialog.lines(plan);
     }
 
     /** Destinations that are fixed (non-removable) disks: the user must type their names to confirm. */
@@ -155,22 +179,36 @@ public final class JobViewModel {
             flags.add(KcopydFlag.IGNORE_ERROR);
         }
         long rate = limitBytes();
+        boolean check = verify.get();
+        CloneRun r = CloneRun.start(plan, new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check));
+        start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+    }
+
+    /** Starts showing {@code r} (package-private: tests hand in a run they drive). */
+    void start(JobRun r, List<String> paths, boolean check) {
         rows.clear();
         unreadable.clear();
         report.set(null);
-        for (Endpoint e : plan.destinations()) {
-            rows.add(new Row(e.path().toString()));
+        for (String p : paths) {
+            rows.add(new Row(p));
         }
-        run = CloneRun.start(plan, new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, verify.get()));
+        run = r;
+        cancelling = false;
+        verifyRequested.set(check);
+        verifying.set(false);
+        overall.set(0);
         startNanos = System.nanoTime();
         running.set(true);
         status.set("copying");
     }
 
+    /** Cancels the running job (the window asks first). */
     public void cancel() {
         if (run != null) {
             run.cancel();
-            status.set("cancelling: finishing the writes in flight and flushing");
+            cancelling = true;
+            status.set(verifying.get() ? "cancelling: stopping the verification"
+                    : "cancelling: finishing the writes in flight and flushing");
         }
     }
 
@@ -182,8 +220,14 @@ public final class JobViewModel {
         polls++;
         long total = Math.max(1, run.totalBytes());
         long[] written = run.written();
-        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        boolean verifying = run.phase() == CloneRun.Phase.VERIFYING;
+        boolean nowVerifying = run.phase() == CloneRun.Phase.VERIFYING;
+        if (nowVerifying && !verifying.get()) {
+            verifyStartNanos = System.nanoTime();
+        }
+        verifying.set(nowVerifying);
+        long phaseStart = nowVerifying ? verifyStartNanos : startNanos;
+        double seconds = Math.max(1e-3, (System.nanoTime() - phaseStart) / 1e9);
+        long checked = run.verifiedBytes();
         long min = Long.MAX_VALUE;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -193,16 +237,25 @@ public final class JobViewModel {
                 r.error.set(error);
                 continue;
             }
-            long done = verifying ? run.verifiedBytes() : written[i];
+            r.progress.set((double) written[i] / total);
+            long done = nowVerifying ? checked : written[i];
+            if (nowVerifying) {
+                r.verifyProgress.set((double) checked / total);
+            }
             min = Math.min(min, done);
-            r.progress.set((double) done / total);
             double rate = done / seconds;
             long eta = rate <= 0 ? -1 : (long) ((total - done) / rate);
-            r.detail.set(String.format(Locale.ROOT, "%s of %s, %s/s, ETA %s", Sizes.human(done), Sizes.human(total),
-                    Sizes.human((long) rate), eta < 0 ? "--" : eta / 60 + ":" + String.format("%02d", eta % 60)));
-            r.state.set(verifying ? "verifying" : "writing");
+            r.detail.set(String.format(Locale.ROOT, "%s %s of %s, %s/s, ETA %s", nowVerifying ? "verified" : "written",
+                    Sizes.human(done), Sizes.human(total), Sizes.human((long) rate),
+                    eta < 0 ? "--" : eta / 60 + ":" + String.format("%02d", eta % 60)));
+            r.state.set(nowVerifying ? "verifying" : "writing");
         }
-        overall.set(min == Long.MAX_VALUE ? 0 : (double) min / total);
+        double fraction = min == Long.MAX_VALUE ? 0 : (double) min / total;
+        double whole = !verifyRequested.get() ? fraction : nowVerifying ? 0.5 + fraction / 2 : fraction / 2;
+        overall.set(Math.max(overall.get(), whole));
+        if (!cancelling) {
+            status.set(nowVerifying ? "verifying: " + Sizes.human(checked) + " of " + Sizes.human(total) : "copying");
+        }
         List<SectorRange> bad = run.unreadableSoFar();
         if (bad.size() != unreadable.size()) {
             unreadable.setAll(bad.stream().map(b -> "sectors " + b.start() + "+" + b.count()).toList());
@@ -213,29 +266,81 @@ public final class JobViewModel {
     }
 
     private void finish() {
-        Report r = run.completion().join();
+        Report r = run.report();
+        boolean check = verifyRequested.get();
         for (int i = 0; i < rows.size(); i++) {
-            Report.Destination d = r.destinations().get(i);
+            var d = r.destinations().get(i);
             Row row = rows.get(i);
-            switch (d.status()) {
+            String status = d.status() == null ? "" : d.status();
+            if ("ok".equals(status) && check && r.cancelled() && run.verifiedBytes() < run.totalBytes()) {
+                status = "unverified"; // cancelled before the read-back reached the end: written, not checked
+            }
+            switch (status) {
                 case "ok" -> {
-                    row.state.set("done" + (verify.get() ? ", verified" : ""));
+                    row.state.set(check ? "done, verified" : "done");
+                    row.detail.set(Sizes.human(run.totalBytes()) + (check ? " written and verified" : " written"));
+                    row.error.set("");
                     row.progress.set(1.0);
+                    if (check) {
+                        row.verifyProgress.set(1.0);
+                    }
                 }
                 case "failed" -> {
                     row.state.set("failed");
-                    row.error.set(d.error());
+                    row.error.set(d.error() == null ? "failed" : d.error());
+                }
+                case "mismatch" -> {
+                    row.state.set("mismatch");
+                    List<SectorRange> ranges = d.mismatches().stream()
+                            .map(m -> new SectorRange(m.start(), m.count())).toList();
+                    row.error.set(mismatchText(ranges));
+                }
+                case "unverified" -> {
+                    row.state.set("unverified");
+                    row.error.set(d.error() != null ? d.error()
+                            : "written, but the verification did not finish: the data was not checked");
                 }
                 default -> {
-                    row.state.set("mismatch");
-                    row.error.set("differs at " + d.mismatches().size() + " range(s)");
+                    row.state.set(status.isEmpty() ? "unknown" : status);
+                    row.error.set(d.error() != null ? d.error() : "not confirmed as done (status '" + status + "')");
                 }
             }
         }
-        status.set(r.cancelled() ? "cancelled" : r.exitCode() == 0 ? "done" : "done with errors");
+        boolean allOk = r.exitCode() == 0 && r.destinations().stream().allMatch(d -> "ok".equals(d.status()));
+        status.set(r.cancelled() ? "cancelled" : allOk ? "done" : "done with errors");
+        if (allOk && !r.cancelled()) {
+            overall.set(1.0);
+        }
+        verifying.set(false);
         report.set(r);
         running.set(false);
         run = null;
+    }
+
+    /** The sectors where a destination differs, in its own sectors: "differs at sectors 7048–7055, 9000". */
+    static String mismatchText(List<SectorRange> ranges) {
+        if (ranges.isEmpty()) {
+            return "differs from the source";
+        }
+        StringBuilder b = new StringBuilder("differs from the source at ");
+        b.append(ranges.size() == 1 && ranges.get(0).count() == 1 ? "sector " : "sectors ");
+        int shown = Math.min(5, ranges.size());
+        for (int i = 0; i < shown; i++) {
+            SectorRange m = ranges.get(i);
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(m.start());
+            if (m.count() > 1) {
+                b.append('–').append(m.start() + m.count() - 1);
+            }
+        }
+        if (ranges.size() > shown) {
+            b.append(" and ").append(ranges.size() - shown).append(" more ranges");
+        }
+        long sectors = ranges.stream().mapToLong(SectorRange::count).sum();
+        return b.append(" (").append(sectors).append(sectors == 1 ? " sector, " : " sectors, ")
+                .append(Sizes.human(sectors * Sizes.SECTOR)).append(")").toString();
     }
 
     /** Writes the report as the CLI's JSON. */

@@ -22,7 +22,12 @@ public final class KcloneApp extends Application {
         Scene scene = new Scene(window.root(), 1200, 760);
         scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
         stage.setTitle("kclone");
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        stage.setWidth(1200);
+        stage.setHeight(760);
         stage.setScene(scene);
+        window.guardClose(stage, java.nio.file.Path.of(System.getProperty("user.home")), Platform::exit);
         stage.show();
         devices.startWatching();
     }

@@ -8,7 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.WindowEvent;
+import org.kclone.device.DeviceInfo;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -32,21 +42,64 @@ class MainWindowFxTest {
 
     private MainWindow window;
     private DeviceTableViewModel devices;
+    private Stage stage;
+    /** lsblk by default; a test may hand the table fixed lsblk data instead. */
+    private volatile Callable<List<DeviceInfo>> discovery = DeviceTableViewModel.lsblk();
+    private final AtomicInteger exits = new AtomicInteger();
 
     @Start
     void start(Stage stage) {
-        devices = new DeviceTableViewModel(DeviceTableViewModel.lsblk(), javafx.application.Platform::runLater);
+        this.stage = stage;
+        devices = new DeviceTableViewModel(() -> discovery.call(), javafx.application.Platform::runLater);
         window = new MainWindow(devices);
         Scene scene = new Scene(window.root(), 1200, 760);
         scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
         stage.setScene(scene);
+        window.guardClose(stage, dir, exits::incrementAndGet);
         stage.show();
+    }
+
+    /**
+     * Starts a copy that cannot finish during the test (a 32 MiB source at 64 KiB/s: the first
+     * chunk goes at once, the next after 16 s) and waits for its first bytes. The gate is the
+     * copy's own throttle, not the robot's speed.
+     */
+    private void startGatedCopy(FxRobot robot) throws Exception {
+        Path src = dir.resolve("big.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(src.toFile(), "rw")) {
+            f.setLength(32 << 20);
+        }
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dir.resolve("a.img").toString());
+        robot.clickOn("#addDest");
+        type(robot, "#limit", "64K");
+        robot.clickOn("#start");
+        robot.clickOn("#confirmOverwrite");
+        awaitFirstBytes();
+    }
+
+    private void awaitFirstBytes() throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.job().running().get()
+                && !window.job().rows().isEmpty() && window.job().rows().get(0).progress().get() > 0);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Ends a gated copy from the test's side and waits for its report. */
+    private void endGatedCopy(FxRobot robot) throws Exception {
+        robot.interact(() -> window.job().cancel());
+        waitUntilDone(robot);
     }
 
     private Path file(String name, int bytes, long seed) throws Exception {
         byte[] data = new byte[bytes];
         new Random(seed).nextBytes(data);
         return Files.write(dir.resolve(name), data);
+    }
+
+    /** Sets a field's text at once (paths: typing them key by key only slows the tests). */
+    private static void fill(FxRobot robot, String id, String text) {
+        TextField f = robot.lookup(id).queryAs(TextField.class);
+        robot.interact(() -> f.setText(text));
     }
 
     private static void type(FxRobot robot, String id, String text) {
@@ -81,6 +134,7 @@ class MainWindowFxTest {
         waitUntilDone(robot);
         for (int i = 0; i < 2; i++) {
             assertEquals(1.0, robot.lookup("#progress" + i).queryAs(ProgressBar.class).getProgress());
+            assertEquals(1.0, robot.lookup("#verifyProgress" + i).queryAs(ProgressBar.class).getProgress());
             assertTrue(robot.lookup("#state" + i).queryAs(Label.class).getText().startsWith("done"));
         }
         assertEquals(1.0, robot.lookup("#overall").queryAs(ProgressBar.class).getProgress());
@@ -132,17 +186,12 @@ class MainWindowFxTest {
     }
 
     @Test
-    void cancelMidCopy(FxRobot robot) throws Exception {
-        Path src = file("src.img", 32 << 20, 4);
-        type(robot, "#sourcePath", src.toString());
-        type(robot, "#destPath", dir.resolve("a.img").toString());
-        robot.clickOn("#addDest");
-        type(robot, "#limit", "4M");
-        robot.clickOn("#start");
-        robot.clickOn("#confirmOverwrite");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> robot.lookup("#progress0").queryAs(ProgressBar.class).getProgress() > 0);
+    void cancelMidCopyAsksFirstAndThenStops(FxRobot robot) throws Exception {
+        startGatedCopy(robot);
         robot.clickOn("#cancel");
+        robot.lookup("#keepCopying").queryButton(); // the question is there
+        assertTrue(window.job().running().get(), "asking stops nothing");
+        robot.clickOn("#stopWriting");
         waitUntilDone(robot);
         assertEquals("cancelled", robot.lookup("#jobStatus").queryAs(Label.class).getText());
         assertTrue(window.job().report().get().cancelled());
@@ -151,12 +200,158 @@ class MainWindowFxTest {
     }
 
     @Test
-    void theDeviceTableListsThisMachinesDisksWithTheSystemDiskNotSelectable(FxRobot robot) throws Exception {
+    void theDeviceTableShowsWhySystemMountedHeldAndReadOnlyDevicesCannotBeDestinations(FxRobot robot)
+            throws Exception {
+        discovery = ViewModelTest::lsblkData;
         devices.refresh();
         WaitForAsyncUtils.waitForFxEvents();
-        List<org.kclone.device.DeviceInfo> rows = devices.devices();
-        assertTrue(rows.stream().filter(org.kclone.device.DeviceInfo::system)
-                .noneMatch(DeviceTableViewModel::selectableAsDestination));
-        assertEquals(rows.size(), robot.lookup("#devices").queryTableView().getItems().size());
+        @SuppressWarnings("unchecked")
+        TableView<DeviceInfo> table = robot.lookup("#devices").queryAs(TableView.class);
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("/dev/vda", "system disk");
+        expected.put("/dev/vda1", "system disk");
+        expected.put("/dev/sdb", "mounted at /media/stick");
+        expected.put("/dev/sdb1", "mounted at /media/stick");
+        expected.put("/dev/sdc", "in use by LVM, md or dm");
+        expected.put("/dev/sdc1", "in use by LVM, md or dm");
+        expected.put("/dev/sdd", "read-only");
+        expected.put("/dev/sde", null);
+        assertEquals(List.copyOf(expected.keySet()), table.getItems().stream().map(DeviceInfo::path).toList());
+        for (int i = 0; i < table.getItems().size(); i++) {
+            int row = i;
+            robot.interact(() -> table.getSelectionModel().select(row));
+            String path = table.getItems().get(i).path();
+            String why = expected.get(path);
+            boolean disabled = robot.lookup("#addAsDestination").queryButton().isDisabled();
+            String shown = robot.lookup("#whyNot").queryAs(Label.class).getText();
+            if (why == null) {
+                assertTrue(!disabled && shown.isEmpty(), path + " may be a destination: " + shown);
+            } else {
+                assertTrue(disabled, path + ": Add as destination must be disabled");
+                assertEquals(path + " cannot be a destination: " + why, shown);
+                assertEquals(why, table.getColumns().get(table.getColumns().size() - 1).getCellData(i));
+            }
+            assertTrue(!robot.lookup("#useAsSource").queryButton().isDisabled(), "any device may be read");
+        }
+        List<Object> red = robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+                .filter(r -> r.getStyleClass().contains("system")).map(r -> ((DeviceInfo) r.getItem()).path())
+                .map(Object.class::cast).toList();
+        assertEquals(List.of("/dev/vda", "/dev/vda1"), red);
+    }
+
+    @Test
+    void aMultiDigitStartTypedKeyByKeyKeepsEveryKeyAndTheConfirmationShowsIt(FxRobot robot) throws Exception {
+        Path src = file("src.img", 1 << 20, 5);
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dir.resolve("at1M.img").toString());
+        robot.clickOn("#addDest");
+        robot.doubleClickOn("#destStart0").eraseText(4);
+        for (char c : "2048".toCharArray()) {
+            robot.write(c); // one key at a time, as a person types
+        }
+        assertEquals("2048", robot.lookup("#destStart0").queryAs(TextField.class).getText());
+        assertEquals("2048", window.destinations().rows().get(0).start().get());
+        assertEquals(2048, window.destinations().plan().destinations().get(0).start());
+        robot.clickOn("#start");
+        List<String> shown = robot.lookup("#confirmation .label").queryAllAs(Label.class).stream()
+                .map(Label::getText).map(String::trim).toList();
+        assertTrue(shown.contains("sectors 2048 → 4095, at 1.0 MiB, 1.0 MiB"), shown.toString());
+        assertTrue(shown.contains("sectors 0 → 2047, at the start, 1.0 MiB"), shown.toString());
+        assertTrue(shown.stream().anyMatch(l -> l.startsWith("Read from: " + src)), shown.toString());
+        robot.clickOn("#confirmCancel");
+        assertTrue(!Files.exists(dir.resolve("at1M.img")), "nothing written");
+    }
+
+    @Test
+    void theSetupIsLockedWhileAJobRuns(FxRobot robot) throws Exception {
+        startGatedCopy(robot);
+        String[] locked = {"#sourcePath", "#chooseSource", "#sourceStart", "#sourceLength", "#destStart0",
+            "#destRemove0", "#destPath", "#addRemovable", "#useAsSource", "#addAsDestination", "#verify",
+            "#ignoreErrors", "#limit", "#start"};
+        for (String id : locked) {
+            assertTrue(robot.lookup(id).query().isDisabled(), id + " must be locked during a job");
+        }
+        robot.clickOn("#destRemove0");
+        assertEquals(1, window.destinations().rows().size(), "Remove did nothing");
+        endGatedCopy(robot);
+        for (String id : new String[] {"#sourcePath", "#destStart0", "#destRemove0", "#verify", "#limit"}) {
+            assertTrue(!robot.lookup(id).query().isDisabled(), id + " unlocked after the job");
+        }
+    }
+
+    @Test
+    void enterPressedAfterOverwriteStopsNothing(FxRobot robot) throws Exception {
+        Path src = dir.resolve("big.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(src.toFile(), "rw")) {
+            f.setLength(32 << 20);
+        }
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dir.resolve("a.img").toString());
+        robot.clickOn("#addDest");
+        type(robot, "#limit", "64K");
+        robot.clickOn("#start");
+        robot.type(KeyCode.ENTER); // Overwrite is the question's default button
+        awaitFirstBytes();
+        robot.type(KeyCode.ENTER); // the habitual second Enter
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("copying", window.job().status().get());
+        assertTrue(window.job().running().get());
+        Node focused = stage.getScene().getFocusOwner();
+        assertTrue(focused == null || !"cancel".equals(focused.getId()) && !"start".equals(focused.getId()),
+                "focus on " + focused);
+        // even on Cancel, Enter keeps copying: the question's default is Keep copying
+        robot.clickOn("#cancel");
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("copying", window.job().status().get());
+        assertTrue(window.job().running().get());
+        endGatedCopy(robot);
+    }
+
+    @Test
+    void closingDuringAJobAsksAndCancelAndQuitSavesTheReport(FxRobot robot) throws Exception {
+        startGatedCopy(robot);
+        Platform.runLater(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#keepCopying");
+        assertTrue(stage.isShowing(), "keep copying keeps the window");
+        assertTrue(window.job().running().get(), "keep copying keeps the job");
+        Platform.runLater(() -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#cancelAndQuit");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#quitReport").tryQuery().isPresent());
+        assertEquals(0, exits.get(), "not gone before saying where the report is");
+        assertTrue(window.job().report().get().cancelled());
+        List<Path> saved;
+        try (var files = Files.list(dir)) {
+            saved = files.filter(f -> f.getFileName().toString().matches("kclone-report-\\d{8}-\\d{6}\\.json")).toList();
+        }
+        assertEquals(1, saved.size());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.get(0).toFile());
+        assertTrue(json.path("cancelled").asBoolean());
+        assertTrue(json.path("destinations").get(0).path("error").asText().contains("incomplete"));
+        String said = robot.lookup("#quitReport .content").queryAs(Label.class).getText();
+        assertTrue(said.contains(saved.get(0).toString()), said);
+        robot.clickOn(robot.lookup("#quitReport .button").queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, exits.get());
+    }
+
+    @Test
+    void aTargetThatChangedDuringTheConfirmationIsRefusedNamingItsRow(FxRobot robot) throws Exception {
+        Path src = file("src.img", 1 << 20, 6);
+        Path late = dir.resolve("late.img");
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", late.toString());
+        robot.clickOn("#addDest");
+        robot.clickOn("#start");
+        Files.write(late, new byte[1 << 20]); // appears while the question waits
+        robot.clickOn("#confirmOverwrite");
+        String said = robot.lookup("#refusal .content").queryAs(Label.class).getText();
+        assertTrue(said.startsWith("Destination 1 (" + late + ")") && said.contains("appeared after the confirmation"),
+                said);
+        robot.clickOn(robot.lookup("#refusal .button").queryButton());
+        assertTrue(window.job().rows().isEmpty() && !window.job().running().get(), "not started");
+        assertArrayEquals(new byte[1 << 20], Files.readAllBytes(late), "nothing written");
     }
 }

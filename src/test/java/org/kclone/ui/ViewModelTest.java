@@ -166,4 +166,205 @@ class ViewModelTest {
         assertEquals(List.of("sde"), JobViewModel.namesToType(plan));
         assertTrue(JobViewModel.confirmationLines(plan).get(0).contains("serial Ssde"));
     }
+
+    @Test
+    void theConfirmationShowsTheSourceAndEachRegionFromToInHumanUnits() throws Exception {
+        Path src = file("src.img", 64 << 20);
+        SourceViewModel source = new SourceViewModel(List::of);
+        source.choose(src.toString());
+        DestinationsViewModel dests = new DestinationsViewModel(source, List::of);
+        dests.add(dir.resolve("at1M.img").toString()).start().set("2048");
+        List<String> lines = JobViewModel.confirmationLines(dests.plan());
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("Read from: " + src) && lines.get(0).contains("64.0 MiB"), lines.get(0));
+        assertEquals("sectors 0 → 131071, at the start, 64.0 MiB", lines.get(1).trim());
+        assertTrue(lines.get(2).startsWith("Overwrite: " + dir.resolve("at1M.img")), lines.get(2));
+        assertEquals("sectors 2048 → 133119, at 1.0 MiB, 64.0 MiB", lines.get(3).trim());
+    }
+
+    /** lsblk's JSON for a system disk, a mounted stick, a disk held by LVM, a read-only disk and a free stick. */
+    static final String LSBLK = """
+            {"blockdevices": [
+             {"name":"vda","path":"/dev/vda","size":21474836480,"type":"disk","model":"Virtual","rm":false,"ro":false,
+              "mountpoints":[null],"children":[
+               {"name":"vda1","path":"/dev/vda1","size":21473787904,"type":"part","rm":false,"ro":false,
+                "mountpoints":["/"],"pkname":"vda"}]},
+             {"name":"sdb","path":"/dev/sdb","size":8000000000,"type":"disk","model":"Stick","rm":true,"ro":false,
+              "mountpoints":[null],"children":[
+               {"name":"sdb1","path":"/dev/sdb1","size":7999000000,"type":"part","rm":true,"ro":false,
+                "mountpoints":["/media/stick"],"pkname":"sdb"}]},
+             {"name":"sdc","path":"/dev/sdc","size":500107862016,"type":"disk","model":"Data","rm":false,"ro":false,
+              "mountpoints":[null],"children":[
+               {"name":"sdc1","path":"/dev/sdc1","size":500106813440,"type":"part","rm":false,"ro":false,
+                "mountpoints":[null],"pkname":"sdc","children":[
+                 {"name":"vg-data","path":"/dev/mapper/vg-data","size":500000000000,"type":"lvm","rm":false,
+                  "ro":false,"mountpoints":[null],"pkname":"sdc1"}]}]},
+             {"name":"sdd","path":"/dev/sdd","size":4000000000,"type":"disk","model":"Locked","rm":true,"ro":true,
+              "mountpoints":[null]},
+             {"name":"sde","path":"/dev/sde","size":16000000000,"type":"disk","model":"Free","rm":true,"ro":false,
+              "mountpoints":[null]}
+            ]}""";
+
+    static List<DeviceInfo> lsblkData() throws Exception {
+        return org.kclone.device.Lsblk.parse(LSBLK, java.util.Map.of());
+    }
+
+    @Test
+    void theDeviceTableFedLsblkDataMarksSystemMountedHeldAndReadOnlyDevices() throws Exception {
+        DeviceTableViewModel vm = new DeviceTableViewModel(ViewModelTest::lsblkData, Runnable::run);
+        vm.refresh();
+        java.util.Map<String, String> why = new java.util.LinkedHashMap<>();
+        vm.devices().forEach(d -> why.put(d.path(), String.valueOf(DeviceTableViewModel.whyNotDestination(d))));
+        assertEquals(List.of("/dev/vda", "/dev/vda1", "/dev/sdb", "/dev/sdb1", "/dev/sdc", "/dev/sdc1", "/dev/sdd",
+                "/dev/sde"), List.copyOf(why.keySet()));
+        assertEquals("system disk", why.get("/dev/vda"));
+        assertEquals("system disk", why.get("/dev/vda1"));
+        assertEquals("mounted at /media/stick", why.get("/dev/sdb"));
+        assertEquals("in use by LVM, md or dm", why.get("/dev/sdc"));
+        assertEquals("in use by LVM, md or dm", why.get("/dev/sdc1"));
+        assertEquals("read-only", why.get("/dev/sdd"));
+        assertEquals("null", why.get("/dev/sde"));
+        assertEquals(List.of("/dev/sde"), vm.devices().stream().filter(DeviceTableViewModel::selectableAsDestination)
+                .map(DeviceInfo::path).toList());
+    }
+
+    /** A run the test drives: counters, phase and the final report are set by hand. */
+    static final class FakeRun implements JobRun {
+        org.kclone.device.CloneRun.Phase phase = org.kclone.device.CloneRun.Phase.COPYING;
+        final long total;
+        long[] written;
+        long verified;
+        org.kclone.device.Report report;
+        boolean cancelled;
+
+        FakeRun(long total, int destinations) {
+            this.total = total;
+            this.written = new long[destinations];
+        }
+
+        public org.kclone.device.CloneRun.Phase phase() {
+            return phase;
+        }
+
+        public long totalBytes() {
+            return total;
+        }
+
+        public long[] written() {
+            return written.clone();
+        }
+
+        public long verifiedBytes() {
+            return verified;
+        }
+
+        public String error(int i) {
+            return null;
+        }
+
+        public List<org.kclone.engine.SectorRange> unreadableSoFar() {
+            return List.of();
+        }
+
+        public boolean isDone() {
+            return report != null;
+        }
+
+        public org.kclone.device.Report report() {
+            return report;
+        }
+
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    /** A report as the CLI writes it (read through JSON, so it holds whatever fields the record has). */
+    private static org.kclone.device.Report report(boolean cancelled, String... destinations) throws Exception {
+        String json = "{\"command\":\"copy\",\"source\":{\"path\":\"s\",\"start\":0,\"length\":8},"
+                + "\"bytes\":4096,\"seconds\":1.0,\"cancelled\":" + cancelled + ",\"readErrors\":[],"
+                + "\"destinations\":[" + String.join(",", destinations) + "]}";
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, org.kclone.device.Report.class);
+    }
+
+    private static String dest(String path, String status, String error, String mismatches) {
+        return "{\"path\":\"" + path + "\",\"start\":0,\"length\":8,\"status\":\"" + status + "\",\"error\":"
+                + (error == null ? "null" : "\"" + error + "\"") + ",\"mismatches\":" + mismatches + "}";
+    }
+
+    @Test
+    void verificationIsItsOwnPhaseAndNoBarRunsBackwards() throws Exception {
+        JobViewModel job = new JobViewModel();
+        FakeRun run = new FakeRun(4096, 2);
+        job.start(run, List.of("a.img", "b.img"), true);
+        run.written = new long[] {2048, 2048};
+        job.poll();
+        assertEquals("copying", job.status().get());
+        assertEquals(0.5, job.rows().get(0).progress().get());
+        assertEquals(0.25, job.overall().get());
+        run.written = new long[] {4096, 4096};
+        run.phase = org.kclone.device.CloneRun.Phase.VERIFYING;
+        job.poll();
+        assertTrue(job.status().get().startsWith("verifying"), job.status().get());
+        assertTrue(job.verifying().get());
+        for (JobViewModel.Row r : job.rows()) {
+            assertEquals(1.0, r.progress().get(), "the written bar stays full while verifying");
+            assertEquals(0.0, r.verifyProgress().get());
+            assertEquals("verifying", r.state().get());
+        }
+        assertEquals(0.5, job.overall().get(), "the overall bar does not go back");
+        run.verified = 1024;
+        job.poll();
+        assertEquals(0.25, job.rows().get(1).verifyProgress().get());
+        assertEquals(0.625, job.overall().get());
+        job.cancel();
+        assertTrue(run.cancelled);
+        assertTrue(job.status().get().contains("verification"), job.status().get());
+        run.verified = 4096; // a.img's read-back reached the end; the run reports b.img unverified
+        run.report = report(true, dest("a.img", "ok", null, "[]"), dest("b.img", "unverified", null, "[]"));
+        job.poll();
+        assertFalse(job.running().get());
+        assertEquals("cancelled", job.status().get());
+        assertEquals("done, verified", job.rows().get(0).state().get());
+        assertEquals("unverified", job.rows().get(1).state().get());
+        assertFalse(job.rows().get(1).error().get().isEmpty(), "shown in red, with why");
+    }
+
+    @Test
+    void aVerificationCancelledHalfWayIsUnverifiedEvenWhereTheReportSaysOk() throws Exception {
+        JobViewModel job = new JobViewModel();
+        FakeRun run = new FakeRun(4096, 1);
+        job.start(run, List.of("a.img"), true);
+        run.written = new long[] {4096};
+        run.phase = org.kclone.device.CloneRun.Phase.VERIFYING;
+        run.verified = 2048;
+        job.poll();
+        job.cancel();
+        run.report = report(true, dest("a.img", "ok", null, "[]"));
+        job.poll();
+        assertEquals("unverified", job.rows().get(0).state().get());
+        assertEquals(0.5, job.rows().get(0).verifyProgress().get());
+    }
+
+    @Test
+    void anUnknownStatusIsNeverShownAsDoneAndMismatchesAreNamedInTheDestinationsSectors() throws Exception {
+        JobViewModel job = new JobViewModel();
+        FakeRun run = new FakeRun(8L << 20, 3);
+        job.start(run, List.of("a.img", "b.img", "c.img"), true);
+        run.written = new long[] {8L << 20, 8L << 20, 8L << 20};
+        run.report = report(false, dest("a.img", "mismatch", null,
+                "[{\"start\":7048,\"count\":1},{\"start\":9000,\"count\":16}]"),
+                dest("b.img", "partly", null, "[]"), dest("c.img", "ok", null, "[]"));
+        job.poll();
+        assertEquals("done with errors", job.status().get());
+        JobViewModel.Row mismatch = job.rows().get(0);
+        assertEquals("mismatch", mismatch.state().get());
+        assertEquals("differs from the source at sectors 7048, 9000–9015 (17 sectors, 8.5 KiB)",
+                mismatch.error().get());
+        JobViewModel.Row odd = job.rows().get(1);
+        assertFalse(odd.state().get().startsWith("done"), odd.state().get());
+        assertFalse(odd.error().get().isEmpty());
+        assertEquals("done, verified", job.rows().get(2).state().get());
+        assertTrue(job.overall().get() < 1.0, "a job with a bad destination is not shown as fully done");
+    }
 }

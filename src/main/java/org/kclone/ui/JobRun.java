@@ -1,0 +1,71 @@
+package org.kclone.ui;
+
+import java.util.List;
+import org.kclone.device.CloneRun;
+import org.kclone.device.Report;
+import org.kclone.engine.SectorRange;
+
+/**
+ * What {@link JobViewModel} reads from a run: {@link CloneRun}'s counters, read on the FX thread by
+ * the window's one timer. A seam: tests hand in a run whose phase and counters they set.
+ */
+interface JobRun {
+    CloneRun.Phase phase();
+
+    long totalBytes();
+
+    long[] written();
+
+    long verifiedBytes();
+
+    String error(int i);
+
+    List<SectorRange> unreadableSoFar();
+
+    boolean isDone();
+
+    /** The report, once {@link #isDone()}. */
+    Report report();
+
+    void cancel();
+
+    static JobRun of(CloneRun r) {
+        return new JobRun() {
+            public CloneRun.Phase phase() {
+                return r.phase();
+            }
+
+            public long totalBytes() {
+                return r.totalBytes();
+            }
+
+            public long[] written() {
+                return r.written();
+            }
+
+            public long verifiedBytes() {
+                return r.verifiedBytes();
+            }
+
+            public String error(int i) {
+                return r.error(i);
+            }
+
+            public List<SectorRange> unreadableSoFar() {
+                return r.unreadableSoFar();
+            }
+
+            public boolean isDone() {
+                return r.isDone();
+            }
+
+            public Report report() {
+                return r.completion().join();
+            }
+
+            public void cancel() {
+                r.cancel();
+            }
+        };
+    }
+}

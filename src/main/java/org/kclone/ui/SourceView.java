@@ -1,0 +1,69 @@
+package org.kclone.ui;
+
+import java.io.File;
+import javafx.beans.binding.Bindings;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.stage.FileChooser;
+import org.controlsfx.validation.ValidationResult;
+import org.controlsfx.validation.ValidationSupport;
+
+/** The source fields: path (or Image file…), start and length, each with its error. Locked during a job. */
+final class SourceView {
+
+    private SourceView() {
+    }
+
+    static Parent build(SourceViewModel sourceVm, ObservableBooleanValue locked, Node owner) {
+        TextField path = new TextField();
+        path.setId("sourcePath");
+        path.setPromptText("device, partition or image file");
+        path.textProperty().bindBidirectional(sourceVm.path());
+        Button choose = new Button("Image file…");
+        choose.setId("chooseSource");
+        choose.setOnAction(e -> {
+            File f = new FileChooser().showOpenDialog(owner.getScene().getWindow());
+            if (f != null) {
+                sourceVm.choose(f.getPath());
+            }
+        });
+        TextField start = new TextField();
+        start.setId("sourceStart");
+        start.textProperty().bindBidirectional(sourceVm.start());
+        TextField length = new TextField();
+        length.setId("sourceLength");
+        length.setPromptText("whole");
+        length.textProperty().bindBidirectional(sourceVm.length());
+        for (Node n : new Node[] {path, choose, start, length}) {
+            n.disableProperty().bind(locked);
+        }
+        Label error = new Label();
+        error.setId("sourceError");
+        error.getStyleClass().add("error");
+        error.textProperty().bind(Bindings.concat(sourceVm.pathError(), sourceVm.startError(), sourceVm.lengthError()));
+        Label summary = new Label();
+        summary.textProperty().bind(sourceVm.summary());
+        ValidationSupport validation = new ValidationSupport();
+        validation.registerValidator(path, false, (c, v) -> ValidationResult.fromErrorIf(c, sourceVm.pathError().get(),
+                !sourceVm.pathError().get().isEmpty()));
+        validation.registerValidator(start, false, (c, v) -> ValidationResult.fromErrorIf(c,
+                sourceVm.startError().get(), !sourceVm.startError().get().isEmpty()));
+        validation.registerValidator(length, false, (c, v) -> ValidationResult.fromErrorIf(c,
+                sourceVm.lengthError().get(), !sourceVm.lengthError().get().isEmpty()));
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        g.setVgap(6);
+        g.addRow(0, new Label("Path"), path, choose);
+        g.addRow(1, new Label("Start"), start, new Label("sectors, or 1M, 4K…"));
+        g.addRow(2, new Label("Length"), length, summary);
+        g.add(error, 0, 3, 3, 1);
+        GridPane.setHgrow(path, Priority.ALWAYS);
+        return MainWindow.titled("Source", g);
+    }
+}
