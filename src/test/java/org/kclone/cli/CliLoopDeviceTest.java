@@ -267,6 +267,10 @@ class CliLoopDeviceTest {
             byte[] before = contents(dst);
             assertRefused(Cli.run("copy", src.toString(), dst.toString(), "--yes"), "DEST 1", "is mounted at " + mnt);
             assertArrayEquals(before, contents(dst));
+            // --force is the explicit way past it: the copy runs and the device holds the source
+            Cli forced = Cli.run("copy", src.toString(), dst.toString(), "--yes", "--force");
+            assertEquals(0, forced.exit, forced.toString());
+            assertArrayEquals(contents(src), contents(dst));
         } finally {
             LoopDevices.run("umount", mnt.toString());
         }
