@@ -44,7 +44,7 @@ public final class KcopydClient {
     private final KcopydConfig config;
     private final PagePool pages;
     private final ByteBuffer zeroes;
-    private final Throttle throttle = new Throttle();
+    private final Throttle throttle;
     private final ExecutorService io;
     private final ExecutorService callbacks;
 
@@ -52,8 +52,9 @@ public final class KcopydClient {
     private int activeJobs;
     private boolean destroyed;
 
-    private KcopydClient(int numPages, KcopydConfig config) {
+    private KcopydClient(int numPages, KcopydConfig config, Throttle throttle) {
         this.config = config;
+        this.throttle = throttle;
         this.pages = new PagePool(numPages, config.pagesPerChunk());
         this.zeroes = ByteBuffer.allocateDirect(config.chunkBytes() + PAGE_SIZE)
                 .alignedSlice(PAGE_SIZE).limit(config.chunkBytes()).slice().asReadOnlyBuffer();
@@ -76,14 +77,20 @@ public final class KcopydClient {
      * @throws IllegalArgumentException if the budget cannot hold one chunk
      */
     public static KcopydClient create(int numPages, KcopydConfig config) {
+        return create(numPages, config, new Throttle());
+    }
+
+    /** As {@link #create(int, KcopydConfig)} with the bandwidth cap on the given throttle (tests: simulated time). */
+    static KcopydClient create(int numPages, KcopydConfig config, Throttle throttle) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(throttle, "throttle");
         if (numPages < config.pagesPerChunk()) {
             throw new IllegalArgumentException("a page budget of " + numPages + " pages (" + numPages * 4L
                     + " KiB) is smaller than one chunk of " + config.chunkBytes() / 1024 + " KiB ("
                     + config.pagesPerChunk() + " pages): give at least " + config.pagesPerChunk()
                     + " pages or a smaller chunk size");
         }
-        return new KcopydClient(numPages, config);
+        return new KcopydClient(numPages, config, throttle);
     }
 
     /** {@code kcopyd_copy}: copies {@code from} to every region of {@code dests}. */

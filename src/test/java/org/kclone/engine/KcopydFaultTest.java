@@ -185,7 +185,14 @@ class KcopydFaultTest {
 
     @Test
     void throttleChangedWhileRunningTakesEffect() throws Exception {
-        KcopydClient c = KcopydClient.create(256, new KcopydConfig(CHUNK, 8));
+        // Simulated time that stands still: under the limit the issuer waits until the limit changes
+        // (setThrottle wakes it), and the test sees it waiting instead of sleeping to guess.
+        CountDownLatch waiting = new CountDownLatch(1);
+        Throttle frozen = new Throttle(() -> 0L, (monitor, nanos) -> {
+            waiting.countDown();
+            monitor.wait();
+        });
+        KcopydClient c = KcopydClient.create(256, new KcopydConfig(CHUNK, 8), frozen);
         try {
             c.setThrottle(1); // one byte per second: after the first chunk, nothing moves
             MemoryDevice src = MemoryDevice.random("src", 8 << 20, 8);
@@ -199,7 +206,7 @@ class KcopydFaultTest {
                         }
                     });
             assertTrue(firstChunk.await(30, TimeUnit.SECONDS));
-            Thread.sleep(300);
+            assertTrue(waiting.await(30, TimeUnit.SECONDS), "the issuer waits in the throttle");
             assertEquals(CHUNK, job.progress().bytesRead(), "held back to one chunk by the limit");
             c.setThrottle(0);
             JobResult r = await(job);
