@@ -126,6 +126,7 @@ class EngineValuesTest {
             c.setThrottle(0);
             JobResult r = c.copy(new IoRegion(src, 0, 1), many.subList(0, 64), null, (a, b, x) -> { }).await();
             assertTrue(r.succeeded(), "64 destinations are allowed, and no flags is no flags");
+            assertEquals(512, r.bytesCopied(), "every one of the 64 was written");
             assertEquals("the first destination has 1", refusal(() -> c.zero(List.of(new IoRegion(src, 0, 1),
                     new IoRegion(src, 8, 2)), EnumSet.noneOf(KcopydFlag.class), (a, b, x) -> { }))
                     .replaceAll(".*but (the first destination has 1).*", "$1"));

@@ -122,6 +122,35 @@ class KcopydBoundaryTest {
                 true);
     }
 
+    @Test
+    void aDroppedDestinationGetsNoFurtherWriteAndIsReportedOnce() throws Exception {
+        int sectors = 16 * CHUNK_SECTORS;
+        MemoryDevice srcMem = MemoryDevice.random("src", 16 * CHUNK, 41);
+        List<FaultyDevice> dests = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            dests.add(new FaultyDevice(new MemoryDevice("d" + i, 16 * CHUNK)).failAllWrites(i == 2));
+        }
+        List<Integer> told = new CopyOnWriteArrayList<>();
+        // One chunk in flight: chunk n+1 starts after chunk n is done, so after the first failure
+        // destination 2 must see no write at all.
+        JobResult r = await(client(1).copy(new IoRegion(srcMem, 0, sectors),
+                dests.stream().map(d -> new IoRegion(d, 0, sectors)).toList(), DROP, IGNORE, new ProgressListener() {
+                    @Override
+                    public void destinationFailed(int destination, Exception error) {
+                        told.add(destination);
+                    }
+                }));
+        assertEquals(1L << 2, r.writeErrorBits());
+        assertEquals(List.of(2), told);
+        assertEquals(1, dests.get(2).writes().size(), "writes to the dropped destination: " + dests.get(2).writes());
+        assertEquals(0, dests.get(2).flushes(), "a dropped destination is not flushed");
+        assertEquals(16L * CHUNK, r.bytesCopied());
+        for (int i : new int[] {0, 1, 3}) {
+            assertEquals(16, dests.get(i).writes().size());
+            assertEquals(1, dests.get(i).flushes());
+        }
+    }
+
     // ---- the bandwidth cap through the engine -------------------------------------------------
 
     /** Records the simulated time of each read. */
