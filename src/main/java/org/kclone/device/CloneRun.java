@@ -154,6 +154,8 @@ public final class CloneRun {
     }
 
     private void finish() {
+        Report done = null;
+        Throwable failure = null;
         try {
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
@@ -182,17 +184,27 @@ public final class CloneRun {
                     }, () -> cancelled), index, dests.size());
                 }
             }
-            report.complete(report(result, written, toCheck, checked));
+            done = report(result, written, toCheck, checked);
         } catch (Throwable t) {
-            report.completeExceptionally(t);
-        } finally {
+            failure = t;
+        }
+        // The report is given out only once the run is over: pages freed, devices closed, their
+        // claims released, so whoever acts on it (another run on the same disk) finds them free.
+        try {
             client.destroy();
-            try {
-                opened.close();
-            } catch (IOException e) {
-                // closing after the flush: the data is already durable
-            }
-            phase = Phase.DONE;
+        } catch (RuntimeException e) {
+            failure = failure != null ? failure : e;
+        }
+        try {
+            opened.close();
+        } catch (IOException e) {
+            // closing after the flush: the data is already durable
+        }
+        phase = Phase.DONE;
+        if (failure != null) {
+            report.completeExceptionally(failure);
+        } else {
+            report.complete(done);
         }
     }
 

@@ -97,6 +97,23 @@ class CloneRunImageTest {
     }
 
     @Test
+    void whenTheReportIsThereTheRunIsOverAndItsDestinationsAreFreeAgain() throws Exception {
+        Path src = file("src.img", 1 << 20, 40);
+        Path dst = dir.resolve("dst.img");
+        CopyPlanner.Plan plan = planner(false).copy(spec("SOURCE", src.toString()),
+                List.of(spec("DEST 1", dst.toString())));
+        for (int round = 0; round < 20; round++) {
+            CloneRun run = CloneRun.start(round == 0 ? plan : planner(false).copy(spec("SOURCE", src.toString()),
+                    List.of(spec("DEST 1", dst.toString()))), settings(true));
+            assertEquals(0, run.await().exitCode());
+            assertEquals(CloneRun.Phase.DONE, run.phase(), "await() returns only once the run is over");
+            // closed and unlocked: a next run on the same destination may open it at once
+            OpenedPlan.open(planner(false).copy(spec("SOURCE", src.toString()),
+                    List.of(spec("DEST 1", dst.toString())))).close();
+        }
+    }
+
+    @Test
     void zeroWipesTheRegionAndNothingElse() throws Exception {
         Path img = file("img.img", 1 << 20, 5);
         byte[] before = Files.readAllBytes(img);
