@@ -151,7 +151,9 @@ final class VerifyCommand implements Callable<Integer> {
                     Report.Mismatch.of(o.mismatches(), d.start(), s.start())));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Report("verify", Report.Region.of(s), s.byteLength(), Math.round(seconds * 1000) / 1000.0,
+        // as a cancelled copy reports the bytes copied, a cancelled verify reports the bytes compared
+        long bytes = r.cancelled() ? verified.get() : s.byteLength();
+        return new Report("verify", Report.Region.of(s), bytes, Math.round(seconds * 1000) / 1000.0,
                 r.cancelled(), Report.Range.of(r.unreadableSource()), ds);
     }
 

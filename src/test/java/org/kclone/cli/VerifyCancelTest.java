@@ -49,6 +49,7 @@ class VerifyCancelTest {
         }
         assertTrue(report.cancelled(), report.toString());
         assertEquals(1, report.exitCode());
+        assertEquals(4 << 20, report.bytes(), "the bytes compared before it stopped");
         Report.Destination first = report.destinations().get(0);
         assertEquals(CloneRun.UNVERIFIED, first.status(), report.toString());
         assertEquals("verification stopped at " + (4 << 20) + " of " + (12 << 20)
