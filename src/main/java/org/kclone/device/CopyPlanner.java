@@ -390,12 +390,13 @@ public final class CopyPlanner {
         int perSector = e.logicalSectorSize() / Sizes.SECTOR;
         if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
             if (e.start() % perSector == 0 && e.byteLength() % e.logicalSectorSize() != 0) {
-                // the length came from a source of odd size, not from anything the person typed
+                // the length is the source region's (often an odd-size image file): name its size and the way out
                 throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
                         + "-byte logical sectors, but the source region is " + e.byteLength() + " bytes,"
                         + " not whole " + e.logicalSectorSize() + "-byte sectors: copy to an image file or to a"
                         + " device with 512-byte sectors, or copy a source region of whole "
-                        + e.logicalSectorSize() + "-byte sectors");
+                        + e.logicalSectorSize() + "-byte sectors (START and LENGTH multiples of " + perSector
+                        + " sectors)");
             }
             throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
                     + "-byte logical sectors: START and LENGTH must be multiples of " + perSector
