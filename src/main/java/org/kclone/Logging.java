@@ -19,7 +19,9 @@ import java.util.Map;
  * anything logs. A property given with {@code -D} wins.
  *
  * <p>slf4j-simple truncates its file when it opens it, so a non-empty log of an earlier run is
- * first moved to {@code kclone.log.1}: the latest run's log and the one before are kept. A run
+ * first moved to {@code kclone.log.1}: the latest run's log and the one before are kept. Only
+ * {@code copy}, {@code zero} and {@code verify} do this and log; {@code list}, {@code --help} and
+ * {@code --version} leave the log alone. A run
  * still writing keeps writing to its own file after the move.
  */
 final class Logging {
@@ -36,6 +38,26 @@ final class Logging {
         List<String> all = Arrays.asList(args);
         int end = all.indexOf("--");
         return (end < 0 ? all : all.subList(0, end)).contains(DEBUG_OPTION);
+    }
+
+    /** The commands that write or compare, the only ones that keep a log (and so move the last one aside). */
+    static final List<String> LOGGED = List.of("copy", "zero", "verify");
+
+    /**
+     * Whether this command line runs a command that writes or verifies ({@code copy}, {@code
+     * zero}, {@code verify}), not its help: only such a run rotates the log and writes one.
+     * {@code list}, {@code --help} and {@code --version} leave the log alone. The window (no
+     * arguments) writes, so it logs.
+     */
+    static boolean logs(String[] args) {
+        List<String> all = Arrays.asList(args);
+        int end = all.indexOf("--");
+        List<String> options = end < 0 ? all : all.subList(0, end);
+        if (options.contains("--help") || options.contains("-h") || options.contains("--version")
+                || options.contains("-V")) {
+            return false;
+        }
+        return args.length == 0 || !options.isEmpty() && LOGGED.contains(options.get(0)); // none: the window
     }
 
     /** The log file for this environment, or null when neither XDG_STATE_HOME nor HOME is usable. */
@@ -62,6 +84,11 @@ final class Logging {
         if (debug(args)) {
             System.setProperty(LOG_FILE, "System.err");
             setIfAbsent(LEVEL, "debug");
+            return null;
+        }
+        if (!logs(args)) {
+            // list, --help, --version: nothing to log, and the last copy's log stays where it is
+            System.setProperty(LEVEL, "off");
             return null;
         }
         Path file = prepare(logFile(env));

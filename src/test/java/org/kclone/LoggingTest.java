@@ -30,4 +30,17 @@ class LoggingTest {
         assertFalse(Logging.debug(new String[] {"copy", "a.img", "--", "--debug"}), "after --, a file named --debug");
         assertFalse(Logging.debug(new String[] {"copy", "a.img", "b.img"}));
     }
+
+    @Test
+    void onlyCommandsThatWriteOrCompareLog() {
+        assertTrue(Logging.logs(new String[] {"copy", "a.img", "b.img"}));
+        assertTrue(Logging.logs(new String[] {"zero", "b.img"}));
+        assertTrue(Logging.logs(new String[] {"verify", "a.img", "b.img"}));
+        assertTrue(Logging.logs(new String[] {}), "the window writes");
+        assertFalse(Logging.logs(new String[] {"list"}));
+        assertFalse(Logging.logs(new String[] {"--help"}));
+        assertFalse(Logging.logs(new String[] {"--version"}));
+        assertFalse(Logging.logs(new String[] {"copy", "--help"}));
+        assertTrue(Logging.logs(new String[] {"copy", "a.img", "--", "--help"}), "after --, a file named --help");
+    }
 }

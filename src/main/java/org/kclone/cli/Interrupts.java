@@ -28,12 +28,13 @@ final class Interrupts implements AutoCloseable {
     private final List<SignalHandler> previous = new ArrayList<>();
     private final AtomicBoolean seen = new AtomicBoolean();
 
-    private Interrupts(Consumer<String> onSignal) {
+    private Interrupts(Consumer<String> onSignal, Consumer<String> onAgain) {
         SignalHandler handler = sig -> {
             if (seen.compareAndSet(false, true)) {
                 onSignal.accept(sig.getName());
+            } else {
+                onAgain.accept(sig.getName()); // already stopping: the caller says what a second one does
             }
-            // a second signal: already cancelling
         };
         for (String name : SIGNALS) {
             Signal sig = new Signal(name);
@@ -48,10 +49,20 @@ final class Interrupts implements AutoCloseable {
 
     /**
      * Calls {@code onSignal} with the signal's name ("INT", "TERM", "HUP") on the first of these
-     * signals, on a thread of the JVM's; later ones are ignored while this is open.
+     * signals, on a thread of the JVM's, and {@code onAgain} on every later one while this is open.
      */
-    static Interrupts onSignal(Consumer<String> onSignal) {
-        return new Interrupts(onSignal);
+    static Interrupts onSignal(Consumer<String> onSignal, Consumer<String> onAgain) {
+        return new Interrupts(onSignal, onAgain);
+    }
+
+    /** {@code kclone: interrupted} for Ctrl-C, {@code kclone: interrupted by SIGTERM} for the others. */
+    static String interrupted(String signal) {
+        return "kclone: " + what(signal);
+    }
+
+    /** {@code interrupted}, or {@code interrupted by SIGTERM}. */
+    static String what(String signal) {
+        return "interrupted" + ("INT".equals(signal) ? "" : " by SIG" + signal);
     }
 
     @Override

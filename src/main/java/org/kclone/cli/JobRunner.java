@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
@@ -140,7 +141,24 @@ final class JobRunner {
             InterruptedException {
         KcopydConfig config = config();
         long limit = limit();
-        confirm(plan);
+        AtomicReference<CloneRun> running = new AtomicReference<>();
+        AtomicReference<String> signalled = new AtomicReference<>();
+        // The handlers go in before the prompt: a signal there is a refusal (nothing was written),
+        // and from the first byte written SIGINT, SIGTERM and SIGHUP cancel cleanly (flush, report,
+        // exit 1) instead of killing kclone mid-write; a second one quits at once, saying so.
+        try (Interrupts ignored = Interrupts.onSignal(signal -> firstSignal(signal, running, signalled),
+                signal -> secondSignal(running.get()))) {
+            confirm(plan);
+            synchronized (promptLock) {
+                confirmed = true;
+            }
+            return start(plan, verify, ignoreErrors, config, limit, running, signalled);
+        }
+    }
+
+    private int start(CopyPlanner.Plan plan, boolean verify, boolean ignoreErrors, KcopydConfig config, long limit,
+            AtomicReference<CloneRun> running, AtomicReference<String> signalled) throws RefusedException,
+            IOException, InterruptedException {
         CopyPlanner.Plan fresh = recheck(plan);
         Set<KcopydFlag> flags = EnumSet.noneOf(KcopydFlag.class);
         if (!options.strict) {
@@ -154,52 +172,80 @@ final class JobRunner {
         }
         List<String> names = plan.destinations().stream().map(d -> d.path().toString()).toList();
         String verb = plan.source() != null ? "copied" : "zeroed";
-        AtomicReference<CloneRun> running = new AtomicReference<>();
-        AtomicReference<String> signalled = new AtomicReference<>();
         AtomicReference<ProgressPrinter> printer = new AtomicReference<>();
         Report report;
-        // The handlers go in before the job starts: from the first byte written, SIGINT, SIGTERM
-        // and SIGHUP cancel cleanly (flush, report, exit 1) instead of killing kclone mid-write.
-        try (Interrupts ignored = Interrupts.onSignal(signal -> {
-            signalled.set(signal);
-            CloneRun r = running.get();
-            if (r != null) {
-                cancel(r, signal);
-            }
-        })) {
-            CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify),
-                    new CloneRun.Listener() {
-                        @Override
-                        public void verifying(CloneRun r) {
-                            ProgressPrinter p = printer.get();
-                            if (p != null) {
-                                p.phaseChanged();
-                            }
+        CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify),
+                new CloneRun.Listener() {
+                    @Override
+                    public void verifying(CloneRun r) {
+                        ProgressPrinter p = printer.get();
+                        if (p != null) {
+                            p.phaseChanged();
                         }
-                    });
-            running.set(run);
-            if (signalled.get() != null) {
-                cancel(run, signalled.get()); // a signal came while the devices were being opened
+                    }
+                });
+        running.set(run);
+        if (signalled.get() != null) {
+            cancel(run, signalled.get()); // a signal came while the devices were being opened
+        }
+        long exact = fresh.source() != null ? fresh.source().byteLength() : run.totalBytes();
+        try (ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(), names, exact,
+                () -> snapshot(run, verb))) {
+            printer.set(p);
+            if (run.phase() == CloneRun.Phase.VERIFYING) {
+                p.phaseChanged(); // verification began before the printer was there
             }
-            try (ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(), names, run.totalBytes(),
-                    () -> snapshot(run, verb))) {
-                printer.set(p);
-                if (run.phase() == CloneRun.Phase.VERIFYING) {
-                    p.phaseChanged(); // verification began before the printer was there
-                }
-                report = run.await();
-            }
+            report = run.await();
         }
         print(report);
         return report.exitCode();
     }
 
+    /** How kclone quits at once (a signal at the prompt, a second signal); tests replace it. */
+    IntConsumer exit = System::exit;
+    private final Object promptLock = new Object();
+    private boolean confirmed; // guarded by promptLock: once true, nothing refuses any more
+
+    /** The first signal: at the prompt a refusal (nothing was written), then a clean cancel. */
+    void firstSignal(String signal, AtomicReference<CloneRun> running, AtomicReference<String> signalled) {
+        synchronized (promptLock) {
+            if (!confirmed) {
+                err.println();
+                err.println("kclone: refused: confirmation: " + Interrupts.what(signal)
+                        + " at the prompt; nothing was written");
+                err.flush();
+                exit.accept(KcloneCommand.REFUSED); // the prompt's read cannot be interrupted: quit from here
+                return;
+            }
+        }
+        signalled.set(signal);
+        CloneRun r = running.get();
+        if (r != null) {
+            cancel(r, signal);
+        }
+    }
+
+    /** A second signal while the first one's cancel still waits (a hung device): quit at once, saying so. */
+    void secondSignal(CloneRun run) {
+        err.println();
+        if (run != null && run.phase() == CloneRun.Phase.VERIFYING) {
+            err.println("kclone: second interrupt: quitting without waiting for the verification to stop;"
+                    + " everything was written and flushed, but not all of it was verified");
+        } else {
+            err.println("kclone: second interrupt: quitting without waiting for the writes in flight;"
+                    + " the destinations may be incomplete and not flushed");
+        }
+        err.flush();
+        exit.accept(1);
+    }
+
     /** Says what a signal does now, then cancels: writes in flight finish and are flushed, or verification stops. */
     void cancel(CloneRun run, String signal) {
         err.println();
-        err.println("kclone: interrupted" + ("INT".equals(signal) ? "" : " by SIG" + signal) + ": "
+        err.println(Interrupts.interrupted(signal) + ": "
                 + (run.phase() == CloneRun.Phase.VERIFYING ? "stopping verification (everything was written and"
-                        + " flushed)..." : "finishing the writes in flight and flushing..."));
+                        + " flushed)..." : "finishing the writes in flight and flushing...")
+                + " (interrupt again to quit at once)");
         err.flush();
         run.cancel();
     }

@@ -58,6 +58,7 @@ public final class KcloneCommand implements Runnable {
         cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler(KcloneCommand::badArguments);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             // Never a stack trace for the user: say what went wrong.
             if (e instanceof IOException || e instanceof UncheckedIOException) {
@@ -69,6 +70,19 @@ public final class KcloneCommand implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * A bad option value, an unknown option, a missing parameter: one line naming the option and
+     * the reason and a hint, exit 2 (nothing was written), never the whole usage text.
+     */
+    static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println("kclone: refused: " + ArgumentErrors.describe(e));
+        err.println("kclone: see '" + line.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
+        return REFUSED;
     }
 
     /**

@@ -92,7 +92,7 @@ final class ProgressPrinter implements AutoCloseable {
         int active = 0;
         for (Row r : s.rows()) {
             if (r.note() == null) {
-                min = Math.min(min, r.done());
+                min = Math.min(min, Math.min(r.done(), total)); // a partial last sector counts as its bytes
                 active++;
             }
         }
@@ -130,7 +130,7 @@ final class ProgressPrinter implements AutoCloseable {
             return String.format(Locale.ROOT, "  %-24s %s", shorten(name), row.note());
         }
         int width = 30;
-        long done = row.done();
+        long done = Math.min(row.done(), total);
         int filled = total == 0 ? width : (int) (done * width / total);
         double rate = done / seconds;
         String eta = rate <= 0 ? "--:--" : formatEta((long) ((total - done) / rate));

@@ -2,7 +2,14 @@ package org.kclone.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
+import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
@@ -31,6 +38,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEST")
     List<String> dests = new ArrayList<>();
 
+    @CommandLine.ParentCommand
+    private KcloneCommand parent;
+
     @Option(names = "--json", description = "Print the JSON report on stdout.")
     boolean json;
 
@@ -47,7 +57,6 @@ final class VerifyCommand implements Callable<Integer> {
             return KcloneCommand.refused(err, e);
         }
         List<BlockDevice> opened = new ArrayList<>();
-        long t0 = System.nanoTime();
         try {
             Endpoint s = plan.source();
             FileBlockDevice srcDev = FileBlockDevice.open(s.path(), false, s.logicalSectorSize());
@@ -58,21 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
                 opened.add(dev);
                 regions.add(new IoRegion(dev, d.start(), d.count()));
             }
-            Verifier.Result r = Verifier.verify(new IoRegion(srcDev, s.start(), s.count()), s.byteLength(), regions,
-                    List.of(), b -> { }, () -> false);
-            List<Report.Destination> ds = new ArrayList<>();
-            for (int i = 0; i < regions.size(); i++) {
-                Endpoint d = plan.destinations().get(i);
-                Verifier.Outcome o = r.destinations().get(i);
-                String status = o.error() != null ? "failed" : o.mismatches().isEmpty() ? "ok" : "mismatch";
-                String error = o.error() != null ? o.error().getMessage() : "mismatch".equals(status) ? shortBy(d) : null;
-                ds.add(new Report.Destination(d.path().toString(), d.start(), d.count(), status, error,
-                        Report.Mismatch.of(o.mismatches(), d.start(), s.start())));
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Report report = new Report("verify", Report.Region.of(s),
-                    s.byteLength(), Math.round(seconds * 1000) / 1000.0, false,
-                    Report.Range.of(r.unreadableSource()), ds);
+            Report report = run(plan, new IoRegion(srcDev, s.start(), s.count()), regions, err);
             if (json) {
                 out.println(JobRunner.JSON.writeValueAsString(report));
                 out.flush();
@@ -85,6 +80,81 @@ final class VerifyCommand implements Callable<Integer> {
                 d.close();
             }
         }
+    }
+
+    /** How kclone quits at once on a second signal; tests replace it. */
+    IntConsumer exit = System::exit;
+
+    /**
+     * Compares with progress on {@code err}; SIGINT, SIGTERM and SIGHUP stop the comparison (the
+     * report says cancelled, what was not fully compared is unverified), a second one quits at once.
+     */
+    private Report run(CopyPlanner.Plan plan, IoRegion source, List<IoRegion> regions, PrintWriter err) {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean finished = new AtomicBoolean();
+        List<String> names = plan.destinations().stream().map(d -> d.path().toString()).toList();
+        try (Interrupts ignored = Interrupts.onSignal(signal -> {
+            err.println();
+            err.println(Interrupts.interrupted(signal) + ": stopping the verification (nothing is written;"
+                    + " interrupt again to quit at once)...");
+            err.flush();
+            stop.set(true);
+        }, signal -> {
+            err.println();
+            err.println("kclone: second interrupt: quitting without waiting for the verification to stop");
+            err.flush();
+            exit.accept(1);
+        }); ProgressPrinter p = new ProgressPrinter(err, parent.terminal.stderrIsTerminal(), names,
+                plan.source().byteLength(), () -> new ProgressPrinter.Snapshot(finished.get() ? "verified"
+                        : "verifying", names.stream().map(n -> ProgressPrinter.Row.active(done.get())).toList()))) {
+            p.phaseChanged(); // "verifying 0 B of ..." at once
+            Report report = compare(plan, source, regions, done::set, stop::get);
+            finished.set(true);
+            return report;
+        }
+    }
+
+    /** Compares and makes the report; {@code stop} is polled between windows. */
+    static Report compare(CopyPlanner.Plan plan, IoRegion source, List<IoRegion> regions, LongConsumer progress,
+            BooleanSupplier stop) {
+        long t0 = System.nanoTime();
+        Endpoint s = plan.source();
+        AtomicLong verified = new AtomicLong();
+        Verifier.Result r = Verifier.verify(source, s.byteLength(), regions, List.of(), b -> {
+            verified.set(b);
+            progress.accept(b);
+        }, stop);
+        List<Report.Destination> ds = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            Endpoint d = plan.destinations().get(i);
+            Verifier.Outcome o = r.destinations().get(i);
+            String status;
+            String error;
+            if (o.error() != null) {
+                status = "failed";
+                error = o.error().getMessage();
+            } else if (!o.mismatches().isEmpty()) {
+                status = "mismatch";
+                error = r.cancelled() ? "verification stopped at " + verified.get() + " of " + s.byteLength()
+                        + " bytes when it was cancelled; these mismatches were found before" : shortBy(d);
+            } else if (r.cancelled()) {
+                // Not fully compared: never "ok".
+                status = CloneRun.UNVERIFIED;
+                error = "verification stopped at " + verified.get() + " of " + s.byteLength()
+                        + " bytes when it was cancelled";
+            } else {
+                status = "ok";
+                error = null;
+            }
+            ds.add(new Report.Destination(d.path().toString(), d.start(), d.count(), status, error,
+                    Report.Mismatch.of(o.mismatches(), d.start(), s.start())));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // as a cancelled copy reports the bytes copied, a cancelled verify reports the bytes compared
+        long bytes = r.cancelled() ? verified.get() : s.byteLength();
+        return new Report("verify", Report.Region.of(s), bytes, Math.round(seconds * 1000) / 1000.0,
+                r.cancelled(), Report.Range.of(r.unreadableSource()), ds);
     }
 
     /** Says how much of the region a destination lacks when it ends before the region does, else null. */

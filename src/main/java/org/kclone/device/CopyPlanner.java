@@ -120,9 +120,12 @@ public final class CopyPlanner {
         }
         List<Endpoint> out = new ArrayList<>();
         Long count = null;
+        long bytes = -1;
         for (RegionSpec d : dests) {
-            Endpoint e = resolveDestination(d, count);
+            // every destination gets exactly the first one's bytes (an image file's odd end included)
+            Endpoint e = resolveDestination(d, count, bytes);
             count = e.count();
+            bytes = e.byteLength();
             out.add(e);
         }
         checkOverlaps(null, out);
@@ -386,6 +389,15 @@ public final class CopyPlanner {
     private void checkAlignment(Endpoint e) throws RefusedException {
         int perSector = e.logicalSectorSize() / Sizes.SECTOR;
         if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
+            if (e.start() % perSector == 0 && e.byteLength() % e.logicalSectorSize() != 0) {
+                // the length is the source region's (often an odd-size image file): name its size and the way out
+                throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
+                        + "-byte logical sectors, but the source region is " + e.byteLength() + " bytes,"
+                        + " not whole " + e.logicalSectorSize() + "-byte sectors: copy to an image file or to a"
+                        + " device with 512-byte sectors, or copy a source region of whole "
+                        + e.logicalSectorSize() + "-byte sectors (START and LENGTH multiples of " + perSector
+                        + " sectors)");
+            }
             throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
                     + "-byte logical sectors: START and LENGTH must be multiples of " + perSector
                     + " sectors (got " + e.start() + "+" + e.count() + ")");

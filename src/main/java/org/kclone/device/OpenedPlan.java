@@ -65,7 +65,8 @@ public final class OpenedPlan implements Closeable {
                     try {
                         Files.createFile(e.path());
                     } catch (IOException ex) {
-                        throw new RefusedException(e.field(), "cannot create " + e.path() + ": " + reason(ex));
+                        throw new RefusedException(e.field(), "cannot create " + e.path() + ": "
+                                + whyNotCreated(e.path(), ex, created));
                     }
                     created.add(e.path());
                     setLength(e, needed);
@@ -125,6 +126,37 @@ public final class OpenedPlan implements Closeable {
         } catch (IOException ex) {
             throw new RefusedException(e.field(), "cannot open " + e.path() + ": " + reason(ex));
         }
+    }
+
+    /** Why a new image file could not be created: the exception of a refused create names only the path. */
+    static String whyNotCreated(Path path, IOException e, List<Path> created) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            if (Files.isSymbolicLink(path) && !Files.exists(path)) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(path).toString();
+                } catch (IOException ex) {
+                    target = "?";
+                }
+                return "it is a dangling symbolic link (to " + target + ", which does not exist); give the target's"
+                        + " path, or remove the link";
+            }
+            for (Path c : created) {
+                try {
+                    if (Files.isSameFile(c, path)) {
+                        return "it is created by an earlier destination of this run (" + c + "); a new image file can be"
+                                + " written by one destination only";
+                    }
+                } catch (IOException ignored) {
+                    // not the same file
+                }
+            }
+            return "it already exists (created after the check?); run again to have it checked as an existing file";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the folder " + path.toAbsolutePath().getParent() + " does not exist";
+        }
+        return reason(e);
     }
 
     static String reason(IOException e) {

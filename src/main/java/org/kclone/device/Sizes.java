@@ -75,8 +75,12 @@ public final class Sizes {
                 }
             case "s":
                 throw new IllegalArgumentException("'" + text + "' must be in bytes or K, M, G, T, not sectors");
-            default:
+            case "K", "KiB", "M", "MiB", "G", "GiB", "T", "TiB":
                 return toSectors(t) * SECTOR;
+            default:
+                // sectors (s) are no unit for a rate or a chunk: name only the units that apply here
+                throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + m.group(2)
+                        + "' (use B, K, M, G or T; all binary, bytes not bits)");
         }
     }
 

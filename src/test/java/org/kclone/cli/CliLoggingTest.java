@@ -84,4 +84,17 @@ class CliLoggingTest {
         assertTrue(p.out.text().contains("FAILED    dst.img: File too large"), p.toString());
         assertEquals("", p.err.text(), "nothing from the logger, not even its complaint");
     }
+
+    @Test
+    void listHelpAndVersionLeaveTheLastCopysLogAlone() throws Exception {
+        assertEquals(1, failingCopy(state).waitFor());
+        for (List<String> args : List.of(List.of("list"), List.of("--help"), List.of("--version"),
+                List.of("copy", "--help"), List.of("verify", "-h"))) {
+            KcloneProcess p = KcloneProcess.start(dir, state, List.of(), args.toArray(String[]::new));
+            p.waitFor();
+            assertTrue(Files.readString(state.resolve("kclone/kclone.log")).contains(WARN),
+                    String.join(" ", args) + " kept the failed copy's log\n" + p);
+            assertFalse(Files.exists(state.resolve("kclone/kclone.log.1")), String.join(" ", args) + " rotated");
+        }
+    }
 }

@@ -58,6 +58,37 @@ final class KcloneProcess {
     }
 
     /**
+     * Starts kclone on a pseudo-terminal of its own ({@code script -qec} from util-linux): its
+     * standard input is a terminal, so it asks for confirmation; what it prints comes out of
+     * {@link #out} (terminal output, stdout and stderr mixed). Standard input of script is a pipe
+     * kept open, so the prompt never reads end of input. {@link #signalKclone} reaches the JVM.
+     */
+    static KcloneProcess startOnTerminal(Path workDir, Path state, String... args) throws IOException {
+        StringBuilder cmd = new StringBuilder("exec /usr/bin/env --default-signal=INT,TERM,HUP ");
+        List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", productClassPath(), "org.kclone.Main"));
+        words.addAll(List.of(args));
+        for (String w : words) {
+            cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", cmd.toString(), "/dev/null")
+                .directory(workDir.toFile());
+        pb.environment().put("XDG_STATE_HOME", state.toAbsolutePath().toString());
+        return new KcloneProcess(pb.start());
+    }
+
+    /** Sends a signal to the JVM running kclone: this process, or under script its java descendant. */
+    void signalKclone(String name) throws IOException, InterruptedException {
+        long pid = process.toHandle().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .map(ProcessHandle::pid).findFirst().orElse(process.pid());
+        int rc = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new AssertionError("kill -s " + name + " " + pid + " failed: " + rc);
+        }
+    }
+
+    /**
      * This test run's classpath without the test classes: the child is the product as shipped, not
      * configured by the tests' own resources (src/test/resources/simplelogger.properties).
      */
