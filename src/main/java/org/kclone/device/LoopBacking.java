@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What lies under a loop device: its backing file and where on that file the device starts, read
@@ -22,7 +23,8 @@ public class LoopBacking {
      * Where a loop device's sectors lie.
      *
      * @param file the backing file as the kernel names it (" (deleted)" stripped)
-     * @param id the file's identity, or null where it cannot be examined (deleted, another mount namespace)
+     * @param id the file's identity (from the kernel where it can be asked, so also for a deleted file
+     *     or one attached in another mount namespace), or null where it cannot be found
      * @param offset byte on the file where the loop device's byte 0 lies
      * @param sizeLimit bytes of the file the device covers from {@code offset}, 0 for "to the end"
      */
@@ -30,15 +32,26 @@ public class LoopBacking {
     }
 
     private final Path sysBlock;
+    private final Function<String, Optional<FileId>> kernel;
 
     /** Reads {@code sysBlock/NAME/loop/...}; the machine's own is {@link #system()}. */
     public LoopBacking(Path sysBlock) {
-        this.sysBlock = sysBlock;
+        this(sysBlock, name -> Optional.empty());
     }
 
-    /** The machine's loop devices, from {@code /sys/block}. */
+    /**
+     * @param kernel the backing file's identity as the kernel holds it (device and inode of the
+     *     open file, not of whatever the printed path names now), by loop device name; empty where
+     *     it cannot be asked, and then the path sysfs prints is examined instead
+     */
+    public LoopBacking(Path sysBlock, Function<String, Optional<FileId>> kernel) {
+        this.sysBlock = sysBlock;
+        this.kernel = kernel;
+    }
+
+    /** The machine's loop devices, from {@code /sys/block}, identities from {@code losetup}. */
     public static LoopBacking system() {
-        return new LoopBacking(Path.of("/sys/block"));
+        return new LoopBacking(Path.of("/sys/block"), LoopKernelIds::of);
     }
 
     /**
@@ -64,8 +77,8 @@ public class LoopBacking {
             file = file.substring(0, file.length() - " (deleted)".length());
         }
         Path path = Path.of(file);
-        FileId id = null;
-        if (!deleted) {
+        FileId id = kernel.apply(name).orElse(null);
+        if (id == null && !deleted) {
             try {
                 id = idOf(path);
             } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.DeviceInfo;
 import org.kclone.device.Endpoint;
+import org.kclone.device.LoopBacking;
 import org.kclone.device.RefusedException;
 
 /**
@@ -37,14 +38,16 @@ import org.kclone.device.RefusedException;
 public final class Claims implements Closeable {
 
     private final NativeLocks nat;
+    private final LoopBacking loops;
     private final List<Integer> fds = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final Set<String> disksLocked = new HashSet<>();
     /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
     private final Set<Object> imagesLocked = new HashSet<>();
 
-    private Claims(NativeLocks nat) {
+    private Claims(NativeLocks nat, LoopBacking loops) {
         this.nat = nat;
+        this.loops = loops;
     }
 
     /**
@@ -59,7 +62,12 @@ public final class Claims implements Closeable {
 
     /** As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load). */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat) throws RefusedException {
-        Claims c = new Claims(nat);
+        return take(plan, nat, LoopBacking.system());
+    }
+
+    /** As {@link #take(CopyPlanner.Plan, NativeLocks)}, with what lies under loop devices read from {@code loops}. */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops) throws RefusedException {
+        Claims c = new Claims(nat, loops);
         try {
             for (Endpoint e : plan.destinations()) {
                 switch (e.kind()) {
@@ -101,6 +109,7 @@ public final class Claims implements Closeable {
             if (disksLocked.add(key(disk))) {
                 javaLock(e, disk, disk.equals(e.path()) ? "" : " (its disk " + disk + " is locked)");
             }
+            claimUnderneath(e, disk, 0);
             return;
         }
         DeviceInfo d = e.device();
@@ -135,29 +144,106 @@ public final class Claims implements Closeable {
                         : "(its disk " + disk + " is locked: another kclone, or a partitioning tool?)");
             }
         }
+        claimUnderneath(e, disk, 0);
+    }
+
+    /**
+     * What a loop device writes to is claimed with it: its backing file gets the same locks an
+     * image file destination takes, a backing block device the disk lock (and so on down a loop
+     * over a loop), so a writer reaching the same storage through another layer is refused.
+     */
+    private void claimUnderneath(Endpoint e, Path disk, int depth) throws RefusedException {
+        if (depth >= 8) {
+            return;
+        }
+        LoopBacking.Backing b;
+        try {
+            b = loops.of(realName(disk)).orElse(null);
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot read what lies under loop device " + disk + ": "
+                    + ex.getMessage());
+        }
+        if (b == null) {
+            return;
+        }
+        String via = "(" + disk + " is a loop device on " + b.file() + ", which is in use: another kclone?)";
+        if (isBlockDevice(b.file())) {
+            Path under = Path.of("/dev", wholeDiskName(realName(b.file())));
+            if (disksLocked.add(key(under))) {
+                lockNode(e, under, via);
+            }
+            claimUnderneath(e, under, depth + 1);
+            return;
+        }
+        LoopBacking.FileId now;
+        try {
+            now = LoopBacking.idOf(b.file());
+        } catch (IOException | RuntimeException ex) {
+            return; // removed, or attached in another mount namespace: no name here to lock it by
+        }
+        if (b.id() != null && !b.id().equals(now)) {
+            return; // the path names another file now: locking that one would guard nothing
+        }
+        if (imagesLocked.add(fileKey(b.file()))) {
+            lockNode(e, b.file(), via);
+        }
+    }
+
+    /** The file lock and, where JNA loads, the flock on {@code path}, kept until {@link #close}. */
+    private void lockNode(Endpoint e, Path path, String detail) throws RefusedException {
+        javaLock(e, path, detail);
+        if (nat != null) {
+            int fd;
+            try {
+                fd = nat.openForLock(path);
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, path, f);
+            }
+            fds.add(fd);
+            try {
+                if (!nat.tryLockExclusive(fd)) {
+                    throw inUse(e, detail);
+                }
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, path, f);
+            }
+        }
+    }
+
+    private static String realName(Path p) {
+        try {
+            return p.toRealPath().getFileName().toString();
+        } catch (IOException ex) {
+            return p.getFileName().toString();
+        }
+    }
+
+    private static boolean isBlockDevice(Path p) {
+        try {
+            return (((Integer) Files.getAttribute(p, "unix:mode")) & 0170000) == 0060000;
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** The whole disk a kernel block device name lies on (a partition's parent, from sysfs). */
+    private static String wholeDiskName(String name) {
+        Path sys = Path.of("/sys/class/block", name);
+        if (Files.exists(sys.resolve("partition"))) {
+            try {
+                return sys.toRealPath().getParent().getFileName().toString();
+            } catch (IOException ex) {
+                return name;
+            }
+        }
+        return name;
     }
 
     private void claimImage(Endpoint e) throws RefusedException {
         if (!imagesLocked.add(fileKey(e.path()))) {
             return; // another destination of this run, elsewhere in the same file: already ours
         }
-        javaLock(e, e.path(), "");
-        if (nat != null) {
-            int fd;
-            try {
-                fd = nat.openForLock(e.path());
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, e.path(), f);
-            }
-            fds.add(fd);
-            try {
-                if (!nat.tryLockExclusive(fd)) {
-                    throw inUse(e, "(another kclone?)");
-                }
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, e.path(), f);
-            }
-        }
+        lockNode(e, e.path(), "(another kclone, on it or on a loop device over it?)");
     }
 
     /** An exclusive file lock ({@code fcntl}) on {@code path}, held through a channel kept open. */
@@ -213,6 +299,11 @@ public final class Claims implements Closeable {
 
     /** The file's identity (device and inode), so two names of one file are one claim. */
     private static Object fileKey(Path p) {
+        try {
+            return LoopBacking.idOf(p);
+        } catch (IOException | RuntimeException noUnixView) {
+            // below: the JDK's key, or the name
+        }
         try {
             Object k = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             return k != null ? k : key(p);
