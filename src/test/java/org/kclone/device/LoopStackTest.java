@@ -145,4 +145,60 @@ class LoopStackTest {
             }
         }
     }
+
+    // ---- W2: the backing file's identity is the kernel's ----
+
+    @Test
+    void losetupsJsonGivesTheIdentityStatGives() throws Exception {
+        String json = "{\"loopdevices\": [{\"name\": \"/dev/loop0\", \"back-ino\": 2146568,"
+                + " \"back-maj:min\": \"     254:0  \", \"offset\": 0, \"sizelimit\": 0}]}";
+        assertEquals(Optional.of(new LoopBacking.FileId(65024, 2146568)), LoopKernelIds.parse(json));
+        // as glibc's makedev (Python's os.makedev gave these)
+        assertEquals(2049, LoopKernelIds.makedev(8, 1));
+        assertEquals(66304, LoopKernelIds.makedev(259, 0));
+        assertEquals(17592187092992L, LoopKernelIds.makedev(0x1000, 0x100));
+        assertEquals(Optional.empty(), LoopKernelIds.parse("{\"loopdevices\": [{\"name\": \"/dev/loop0\","
+                + " \"back-ino\": null, \"back-maj:min\": null}]}"), "not root: losetup cannot ask the kernel");
+        assertEquals(Optional.empty(), LoopKernelIds.parse("{}"));
+    }
+
+    @Test
+    void aBackingFileReachedByAnotherNameIsFoundByTheKernelsIdentity() throws Exception {
+        List<Path> nodes = blockNodes(2);
+        Path sys = dir.resolve("sys");
+        Path hl2 = image("hl2.img", 8 * MIB); // the loop's own name, hl.img, was removed: hl2.img is a hard link
+        Path f = image("f.img", 8 * MIB); // attached in another mount namespace as /f.img
+        sysLoop(sys, "loop7", dir.resolve("hl.img") + " (deleted)");
+        sysLoop(sys, "loop6", "/kclone-no-such-dir/f.img");
+        LoopBacking.FileId hlId = LoopBacking.idOf(hl2);
+        LoopBacking.FileId fId = LoopBacking.idOf(f);
+        LoopBacking kernel = new LoopBacking(sys, name -> Optional.ofNullable(
+                name.equals("loop7") ? hlId : name.equals("loop6") ? fId : null));
+        List<DeviceInfo> lsblk = List.of(dev("loop7", nodes.get(0), 8 * MIB, "loop", 0, null, List.of(), List.of()),
+                dev("loop6", nodes.get(1), 8 * MIB, "loop", 0, null, List.of(), List.of()));
+        CopyPlanner p = new CopyPlanner(lsblk, CopyPlanner.Options.NONE, kernel);
+        String l7 = nodes.get(0).toString();
+        String l6 = nodes.get(1).toString();
+        RefusedException e = refused(p, hl2 + "+4M", l7 + "@2M");
+        assertTrue(e.reason().contains("overlap the source region"), e.getMessage());
+        refused(p, l7 + "+1M", hl2 + "@512K");
+        refused(p, f + "+1M", l6 + "@512K");
+        assertEquals(2048, copy(p, f + "+1M", l6 + "@1M").count(), "touching is accepted");
+    }
+
+    @Test
+    void realDeletedBackingFileIsKnownByTheKernel() throws Exception {
+        LoopDevices.assumeAvailable();
+        try (LoopDevices loops = new LoopDevices()) {
+            Path hl = image("hl.img", 8 * MIB);
+            Path hl2 = Files.createLink(dir.resolve("hl2.img"), hl);
+            Path l = loops.attachExisting(hl);
+            Files.delete(hl);
+            LoopBacking.Backing b = LoopBacking.system().of(l.getFileName().toString()).orElseThrow();
+            assertEquals(LoopBacking.idOf(hl2), b.id());
+            CopyPlanner p = new CopyPlanner(Lsblk.discover(), CopyPlanner.Options.NONE);
+            refused(p, hl2 + "+4M", l + "@2M");
+            refused(p, l + "+1M", hl2 + "@512K");
+        }
+    }
 }
