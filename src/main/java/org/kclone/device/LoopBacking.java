@@ -106,4 +106,46 @@ public class LoopBacking {
             throw new IOException(p + " holds '" + s + "', not a number", e);
         }
     }
+
+    /**
+     * By field, the backing of each endpoint that is a loop device or a partition of one (sysfs
+     * errors leave that endpoint out).
+     */
+    public java.util.Map<String, Backing> underneath(Endpoint source, java.util.List<Endpoint> dests) {
+        java.util.Map<String, Backing> out = new java.util.HashMap<>();
+        java.util.List<Endpoint> all = new java.util.ArrayList<>(dests);
+        if (source != null) {
+            all.add(source);
+        }
+        for (Endpoint e : all) {
+            DeviceInfo d = e.device();
+            if (e.kind() != Endpoint.Kind.BLOCK || d == null) {
+                continue;
+            }
+            try {
+                of(d.isPartition() && d.parent() != null ? d.parent() : d.name()).ifPresent(b -> out.put(e.field(), b));
+            } catch (IOException ex) {
+                // unreadable: compared as "no loop device" both times
+            }
+        }
+        return out;
+    }
+
+    /** True when both are the same file (by identity where known, else by name) at the same offset and limit. */
+    public static boolean sameStorage(Backing a, Backing b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        boolean sameFile = a.id() != null && b.id() != null ? a.id().equals(b.id()) : a.file().equals(b.file());
+        return sameFile && a.offset() == b.offset() && a.sizeLimit() == b.sizeLimit();
+    }
+
+    /** "on /tmp/a.img from byte 1048576", "with no backing file", for messages. */
+    public static String describe(Backing b) {
+        if (b == null) {
+            return "with no backing file";
+        }
+        return "on " + b.file() + (b.offset() != 0 ? " from byte " + b.offset() : "")
+                + (b.id() != null ? " (inode " + b.id().inode() + ")" : "");
+    }
 }
