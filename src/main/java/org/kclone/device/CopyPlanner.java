@@ -107,6 +107,11 @@ public final class CopyPlanner {
                     identity(now.device()))) {
                 why = "is another device now (" + shown.device().describe() + " was confirmed, "
                         + now.device().describe() + " is there now)";
+                if (shown.device().start() != now.device().start() && Objects.equals(shown.device().describe(),
+                        now.device().describe())) {
+                    why = "is another device now (it starts at sector " + now.device().start() + " of its disk, it"
+                            + " started at sector " + shown.device().start() + " when you confirmed)";
+                }
             }
             if (why != null) {
                 throw new RefusedException(shown.field(), shown.path() + " " + why + "; nothing was written");

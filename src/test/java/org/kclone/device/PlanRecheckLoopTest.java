@@ -70,4 +70,20 @@ class PlanRecheckLoopTest {
                 () -> plan(loop(List.of("/mnt/y"), List.of()), null).checkUnchangedSince(mounted));
         assertDoesNotThrow(() -> plan(loop(List.of("/mnt/x"), List.of()), null).checkUnchangedSince(mounted));
     }
+
+    @Test
+    void aPartitionMovedOnItsDiskNamesTheStartThatChanged() {
+        DeviceInfo at2048 = new DeviceInfo("loop14p1", "/dev/loop14p1", null, 4 << 20, "part", null, null, null, false,
+                false, 512, 512, 2048, "loop14", List.of(), null, null, List.of(), false, List.of());
+        DeviceInfo at4096 = new DeviceInfo("loop14p1", "/dev/loop14p1", null, 4 << 20, "part", null, null, null, false,
+                false, 512, 512, 4096, "loop14", List.of(), null, null, List.of(), false, List.of());
+        Endpoint shown = new Endpoint("DEST 1", Path.of("/dev/loop14p1"), Endpoint.Kind.BLOCK, at2048, 0, 2048, 4 << 20,
+                512);
+        Endpoint now = new Endpoint("DEST 1", Path.of("/dev/loop14p1"), Endpoint.Kind.BLOCK, at4096, 0, 2048, 4 << 20,
+                512);
+        RefusedException e = assertThrows(RefusedException.class, () -> new CopyPlanner.Plan(null, List.of(now),
+                Map.of()).checkUnchangedSince(new CopyPlanner.Plan(null, List.of(shown), Map.of())));
+        assertEquals("/dev/loop14p1 is another device now (it starts at sector 4096 of its disk, it started at sector"
+                + " 2048 when you confirmed); nothing was written", e.reason());
+    }
 }
