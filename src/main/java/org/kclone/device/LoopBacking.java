@@ -88,6 +88,15 @@ public class LoopBacking {
         return Optional.of(new Backing(path, id, number(dir, "offset"), number(dir, "sizelimit")));
     }
 
+    /** The kernel names of the loop devices sysfs lists ({@code loop0}, {@code loop1}, ...), sorted. */
+    public java.util.List<String> loopNames() {
+        try (java.util.stream.Stream<Path> s = Files.list(sysBlock)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("loop[0-9]+")).sorted().toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
     /** The identity of the file at {@code path} (links followed). */
     public static FileId idOf(Path path) throws IOException {
         return new FileId(((Number) Files.getAttribute(path, "unix:dev")).longValue(),

@@ -244,6 +244,38 @@ public final class Claims implements Closeable {
             return; // another destination of this run, elsewhere in the same file: already ours
         }
         lockNode(e, e.path(), "(another kclone, on it or on a loop device over it?)");
+        claimLoopsOver(e);
+    }
+
+    /**
+     * Also locks (as a disk) every loop device whose backing file is this image file, as the
+     * kernel knows it: a kclone writing that loop device holds its lock, also where the loop's
+     * backing file can no longer be reached by its own name (removed, another mount namespace) and
+     * so could not be locked from that side. A loop node this user may not open is left alone
+     * (whoever cannot open it cannot write through it either).
+     */
+    private void claimLoopsOver(Endpoint e) throws RefusedException {
+        LoopBacking.FileId id;
+        try {
+            id = LoopBacking.idOf(e.path());
+        } catch (IOException | RuntimeException ex) {
+            return;
+        }
+        for (String name : loops.loopNames()) {
+            LoopBacking.Backing b;
+            try {
+                b = loops.of(name).orElse(null);
+            } catch (IOException ex) {
+                continue;
+            }
+            Path node = Path.of("/dev", name);
+            if (b == null || !id.equals(b.id()) || !Files.isWritable(node)) {
+                continue;
+            }
+            if (disksLocked.add(key(node))) {
+                lockNode(e, node, "(" + node + " is a loop device on it, and in use: another kclone?)");
+            }
+        }
     }
 
     /** An exclusive file lock ({@code fcntl}) on {@code path}, held through a channel kept open. */

@@ -157,4 +157,28 @@ class ClaimThroughLoopTest {
             }
         }
     }
+
+    @Test
+    void realLoopDeviceOnARemovedFileAndTheFileByAnotherNameAreOneClaim() throws Exception {
+        LoopDevices.assumeAvailable();
+        try (LoopDevices loops = new LoopDevices()) {
+            Path src = file("src.img", MIB);
+            Path hl = file("hl.img", 8 * MIB);
+            Path hl2 = Files.createLink(dir.resolve("hl2.img"), hl);
+            Path lh = loops.attachExisting(hl);
+            Files.delete(hl); // sysfs now says "hl.img (deleted)": the loop's side cannot lock the file by name
+            try (OpenedPlan first = OpenedPlan.open(plan(src, lh.toString()))) {
+                RefusedException e = assertThrows(RefusedException.class,
+                        () -> OpenedPlan.open(plan(src, hl2.toString())));
+                assertInUse(e, hl2);
+                assertTrue(e.reason().contains(lh + " is a loop device on it"), e.getMessage());
+            }
+            try (OpenedPlan first = OpenedPlan.open(plan(src, hl2.toString()))) {
+                assertInUse(assertThrows(RefusedException.class, () -> OpenedPlan.open(plan(src, lh.toString()))), lh);
+            }
+            // one run writing both (side by side) is one claim
+            OpenedPlan.open(plan(src, lh + "@0", hl2 + "@4M")).close();
+            OpenedPlan.open(plan(src, hl2 + "@4M", lh + "@0")).close();
+        }
+    }
 }
