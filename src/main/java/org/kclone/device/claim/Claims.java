@@ -39,15 +39,18 @@ public final class Claims implements Closeable {
 
     private final NativeLocks nat;
     private final LoopBacking loops;
+    /** Where the loop devices' nodes are ({@code /dev}; a test names its own). */
+    private final Path devDir;
     private final List<Integer> fds = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final Set<String> disksLocked = new HashSet<>();
     /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
     private final Set<Object> imagesLocked = new HashSet<>();
 
-    private Claims(NativeLocks nat, LoopBacking loops) {
+    private Claims(NativeLocks nat, LoopBacking loops, Path devDir) {
         this.nat = nat;
         this.loops = loops;
+        this.devDir = devDir;
     }
 
     /**
@@ -67,7 +70,13 @@ public final class Claims implements Closeable {
 
     /** As {@link #take(CopyPlanner.Plan, NativeLocks)}, with what lies under loop devices read from {@code loops}. */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops) throws RefusedException {
-        Claims c = new Claims(nat, loops);
+        return take(plan, nat, loops, Path.of("/dev"));
+    }
+
+    /** As above, with the loop devices' nodes in {@code devDir}. */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops, Path devDir)
+            throws RefusedException {
+        Claims c = new Claims(nat, loops, devDir);
         try {
             for (Endpoint e : plan.destinations()) {
                 switch (e.kind()) {
@@ -175,6 +184,9 @@ public final class Claims implements Closeable {
             claimUnderneath(e, under, depth + 1);
             return;
         }
+        if (b.id() != null) {
+            claimLoopsOn(e, b.id()); // other loop devices on the same file, also where it has no name here
+        }
         LoopBacking.FileId now;
         try {
             now = LoopBacking.idOf(b.file());
@@ -261,6 +273,11 @@ public final class Claims implements Closeable {
         } catch (IOException | RuntimeException ex) {
             return;
         }
+        claimLoopsOn(e, id);
+    }
+
+    /** Locks, as disks, the loop devices the kernel reports on the file {@code id}. */
+    private void claimLoopsOn(Endpoint e, LoopBacking.FileId id) throws RefusedException {
         for (String name : loops.loopNames()) {
             LoopBacking.Backing b;
             try {
@@ -268,12 +285,12 @@ public final class Claims implements Closeable {
             } catch (IOException ex) {
                 continue;
             }
-            Path node = Path.of("/dev", name);
+            Path node = devDir.resolve(name);
             if (b == null || !id.equals(b.id()) || !Files.isWritable(node)) {
                 continue;
             }
             if (disksLocked.add(key(node))) {
-                lockNode(e, node, "(" + node + " is a loop device on it, and in use: another kclone?)");
+                lockNode(e, node, "(" + node + " is a loop device on the same file, and in use: another kclone?)");
             }
         }
     }

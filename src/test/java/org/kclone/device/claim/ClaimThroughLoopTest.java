@@ -86,25 +86,25 @@ class ClaimThroughLoopTest {
         for (NativeLocks nat : natives) {
             String how = nat == null ? "without JNA" : "with JNA";
             // the loop device first, then its file
-            try (Claims first = Claims.take(onBlock(loop7), nat, loops)) {
-                assertInUse(assertThrows(RefusedException.class, () -> Claims.take(onImage(backing, 0), nat, loops),
-                        how), backing);
+            try (Claims first = Claims.take(onBlock(loop7), nat, loops, dir)) {
+                assertInUse(assertThrows(RefusedException.class,
+                        () -> Claims.take(onImage(backing, 0), nat, loops, dir), how), backing);
                 // another loop device over the same file
                 RefusedException e = assertThrows(RefusedException.class,
-                        () -> Claims.take(onBlock(loop8), nat, loops), how);
+                        () -> Claims.take(onBlock(loop8), nat, loops, dir), how);
                 assertInUse(e, loop8);
-                assertTrue(e.reason().contains(loop8 + " is a loop device on " + backing), e.getMessage());
+                // refused at loop8's own lock: the first run took it as a loop device on the same file
             }
             // the file first, then a loop device over it
-            try (Claims first = Claims.take(onImage(backing, 2048), nat, loops)) {
-                assertInUse(assertThrows(RefusedException.class, () -> Claims.take(onBlock(loop7), nat, loops), how),
+            try (Claims first = Claims.take(onImage(backing, 2048), nat, loops, dir)) {
+                assertInUse(assertThrows(RefusedException.class, () -> Claims.take(onBlock(loop7), nat, loops, dir), how),
                         loop7);
             }
             // one run writing the loop device and (elsewhere) the file: one claim
             CopyPlanner.Plan both = new CopyPlanner.Plan(null, List.of(onBlock(loop7).destinations().get(0),
                     new Endpoint("DEST 2", backing, Endpoint.Kind.IMAGE, null, 8192, 2048, 8 * MIB, 512)));
-            Claims.take(both, nat, loops).close();
-            Claims.take(onImage(backing, 0), nat, loops).close(); // everything released
+            Claims.take(both, nat, loops, dir).close();
+            Claims.take(onImage(backing, 0), nat, loops, dir).close(); // everything released
         }
     }
 
@@ -171,9 +171,18 @@ class ClaimThroughLoopTest {
                 RefusedException e = assertThrows(RefusedException.class,
                         () -> OpenedPlan.open(plan(src, hl2.toString())));
                 assertInUse(e, hl2);
-                assertTrue(e.reason().contains(lh + " is a loop device on it"), e.getMessage());
+                assertTrue(e.reason().contains(lh + " is a loop device on the same file"), e.getMessage());
             }
             try (OpenedPlan first = OpenedPlan.open(plan(src, hl2.toString()))) {
+                assertInUse(assertThrows(RefusedException.class, () -> OpenedPlan.open(plan(src, lh.toString()))), lh);
+            }
+            // a second loop device on the removed file: the two loops meet through the kernel's identity
+            Path lh2 = loops.attachExisting(hl2);
+            try (OpenedPlan first = OpenedPlan.open(plan(src, lh.toString()))) {
+                assertInUse(assertThrows(RefusedException.class, () -> OpenedPlan.open(plan(src, lh2.toString()))),
+                        lh2);
+            }
+            try (OpenedPlan first = OpenedPlan.open(plan(src, lh2.toString()))) {
                 assertInUse(assertThrows(RefusedException.class, () -> OpenedPlan.open(plan(src, lh.toString()))), lh);
             }
             // one run writing both (side by side) is one claim
