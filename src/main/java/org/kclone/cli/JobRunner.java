@@ -101,7 +101,17 @@ final class JobRunner {
         }
         err.println("kclone will OVERWRITE " + (plan.source() != null ? "with the source" : "with zeros") + ":");
         for (Endpoint d : plan.destinations()) {
-            err.println("  " + d.field() + ": " + d.describe());
+            String line = "  " + d.field() + ": " + d.describe();
+            if (plan.loopsUnder().containsKey(d.field())) {
+                line += "  (loop device " + org.kclone.device.LoopBacking.describe(plan.loopsUnder().get(d.field()))
+                        + ")";
+            }
+            String busy = d.kind() == Endpoint.Kind.BLOCK && d.device() != null ? d.device().busy() : null;
+            if (busy != null) {
+                line += "  " + busy.replaceFirst("^mounted at", "MOUNTED at").replace("held by", "HELD by")
+                        + ", written anyway (--force)";
+            }
+            err.println(line);
         }
         String answer = terminal.ask(err, "Everything in these regions will be lost. Type 'yes' to go on: ");
         if (answer == null || !answer.trim().equals("yes")) {

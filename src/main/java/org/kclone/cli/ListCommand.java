@@ -1,12 +1,15 @@
 package org.kclone.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.kclone.device.DeviceInfo;
+import org.kclone.device.LoopBacking;
 import org.kclone.device.Lsblk;
 import org.kclone.device.Sizes;
 import picocli.CommandLine;
@@ -27,28 +30,65 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<DeviceInfo> devices = Lsblk.discover();
+        LoopBacking loops = LoopBacking.system();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(Map.of("devices", devices)));
+                    .writeValueAsString(Map.of("devices", withLoops(devices, loops))));
         } else {
             out.printf("%-18s %10s %-5s %-20s %-16s %-5s %-3s %-3s %s%n", "PATH", "SIZE", "TYPE", "MODEL", "SERIAL",
                     "TRAN", "RM", "RO", "NOTES");
             for (DeviceInfo d : Lsblk.flatten(devices)) {
                 out.printf("%-18s %10s %-5s %-20s %-16s %-5s %-3s %-3s %s%n", d.path(), Sizes.human(d.size()),
                         d.type(), cut(d.model(), 20), cut(d.serial(), 16), orDash(d.transport()),
-                        d.removable() ? "yes" : "-", d.readOnly() ? "yes" : "-", notes(d));
+                        d.removable() ? "yes" : "-", d.readOnly() ? "yes" : "-", notes(d, loops));
             }
         }
         out.flush();
         return 0;
     }
 
-    private static String notes(DeviceInfo d) {
+    /**
+     * The devices as JSON, each loop device with {@code "loop": {"backingFile", "offset",
+     * "sizeLimit"}} (JSON null for the file when sysfs cannot be read).
+     */
+    static List<JsonNode> withLoops(List<DeviceInfo> devices, LoopBacking loops) {
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (DeviceInfo d : devices) {
+            ObjectNode n = m.valueToTree(d);
+            loopOf(d, loops).ifPresent(b -> {
+                ObjectNode l = n.putObject("loop");
+                l.put("backingFile", b.file().toString());
+                l.put("offset", b.offset());
+                l.put("sizeLimit", b.sizeLimit());
+            });
+            if (!d.children().isEmpty()) {
+                n.set("children", m.valueToTree(withLoops(d.children(), loops)));
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    private static java.util.Optional<LoopBacking.Backing> loopOf(DeviceInfo d, LoopBacking loops) {
+        if (d.isPartition()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return loops.of(d.name());
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    static String notes(DeviceInfo d, LoopBacking loops) {
         StringBuilder b = new StringBuilder();
         if (d.system()) {
             b.append("SYSTEM ");
         }
+        loopOf(d, loops).ifPresent(l -> b.append("on ").append(l.file())
+                .append(l.offset() != 0 ? " from byte " + l.offset() : "").append(' '));
         if (!d.mountpoints().isEmpty()) {
             b.append("mounted ").append(String.join(",", d.mountpoints())).append(' ');
         }

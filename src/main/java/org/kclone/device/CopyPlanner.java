@@ -22,7 +22,22 @@ public final class CopyPlanner {
     }
 
     /** A request that passed every guard. {@code source} is null for a zero request. */
-    public record Plan(Endpoint source, List<Endpoint> destinations) {
+    public record Plan(Endpoint source, List<Endpoint> destinations, Map<String, LoopBacking.Backing> loopsUnder) {
+
+        /**
+         * @param loopsUnder by field, what lies under each loop device (or partition of one) among
+         *     the endpoints: its backing file's identity and offset, so that a loop device
+         *     re-attached to another file of the same size is not taken for the one confirmed
+         */
+        public Plan {
+            loopsUnder = Map.copyOf(loopsUnder);
+        }
+
+        /** A plan whose loop devices are looked up on this machine now. */
+        public Plan(Endpoint source, List<Endpoint> destinations) {
+            this(source, destinations, LoopBacking.system().underneath(source, destinations));
+        }
+
         public long count() {
             return destinations.get(0).count();
         }
@@ -45,6 +60,36 @@ public final class CopyPlanner {
             for (int i = 0; i < destinations.size(); i++) {
                 sameTarget(confirmed.destinations().get(i), destinations.get(i));
             }
+            List<Endpoint> all = new ArrayList<>(destinations);
+            if (source != null) {
+                all.add(0, source);
+            }
+            for (Endpoint e : all) {
+                LoopBacking.Backing then = confirmed.loopsUnder().get(e.field());
+                LoopBacking.Backing now = loopsUnder.get(e.field());
+                if (!LoopBacking.sameStorage(then, now)) {
+                    throw new RefusedException(e.field(), e.path() + " is another device now (a loop device "
+                            + LoopBacking.describe(then) + " then, " + LoopBacking.describe(now) + " now); nothing"
+                            + " was written");
+                }
+            }
+            for (int i = 0; i < destinations.size(); i++) {
+                sameUse(confirmed.destinations().get(i), destinations.get(i));
+            }
+        }
+
+        /** Refuses a destination mounted or held now that was not so when confirmed (or the other way round). */
+        private static void sameUse(Endpoint shown, Endpoint now) throws RefusedException {
+            if (shown.kind() != Endpoint.Kind.BLOCK || now.kind() != Endpoint.Kind.BLOCK) {
+                return;
+            }
+            String then = shown.device().busy();
+            String is = now.device().busy();
+            if (!Objects.equals(then, is)) {
+                throw new RefusedException(shown.field(), shown.path() + " is " + (is == null ? "no longer in use"
+                        : is) + " now (" + (then == null ? "it was not in use" : "it was " + then)
+                        + " when you confirmed); nothing was written");
+            }
         }
 
         private static void sameTarget(Endpoint shown, Endpoint now) throws RefusedException {
@@ -62,6 +107,11 @@ public final class CopyPlanner {
                     identity(now.device()))) {
                 why = "is another device now (" + shown.device().describe() + " was confirmed, "
                         + now.device().describe() + " is there now)";
+                if (shown.device().start() != now.device().start() && Objects.equals(shown.device().describe(),
+                        now.device().describe())) {
+                    why = "is another device now (it starts at sector " + now.device().start() + " of its disk, it"
+                            + " started at sector " + shown.device().start() + " when you confirmed)";
+                }
             }
             if (why != null) {
                 throw new RefusedException(shown.field(), shown.path() + " " + why + "; nothing was written");

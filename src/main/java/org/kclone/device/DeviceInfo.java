@@ -67,6 +67,23 @@ public record DeviceInfo(
         return all;
     }
 
+    /**
+     * What keeps this device busy for a person to read ("mounted at /mnt/x", "held by dm-0", both),
+     * or null when it is neither mounted nor held, here or on a partition.
+     */
+    public String busy() {
+        List<String> parts = new java.util.ArrayList<>();
+        if (mountedAnywhere()) {
+            parts.add("mounted at " + String.join(", ", allMountpoints()));
+        }
+        if (heldAnywhere()) {
+            List<String> by = new java.util.ArrayList<>(holders);
+            children.stream().filter(DeviceInfo::isPartition).forEach(c -> by.addAll(c.holders()));
+            parts.add("held by " + String.join(", ", by));
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
     /** Model, serial and size for a person deciding whether this is the right disk. */
     public String describe() {
         StringBuilder b = new StringBuilder(path);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What lies under a loop device: its backing file and where on that file the device starts, read
@@ -22,7 +23,8 @@ public class LoopBacking {
      * Where a loop device's sectors lie.
      *
      * @param file the backing file as the kernel names it (" (deleted)" stripped)
-     * @param id the file's identity, or null where it cannot be examined (deleted, another mount namespace)
+     * @param id the file's identity (from the kernel where it can be asked, so also for a deleted file
+     *     or one attached in another mount namespace), or null where it cannot be found
      * @param offset byte on the file where the loop device's byte 0 lies
      * @param sizeLimit bytes of the file the device covers from {@code offset}, 0 for "to the end"
      */
@@ -30,15 +32,26 @@ public class LoopBacking {
     }
 
     private final Path sysBlock;
+    private final Function<String, Optional<FileId>> kernel;
 
     /** Reads {@code sysBlock/NAME/loop/...}; the machine's own is {@link #system()}. */
     public LoopBacking(Path sysBlock) {
-        this.sysBlock = sysBlock;
+        this(sysBlock, name -> Optional.empty());
     }
 
-    /** The machine's loop devices, from {@code /sys/block}. */
+    /**
+     * @param kernel the backing file's identity as the kernel holds it (device and inode of the
+     *     open file, not of whatever the printed path names now), by loop device name; empty where
+     *     it cannot be asked, and then the path sysfs prints is examined instead
+     */
+    public LoopBacking(Path sysBlock, Function<String, Optional<FileId>> kernel) {
+        this.sysBlock = sysBlock;
+        this.kernel = kernel;
+    }
+
+    /** The machine's loop devices, from {@code /sys/block}, identities from {@code losetup}. */
     public static LoopBacking system() {
-        return new LoopBacking(Path.of("/sys/block"));
+        return new LoopBacking(Path.of("/sys/block"), LoopKernelIds::of);
     }
 
     /**
@@ -64,8 +77,8 @@ public class LoopBacking {
             file = file.substring(0, file.length() - " (deleted)".length());
         }
         Path path = Path.of(file);
-        FileId id = null;
-        if (!deleted) {
+        FileId id = kernel.apply(name).orElse(null);
+        if (id == null && !deleted) {
             try {
                 id = idOf(path);
             } catch (IOException e) {
@@ -73,6 +86,15 @@ public class LoopBacking {
             }
         }
         return Optional.of(new Backing(path, id, number(dir, "offset"), number(dir, "sizelimit")));
+    }
+
+    /** The kernel names of the loop devices sysfs lists ({@code loop0}, {@code loop1}, ...), sorted. */
+    public java.util.List<String> loopNames() {
+        try (java.util.stream.Stream<Path> s = Files.list(sysBlock)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("loop[0-9]+")).sorted().toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
     }
 
     /** The identity of the file at {@code path} (links followed). */
@@ -92,5 +114,47 @@ public class LoopBacking {
         } catch (NumberFormatException e) {
             throw new IOException(p + " holds '" + s + "', not a number", e);
         }
+    }
+
+    /**
+     * By field, the backing of each endpoint that is a loop device or a partition of one (sysfs
+     * errors leave that endpoint out).
+     */
+    public java.util.Map<String, Backing> underneath(Endpoint source, java.util.List<Endpoint> dests) {
+        java.util.Map<String, Backing> out = new java.util.HashMap<>();
+        java.util.List<Endpoint> all = new java.util.ArrayList<>(dests);
+        if (source != null) {
+            all.add(source);
+        }
+        for (Endpoint e : all) {
+            DeviceInfo d = e.device();
+            if (e.kind() != Endpoint.Kind.BLOCK || d == null) {
+                continue;
+            }
+            try {
+                of(d.isPartition() && d.parent() != null ? d.parent() : d.name()).ifPresent(b -> out.put(e.field(), b));
+            } catch (IOException ex) {
+                // unreadable: compared as "no loop device" both times
+            }
+        }
+        return out;
+    }
+
+    /** True when both are the same file (by identity where known, else by name) at the same offset and limit. */
+    public static boolean sameStorage(Backing a, Backing b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        boolean sameFile = a.id() != null && b.id() != null ? a.id().equals(b.id()) : a.file().equals(b.file());
+        return sameFile && a.offset() == b.offset() && a.sizeLimit() == b.sizeLimit();
+    }
+
+    /** "on /tmp/a.img from byte 1048576", "with no backing file", for messages. */
+    public static String describe(Backing b) {
+        if (b == null) {
+            return "with no backing file";
+        }
+        return "on " + b.file() + (b.offset() != 0 ? " from byte " + b.offset() : "")
+                + (b.id() != null ? " (inode " + b.id().inode() + ")" : "");
     }
 }

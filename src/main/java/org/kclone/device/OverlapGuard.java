@@ -57,29 +57,42 @@ final class OverlapGuard {
     }
 
     /**
-     * Refuses an image destination whose region lies under a loop device that is mounted or held:
-     * the file system on it would be overwritten underneath (the planner lets it through with
-     * --force, as it does the loop device itself).
+     * Refuses a destination (an image file, or a block device a loop device is stacked on) whose
+     * region lies under a loop device that is mounted or held: the file system on it would be
+     * overwritten underneath (the planner lets it through with --force, as it does the loop device
+     * itself). lsblk does not show loop stacking: it is found from each loop device's backing.
      */
     void checkImagesUnderMountedLoops(List<Endpoint> dests) throws RefusedException {
         for (Endpoint e : dests) {
-            if (e.kind() != Endpoint.Kind.IMAGE) {
+            if (e.kind() == Endpoint.Kind.NEW_IMAGE) {
                 continue;
             }
             Extent region = extentOf(e);
+            String ownDisk = e.kind() == Endpoint.Kind.BLOCK ? topOf(e.device()).name() : null;
             for (DeviceInfo d : byName.values()) {
-                if (d.isPartition() || !(d.mountedAnywhere() || d.heldAnywhere())) {
-                    continue;
+                if (d.isPartition() || !(d.mountedAnywhere() || d.heldAnywhere()) || d.name().equals(ownDisk)) {
+                    continue; // a device's own mounts and holders are the planner's "is mounted" check
                 }
                 Extent whole = onDevice(e, d, 0, d.size(), null, 0);
                 if (whole.via() != null && region.overlaps(whole)) {
-                    throw new RefusedException(e.field(), e.path() + " lies under loop device " + d.path()
-                            + ", which is " + (d.mountedAnywhere() ? "mounted at " + String.join(", ",
-                                    d.allMountpoints()) : "held by LVM, md or dm")
-                            + "; unmount it first (or --force)");
+                    String state = d.mountedAnywhere() ? "mounted at " + String.join(", ", d.allMountpoints())
+                            : "held by LVM, md or dm";
+                    throw new RefusedException(e.field(), e.kind() == Endpoint.Kind.BLOCK
+                            ? e.path() + " is under " + d.path() + ", " + state + " (" + whole.via()
+                                    + "); unmount it first (or --force)"
+                            : e.path() + " lies under loop device " + d.path() + ", which is " + state
+                                    + "; unmount it first (or --force)");
                 }
             }
         }
+    }
+
+    private DeviceInfo topOf(DeviceInfo d) {
+        DeviceInfo cur = d;
+        while (cur.isPartition() && cur.parent() != null && byName.containsKey(cur.parent())) {
+            cur = byName.get(cur.parent());
+        }
+        return cur;
     }
 
     /**

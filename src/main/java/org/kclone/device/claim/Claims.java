@@ -15,6 +15,7 @@ import java.util.Set;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.DeviceInfo;
 import org.kclone.device.Endpoint;
+import org.kclone.device.LoopBacking;
 import org.kclone.device.RefusedException;
 
 /**
@@ -37,14 +38,19 @@ import org.kclone.device.RefusedException;
 public final class Claims implements Closeable {
 
     private final NativeLocks nat;
+    private final LoopBacking loops;
+    /** Where the loop devices' nodes are ({@code /dev}; a test names its own). */
+    private final Path devDir;
     private final List<Integer> fds = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final Set<String> disksLocked = new HashSet<>();
     /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
     private final Set<Object> imagesLocked = new HashSet<>();
 
-    private Claims(NativeLocks nat) {
+    private Claims(NativeLocks nat, LoopBacking loops, Path devDir) {
         this.nat = nat;
+        this.loops = loops;
+        this.devDir = devDir;
     }
 
     /**
@@ -59,7 +65,18 @@ public final class Claims implements Closeable {
 
     /** As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load). */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat) throws RefusedException {
-        Claims c = new Claims(nat);
+        return take(plan, nat, LoopBacking.system());
+    }
+
+    /** As {@link #take(CopyPlanner.Plan, NativeLocks)}, with what lies under loop devices read from {@code loops}. */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops) throws RefusedException {
+        return take(plan, nat, loops, Path.of("/dev"));
+    }
+
+    /** As above, with the loop devices' nodes in {@code devDir}. */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops, Path devDir)
+            throws RefusedException {
+        Claims c = new Claims(nat, loops, devDir);
         try {
             for (Endpoint e : plan.destinations()) {
                 switch (e.kind()) {
@@ -101,6 +118,7 @@ public final class Claims implements Closeable {
             if (disksLocked.add(key(disk))) {
                 javaLock(e, disk, disk.equals(e.path()) ? "" : " (its disk " + disk + " is locked)");
             }
+            claimUnderneath(e, disk, 0);
             return;
         }
         DeviceInfo d = e.device();
@@ -135,27 +153,144 @@ public final class Claims implements Closeable {
                         : "(its disk " + disk + " is locked: another kclone, or a partitioning tool?)");
             }
         }
+        claimUnderneath(e, disk, 0);
+    }
+
+    /**
+     * What a loop device writes to is claimed with it: its backing file gets the same locks an
+     * image file destination takes, a backing block device the disk lock (and so on down a loop
+     * over a loop), so a writer reaching the same storage through another layer is refused.
+     */
+    private void claimUnderneath(Endpoint e, Path disk, int depth) throws RefusedException {
+        if (depth >= 8) {
+            return;
+        }
+        LoopBacking.Backing b;
+        try {
+            b = loops.of(realName(disk)).orElse(null);
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot read what lies under loop device " + disk + ": "
+                    + ex.getMessage());
+        }
+        if (b == null) {
+            return;
+        }
+        String via = "(" + disk + " is a loop device on " + b.file() + ", which is in use: another kclone?)";
+        if (isBlockDevice(b.file())) {
+            Path under = Path.of("/dev", wholeDiskName(realName(b.file())));
+            if (disksLocked.add(key(under))) {
+                lockNode(e, under, via);
+            }
+            claimUnderneath(e, under, depth + 1);
+            return;
+        }
+        if (b.id() != null) {
+            claimLoopsOn(e, b.id()); // other loop devices on the same file, also where it has no name here
+        }
+        LoopBacking.FileId now;
+        try {
+            now = LoopBacking.idOf(b.file());
+        } catch (IOException | RuntimeException ex) {
+            return; // removed, or attached in another mount namespace: no name here to lock it by
+        }
+        if (b.id() != null && !b.id().equals(now)) {
+            return; // the path names another file now: locking that one would guard nothing
+        }
+        if (imagesLocked.add(fileKey(b.file()))) {
+            lockNode(e, b.file(), via);
+        }
+    }
+
+    /** The file lock and, where JNA loads, the flock on {@code path}, kept until {@link #close}. */
+    private void lockNode(Endpoint e, Path path, String detail) throws RefusedException {
+        javaLock(e, path, detail);
+        if (nat != null) {
+            int fd;
+            try {
+                fd = nat.openForLock(path);
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, path, f);
+            }
+            fds.add(fd);
+            try {
+                if (!nat.tryLockExclusive(fd)) {
+                    throw inUse(e, detail);
+                }
+            } catch (NativeLocks.Failure f) {
+                throw cannot(e, path, f);
+            }
+        }
+    }
+
+    private static String realName(Path p) {
+        try {
+            return p.toRealPath().getFileName().toString();
+        } catch (IOException ex) {
+            return p.getFileName().toString();
+        }
+    }
+
+    private static boolean isBlockDevice(Path p) {
+        try {
+            return (((Integer) Files.getAttribute(p, "unix:mode")) & 0170000) == 0060000;
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** The whole disk a kernel block device name lies on (a partition's parent, from sysfs). */
+    private static String wholeDiskName(String name) {
+        Path sys = Path.of("/sys/class/block", name);
+        if (Files.exists(sys.resolve("partition"))) {
+            try {
+                return sys.toRealPath().getParent().getFileName().toString();
+            } catch (IOException ex) {
+                return name;
+            }
+        }
+        return name;
     }
 
     private void claimImage(Endpoint e) throws RefusedException {
         if (!imagesLocked.add(fileKey(e.path()))) {
             return; // another destination of this run, elsewhere in the same file: already ours
         }
-        javaLock(e, e.path(), "");
-        if (nat != null) {
-            int fd;
+        lockNode(e, e.path(), "(another kclone, on it or on a loop device over it?)");
+        claimLoopsOver(e);
+    }
+
+    /**
+     * Also locks (as a disk) every loop device whose backing file is this image file, as the
+     * kernel knows it: a kclone writing that loop device holds its lock, also where the loop's
+     * backing file can no longer be reached by its own name (removed, another mount namespace) and
+     * so could not be locked from that side. A loop node this user may not open is left alone
+     * (whoever cannot open it cannot write through it either).
+     */
+    private void claimLoopsOver(Endpoint e) throws RefusedException {
+        LoopBacking.FileId id;
+        try {
+            id = LoopBacking.idOf(e.path());
+        } catch (IOException | RuntimeException ex) {
+            return;
+        }
+        claimLoopsOn(e, id);
+    }
+
+    /** Locks, as disks, the loop devices the kernel reports on the file {@code id}. */
+    private void claimLoopsOn(Endpoint e, LoopBacking.FileId id) throws RefusedException {
+        for (String name : loops.loopNames()) {
+            LoopBacking.Backing b;
             try {
-                fd = nat.openForLock(e.path());
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, e.path(), f);
+                b = loops.of(name).orElse(null);
+            } catch (IOException ex) {
+                continue;
             }
-            fds.add(fd);
-            try {
-                if (!nat.tryLockExclusive(fd)) {
-                    throw inUse(e, "(another kclone?)");
-                }
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, e.path(), f);
+            Path node = devDir.resolve(name);
+            if (b == null || !id.equals(b.id()) || !Files.isWritable(node)) {
+                continue;
+            }
+            if (disksLocked.add(key(node))) {
+                lockNode(e, node, "(" + node + " is a loop device on the same file, and in use: another kclone?)");
             }
         }
     }
@@ -213,6 +348,11 @@ public final class Claims implements Closeable {
 
     /** The file's identity (device and inode), so two names of one file are one claim. */
     private static Object fileKey(Path p) {
+        try {
+            return LoopBacking.idOf(p);
+        } catch (IOException | RuntimeException noUnixView) {
+            // below: the JDK's key, or the name
+        }
         try {
             Object k = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             return k != null ? k : key(p);
