@@ -141,7 +141,14 @@ final class JobRunner {
         if (again == null) {
             throw new IllegalStateException("no way to re-check the plan after the confirmation was given");
         }
-        CopyPlanner.Plan fresh = again.plan();
+        CopyPlanner.Plan fresh;
+        try {
+            fresh = again.plan();
+        } catch (RefusedException e) {
+            // a guard that passed before the prompt fails now: say that something changed meanwhile
+            throw new RefusedException(e.field(), "changed after the confirmation: " + e.reason()
+                    + (e.reason().contains("nothing was written") ? "" : "; nothing was written"));
+        }
         fresh.checkUnchangedSince(confirmed);
         return fresh;
     }

@@ -96,6 +96,17 @@ class CliRecheckAfterPromptTest {
     }
 
     @Test
+    void anImageDestinationShrunkWhileThePromptWaitsIsRefusedAsChanged() throws Exception {
+        Path src = randomFile("src.img", 2 << 20, 5);
+        Path dst = randomFile("dst.img", 2 << 20, 6);
+        Result r = answerYesAfter(() -> resize(dst, 1 << 20), "copy", src.toString(), dst.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("DEST 1: changed after the confirmation: image file " + dst), r.toString());
+        assertTrue(r.err().contains("nothing was written"), r.toString());
+        assertEquals(1 << 20, Files.size(dst), "not grown, not written");
+    }
+
+    @Test
     void zeroAlsoChecksAgainAfterThePrompt() throws Exception {
         Path dst = randomFile("dst.img", 2 << 20, 3);
         byte[] before = Files.readAllBytes(dst);
@@ -112,7 +123,8 @@ class CliRecheckAfterPromptTest {
         Path dst = dir.resolve("new.img");
         Result r = answerYesAfter(() -> Files.delete(src), "copy", src.toString(), dst.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("SOURCE: " + src), r.toString());
+        assertTrue(r.err().contains("SOURCE: changed after the confirmation: " + src + " does not exist"),
+                r.toString());
         assertTrue(Files.notExists(dst), "no image file created");
     }
 
@@ -147,7 +159,8 @@ class CliRecheckAfterPromptTest {
                 assertTrue(mounted.get(), r.toString());
                 assertEquals(2, r.exit(), r.toString());
                 // the guard that ran again says so (the exclusive open would refuse it too, without naming the mount)
-                assertTrue(r.err().contains("DEST 1: " + dev + " is mounted at " + mnt), r.toString());
+                assertTrue(r.err().contains("DEST 1: changed after the confirmation: " + dev + " is mounted at " + mnt),
+                        r.toString());
                 assertTrue(r.out().isEmpty(), "no report: nothing ran\n" + r);
             } finally {
                 if (mounted.get()) {
