@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.BlockNodes;
-import org.kclone.testing.KcloneProcess;
 import org.kclone.testing.LoopDevices;
 
 /**
@@ -81,7 +80,7 @@ class CliFakeLsblkTest {
     }
 
     /** With --force the guard let it through: as root the copy is done; otherwise the open refused it. */
-    private void assertPassedTheGuard(KcloneProcess r, byte[] before) throws Exception {
+    private void assertPassedTheGuard(KcloneProcess.Finished r, byte[] before) throws Exception {
         if (loops != null) {
             assertEquals(0, r.exit, r.toString());
             byte[] after = destBytes();
@@ -98,12 +97,12 @@ class CliFakeLsblkTest {
     void refusesADestinationDescribedAsMountedUnlessForced() throws Exception {
         KcloneProcess.Setup fake = new KcloneProcess.Setup(fakeLsblk("/media/kclone-test"), 0);
         byte[] before = destBytes();
-        KcloneProcess no = KcloneProcess.run(fake, "copy", src.toString(), dest.toString(), "--yes");
+        KcloneProcess.Finished no = KcloneProcess.run(dir, fake, "copy", src.toString(), dest.toString(), "--yes");
         assertEquals(2, no.exit, no.toString());
         assertTrue(no.err.contains("kclone: refused: DEST 1: " + dest + " is mounted at /media/kclone-test"),
                 no.toString());
         assertArrayEquals(before, destBytes(), "nothing written");
-        KcloneProcess forced = KcloneProcess.run(fake, "copy", src.toString(), dest.toString(), "--yes", "--force");
+        KcloneProcess.Finished forced = KcloneProcess.run(dir, fake, "copy", src.toString(), dest.toString(), "--yes", "--force");
         assertFalse(forced.err.contains("is mounted"), forced.toString());
         assertPassedTheGuard(forced, before);
     }
@@ -116,12 +115,12 @@ class CliFakeLsblkTest {
             String[] args = new String[4 + flags.length];
             System.arraycopy(new String[] {"copy", src.toString(), dest.toString(), "--yes"}, 0, args, 0, 4);
             System.arraycopy(flags, 0, args, 4, flags.length);
-            KcloneProcess r = KcloneProcess.run(fake, args);
+            KcloneProcess.Finished r = KcloneProcess.run(dir, fake, args);
             assertEquals(2, r.exit, r.toString());
             assertTrue(r.err.contains("kclone: refused: DEST 1: " + dest + " is on the system disk"), r.toString());
         }
         assertArrayEquals(before, destBytes(), "nothing written");
-        KcloneProcess both = KcloneProcess.run(fake, "copy", src.toString(), dest.toString(), "--yes", "--force",
+        KcloneProcess.Finished both = KcloneProcess.run(dir, fake, "copy", src.toString(), dest.toString(), "--yes", "--force",
                 "--allow-system-disk");
         assertFalse(both.err.contains("system disk"), both.toString());
         assertPassedTheGuard(both, before);

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kclone.testing.KcloneProcess;
 
 /**
  * A destination that fails through a real fault, without root: the CLI runs in its own JVM under
@@ -46,7 +45,7 @@ class CliFileSizeLimitTest {
         // Both files exist at full size already: only writes decide, and the limit is 24 MiB.
         Path below = sized("below.img", 16 * MiB);
         Path past = sized("past.img", 40 * MiB);
-        KcloneProcess r = KcloneProcess.run(new KcloneProcess.Setup(null, 24 * MiB), "copy", src.toString(),
+        KcloneProcess.Finished r = KcloneProcess.run(dir, new KcloneProcess.Setup(null, 24 * MiB), "copy", src.toString(),
                 below.toString(), past + "@24M", "--yes", "--verify", "--json");
         assertEquals(1, r.exit, "a destination failed: exit 1\n" + r);
         JsonNode report = new ObjectMapper().readTree(r.out);
@@ -68,7 +67,7 @@ class CliFileSizeLimitTest {
         Path src = Files.write(dir.resolve("src.img"), data);
         Path a = sized("a.img", 4 * MiB);
         Path b = sized("b.img", 4 * MiB);
-        KcloneProcess r = KcloneProcess.run(new KcloneProcess.Setup(null, 4 * MiB), "copy", src.toString(),
+        KcloneProcess.Finished r = KcloneProcess.run(dir, new KcloneProcess.Setup(null, 4 * MiB), "copy", src.toString(),
                 a.toString(), b + "@2M", "--yes", "--verify", "--json");
         assertEquals(0, r.exit, r.toString());
         assertArrayEquals(data, Arrays.copyOfRange(Files.readAllBytes(b), 2 * MiB, 4 * MiB));

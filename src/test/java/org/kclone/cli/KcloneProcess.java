@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.kclone.testing.Tools;
 
 /**
  * kclone as its own process, as a script or a service manager runs it: {@code org.kclone.Main}
@@ -43,6 +44,12 @@ final class KcloneProcess {
     /** As {@link #start(Path, Path, List, String...)}, behind {@code prefix} (e.g. a shell that sets a limit). */
     static KcloneProcess start(Path workDir, Path state, List<String> prefix, List<String> jvmFlags, String... args)
             throws IOException {
+        return start(workDir, state, null, prefix, jvmFlags, args);
+    }
+
+    /** As above, with {@code pathFirst} put first in the child's PATH (null: PATH as it is). */
+    static KcloneProcess start(Path workDir, Path state, Path pathFirst, List<String> prefix, List<String> jvmFlags,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         if (Files.isExecutable(Path.of("/usr/bin/env"))) {
             cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT,TERM,HUP"));
@@ -54,7 +61,49 @@ final class KcloneProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("XDG_STATE_HOME", state.toAbsolutePath().toString());
+        if (pathFirst != null) {
+            pb.environment().put("PATH", pathFirst + File.pathSeparator + System.getenv("PATH"));
+        }
         return new KcloneProcess(pb.start());
+    }
+
+    /** How a child that is run to its end is set up: a folder first in PATH (null: none), a file size limit (0: none). */
+    record Setup(Path pathFirst, long fileSizeLimit) {
+    }
+
+    /** A child run to its end: exit code, standard output, standard error. */
+    static final class Finished {
+        final int exit;
+        final String out;
+        final String err;
+
+        Finished(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out\n" + out + "\n--- err\n" + err;
+        }
+    }
+
+    /**
+     * Runs kclone to its end in {@code workDir} with another PATH (a fake {@code lsblk}) or under a
+     * file size limit (RLIMIT_FSIZE through {@code prlimit}: writes past it fail with the kernel's
+     * real EFBIG, "File too large"), for what cannot be done to the test's own JVM.
+     */
+    static Finished run(Path workDir, Setup setup, String... args) throws IOException, InterruptedException {
+        List<String> prefix = new ArrayList<>();
+        if (setup.fileSizeLimit() > 0) {
+            Tools.assumeInstalled("prlimit");
+            prefix.addAll(List.of(Tools.find("prlimit").orElseThrow().toString(), "--fsize=" + setup.fileSizeLimit()));
+        }
+        KcloneProcess p = start(workDir, workDir.resolve("state"), setup.pathFirst(), prefix, List.of("-Xmx256m"),
+                args);
+        int exit = p.waitFor();
+        return new Finished(exit, p.out.text(), p.err.text());
     }
 
     /**
