@@ -26,6 +26,13 @@ import org.kclone.testing.Tools;
  */
 final class KcloneProcess {
 
+    /**
+     * What the jar's manifest says ({@code Enable-Native-Access: ALL-UNNAMED}, for JNA), given on
+     * the command line since the child runs from the classes, not the jar: without it JDK 24+
+     * warns on standard error when JNA loads. JDK 17 accepts the flag too.
+     */
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
     final Process process;
     final Drain out;
     final Drain err;
@@ -55,6 +62,7 @@ final class KcloneProcess {
             cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT,TERM,HUP"));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(NATIVE_ACCESS);
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", productClassPath(), "org.kclone.Main"));
         cmd.addAll(List.of(args));
@@ -115,7 +123,7 @@ final class KcloneProcess {
     static KcloneProcess startOnTerminal(Path workDir, Path state, String... args) throws IOException {
         StringBuilder cmd = new StringBuilder("exec /usr/bin/env --default-signal=INT,TERM,HUP ");
         List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", productClassPath(), "org.kclone.Main"));
+                .toString(), NATIVE_ACCESS, "-cp", productClassPath(), "org.kclone.Main"));
         words.addAll(List.of(args));
         for (String w : words) {
             cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
