@@ -3,20 +3,19 @@ package org.kclone.device;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.kclone.engine.BlockDevice;
+import org.kclone.engine.ForwardingBlockDevice;
 
 /**
  * A freshly created image file: writes of all-zero buffers are skipped, so the holes the new file
  * was created with stay holes (they read as zeros). Only for files that were empty holes before
  * the copy; never for existing files or devices.
  */
-final class SparseImageDevice implements BlockDevice {
+final class SparseImageDevice extends ForwardingBlockDevice {
 
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
-    private final BlockDevice inner;
-
     SparseImageDevice(BlockDevice inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     @Override
@@ -41,33 +40,4 @@ final class SparseImageDevice implements BlockDevice {
         return true;
     }
 
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public long size() throws IOException {
-        return inner.size();
-    }
-
-    @Override
-    public int logicalSectorSize() {
-        return inner.logicalSectorSize();
-    }
-
-    @Override
-    public void read(ByteBuffer dst, long position) throws IOException {
-        inner.read(dst, position);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        inner.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }

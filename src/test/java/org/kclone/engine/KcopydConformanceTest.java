@@ -413,9 +413,7 @@ class KcopydConformanceTest {
         assertTrue(e.getMessage().contains("smaller than one chunk"), e.getMessage());
     }
 
-    private static BlockDevice unwrap(FaultyDevice d) throws Exception {
-        var f = FaultyDevice.class.getDeclaredField("inner");
-        f.setAccessible(true);
-        return (BlockDevice) f.get(d);
+    private static BlockDevice unwrap(FaultyDevice d) {
+        return d.wrapped();
     }
 }

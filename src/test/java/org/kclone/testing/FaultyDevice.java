@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kclone.engine.BlockDevice;
+import org.kclone.engine.ForwardingBlockDevice;
 import org.kclone.engine.SectorRange;
 
 /**
@@ -15,13 +16,12 @@ import org.kclone.engine.SectorRange;
  * slowed down, flushes fail. It also records what the engine did: reads and writes (offset and
  * length, in order of issue), flushes, and how many transfers ran at once.
  */
-public final class FaultyDevice implements BlockDevice {
+public final class FaultyDevice extends ForwardingBlockDevice {
 
     /** One transfer as the engine issued it. */
     public record Transfer(long position, int length) {
     }
 
-    private final BlockDevice inner;
     private final List<SectorRange> badReadSectors = new CopyOnWriteArrayList<>();
     private final List<SectorRange> badWriteSectors = new CopyOnWriteArrayList<>();
     private volatile boolean failAllWrites;
@@ -36,7 +36,7 @@ public final class FaultyDevice implements BlockDevice {
     private final AtomicInteger maxActive = new AtomicInteger();
 
     public FaultyDevice(BlockDevice inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     public FaultyDevice badReadSectors(long start, long count) {
@@ -72,16 +72,6 @@ public final class FaultyDevice implements BlockDevice {
     @Override
     public String name() {
         return "faulty:" + inner.name();
-    }
-
-    @Override
-    public long size() throws IOException {
-        return inner.size();
-    }
-
-    @Override
-    public int logicalSectorSize() {
-        return inner.logicalSectorSize();
     }
 
     @Override
@@ -125,9 +115,9 @@ public final class FaultyDevice implements BlockDevice {
         inner.flush();
     }
 
-    @Override
-    public void close() throws IOException {
-        inner.close();
+    /** The device underneath, to check what reached it. */
+    public BlockDevice wrapped() {
+        return inner;
     }
 
     public List<Transfer> reads() {

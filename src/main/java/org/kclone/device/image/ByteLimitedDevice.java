@@ -3,6 +3,7 @@ package org.kclone.device.image;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.kclone.engine.BlockDevice;
+import org.kclone.engine.ForwardingBlockDevice;
 
 /**
  * An image file whose content ends at byte {@code end}, which is not a whole number of 512-byte
@@ -16,21 +17,20 @@ import org.kclone.engine.BlockDevice;
  * sector-aligned in length, so the inner device takes it buffered, and the engine's flush makes
  * it durable.
  */
-public final class ByteLimitedDevice implements BlockDevice {
+public final class ByteLimitedDevice extends ForwardingBlockDevice {
 
     private static final int SECTOR = 512;
 
-    private final BlockDevice inner;
     private final long end;
 
     /**
      * @param end one past the last byte that belongs to the content
      */
     public ByteLimitedDevice(BlockDevice inner, long end) {
+        super(inner);
         if (end < 0) {
             throw new IllegalArgumentException("end must not be negative: " + end);
         }
-        this.inner = inner;
         this.end = end;
     }
 
@@ -40,19 +40,9 @@ public final class ByteLimitedDevice implements BlockDevice {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
     public long size() throws IOException {
         long padded = (end + SECTOR - 1) / SECTOR * SECTOR;
         return Math.max(inner.size(), padded);
-    }
-
-    @Override
-    public int logicalSectorSize() {
-        return inner.logicalSectorSize();
     }
 
     @Override
@@ -86,16 +76,6 @@ public final class ByteLimitedDevice implements BlockDevice {
             inner.write(head, position);
         }
         src.position(src.limit());
-    }
-
-    @Override
-    public void flush() throws IOException {
-        inner.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 
     @Override
