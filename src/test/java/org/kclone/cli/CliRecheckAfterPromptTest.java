@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kclone.testing.Tools;
 import org.kclone.testing.LoopDevices;
 
 /**
@@ -29,44 +27,6 @@ class CliRecheckAfterPromptTest {
     @TempDir
     Path dir;
 
-    /** What happens while the person reads the prompt. */
-    interface WhileReading {
-        void happen() throws IOException;
-    }
-
-    private record Result(int exit, String out, String err, boolean asked) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "\n--- err\n" + err;
-        }
-    }
-
-    private static Result answerYesAfter(WhileReading meanwhile, String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        AtomicBoolean asked = new AtomicBoolean();
-        Terminal t = new Terminal(new ByteArrayInputStream(new byte[0])) {
-            @Override
-            public boolean stdinIsTerminal() {
-                return true;
-            }
-
-            @Override
-            public boolean stderrIsTerminal() {
-                return false;
-            }
-
-            @Override
-            public String ask(PrintWriter err, String question) throws IOException {
-                err.print(question);
-                asked.set(true);
-                meanwhile.happen();
-                return "yes";
-            }
-        };
-        int code = KcloneCommand.run(args, new PrintWriter(o, true), new PrintWriter(e, true), t);
-        return new Result(code, o.toString(), e.toString(), asked.get());
-    }
 
     private Path randomFile(String name, int bytes, long seed) throws IOException {
         byte[] data = new byte[bytes];
@@ -85,11 +45,11 @@ class CliRecheckAfterPromptTest {
         Path src = randomFile("src.img", 1 << 20, 1);
         Path dst = randomFile("dst.img", 2 << 20, 2);
         byte[] before = Files.readAllBytes(dst);
-        Result r = answerYesAfter(() -> resize(dst, 3 << 20), "copy", src.toString(), dst.toString());
-        assertTrue(r.asked(), r.toString());
-        assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("DEST 1: " + dst + " changed size after the confirmation"), r.toString());
-        assertTrue(r.err().contains("nothing was written"), r.toString());
+        Cli r = Cli.answering("yes", () -> resize(dst, 3 << 20), "copy", src.toString(), dst.toString());
+        assertTrue(r.asked, r.toString());
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("DEST 1: " + dst + " changed size after the confirmation"), r.toString());
+        assertTrue(r.err.contains("nothing was written"), r.toString());
         byte[] after = Files.readAllBytes(dst);
         assertArrayEquals(before, Arrays.copyOf(after, before.length), "not one byte written");
         assertArrayEquals(new byte[1 << 20], Arrays.copyOfRange(after, before.length, after.length));
@@ -99,10 +59,10 @@ class CliRecheckAfterPromptTest {
     void anImageDestinationShrunkWhileThePromptWaitsIsRefusedAsChanged() throws Exception {
         Path src = randomFile("src.img", 2 << 20, 5);
         Path dst = randomFile("dst.img", 2 << 20, 6);
-        Result r = answerYesAfter(() -> resize(dst, 1 << 20), "copy", src.toString(), dst.toString());
-        assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("DEST 1: changed after the confirmation: image file " + dst), r.toString());
-        assertTrue(r.err().contains("nothing was written"), r.toString());
+        Cli r = Cli.answering("yes", () -> resize(dst, 1 << 20), "copy", src.toString(), dst.toString());
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("DEST 1: changed after the confirmation: image file " + dst), r.toString());
+        assertTrue(r.err.contains("nothing was written"), r.toString());
         assertEquals(1 << 20, Files.size(dst), "not grown, not written");
     }
 
@@ -110,9 +70,9 @@ class CliRecheckAfterPromptTest {
     void zeroAlsoChecksAgainAfterThePrompt() throws Exception {
         Path dst = randomFile("dst.img", 2 << 20, 3);
         byte[] before = Files.readAllBytes(dst);
-        Result r = answerYesAfter(() -> resize(dst, 4 << 20), "zero", dst.toString());
-        assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("DEST 1: " + dst), r.toString());
+        Cli r = Cli.answering("yes", () -> resize(dst, 4 << 20), "zero", dst.toString());
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("DEST 1: " + dst), r.toString());
         byte[] after = Files.readAllBytes(dst);
         assertArrayEquals(before, Arrays.copyOf(after, before.length), "not one byte zeroed");
     }
@@ -121,27 +81,18 @@ class CliRecheckAfterPromptTest {
     void aSourceRemovedWhileThePromptWaitsIsRefused() throws Exception {
         Path src = randomFile("src.img", 1 << 20, 4);
         Path dst = dir.resolve("new.img");
-        Result r = answerYesAfter(() -> Files.delete(src), "copy", src.toString(), dst.toString());
-        assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("SOURCE: changed after the confirmation: " + src + " does not exist"),
+        Cli r = Cli.answering("yes", () -> Files.delete(src), "copy", src.toString(), dst.toString());
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("SOURCE: changed after the confirmation: " + src + " does not exist"),
                 r.toString());
         assertTrue(Files.notExists(dst), "no image file created");
-    }
-
-    private static boolean tool(String name) {
-        for (String d : new String[] {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test
     void aFileSystemMountedOnTheDestinationWhileThePromptWaitsIsRefused() throws Exception {
         LoopDevices.assumeAvailable();
-        assumeTrue(tool("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
-        assumeTrue(tool("mount") && tool("umount"), "mount/umount (util-linux) are not installed");
+        assumeTrue(Tools.installed("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
+        assumeTrue(Tools.installed("mount") && Tools.installed("umount"), "mount/umount (util-linux) are not installed");
         Path src = randomFile("src.img", 4 << 20, 5);
         Path backing = dir.resolve("dst.img");
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
@@ -152,16 +103,16 @@ class CliRecheckAfterPromptTest {
             byte[] before = Files.readAllBytes(backing);
             AtomicBoolean mounted = new AtomicBoolean();
             try {
-                Result r = answerYesAfter(() -> {
+                Cli r = Cli.answering("yes", () -> {
                     LoopDevices.run("mount", "-o", "ro", dev.toString(), mnt.toString());
                     mounted.set(true);
                 }, "copy", src.toString(), dev.toString());
                 assertTrue(mounted.get(), r.toString());
-                assertEquals(2, r.exit(), r.toString());
+                assertEquals(2, r.exit, r.toString());
                 // the guard that ran again says so (the exclusive open would refuse it too, without naming the mount)
-                assertTrue(r.err().contains("DEST 1: changed after the confirmation: " + dev + " is mounted at " + mnt),
+                assertTrue(r.err.contains("DEST 1: changed after the confirmation: " + dev + " is mounted at " + mnt),
                         r.toString());
-                assertTrue(r.out().isEmpty(), "no report: nothing ran\n" + r);
+                assertTrue(r.out.isEmpty(), "no report: nothing ran\n" + r);
             } finally {
                 if (mounted.get()) {
                     LoopDevices.run("umount", mnt.toString());

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kclone.testing.Tools;
 import org.kclone.testing.LoopDevices;
 
 /**
@@ -27,55 +25,11 @@ class CliRecheckLoopTest {
     @TempDir
     Path dir;
 
-    interface WhileReading {
-        void happen() throws IOException;
-    }
-
-    private record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "\n--- err\n" + err;
-        }
-    }
-
-    private static Result answer(String answer, WhileReading meanwhile, String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        Terminal t = new Terminal(new ByteArrayInputStream(new byte[0])) {
-            @Override
-            public boolean stdinIsTerminal() {
-                return true;
-            }
-
-            @Override
-            public boolean stderrIsTerminal() {
-                return false;
-            }
-
-            @Override
-            public String ask(PrintWriter err, String question) throws IOException {
-                err.print(question);
-                meanwhile.happen();
-                return answer;
-            }
-        };
-        int code = KcloneCommand.run(args, new PrintWriter(o, true), new PrintWriter(e, true), t);
-        return new Result(code, o.toString(), e.toString());
-    }
 
     private Path randomFile(String name, int bytes, long seed) throws IOException {
         byte[] data = new byte[bytes];
         new Random(seed).nextBytes(data);
         return Files.write(dir.resolve(name), data);
-    }
-
-    private static boolean tool(String name) {
-        for (String d : new String[] {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test
@@ -89,7 +43,7 @@ class CliRecheckLoopTest {
         String dev = LoopDevices.run("losetup", "--find", "--show", a.toString()).trim();
         AtomicBoolean swapped = new AtomicBoolean();
         try {
-            Result r = answer("yes", () -> {
+            Cli r = Cli.answering("yes", () -> {
                 LoopDevices.run("losetup", "-d", dev);
                 // the device number is free again once the kernel has let go of it
                 IOException last = null;
@@ -107,12 +61,12 @@ class CliRecheckLoopTest {
                 }
             }, "copy", src.toString(), dev);
             assertTrue(swapped.get(), r.toString());
-            assertTrue(r.err().contains("DEST 1: " + dev + "  8.0 MiB  (sectors 0+2048, 1.0 MiB)  (loop device on "
+            assertTrue(r.err.contains("DEST 1: " + dev + "  8.0 MiB  (sectors 0+2048, 1.0 MiB)  (loop device on "
                     + a.toRealPath()), "the prompt names the backing file\n" + r);
-            assertEquals(2, r.exit(), r.toString());
-            assertTrue(r.err().contains("DEST 1: " + dev + " is another device now (a loop device on "
+            assertEquals(2, r.exit, r.toString());
+            assertTrue(r.err.contains("DEST 1: " + dev + " is another device now (a loop device on "
                     + a.toRealPath()), r.toString());
-            assertTrue(r.err().contains(", on " + b.toRealPath()), r.toString());
+            assertTrue(r.err.contains(", on " + b.toRealPath()), r.toString());
         } finally {
             LoopDevices.run("losetup", "-d", dev);
         }
@@ -123,8 +77,8 @@ class CliRecheckLoopTest {
     @Test
     void underForceThePromptShowsTheMountAndAMountMeanwhileIsRefused() throws Exception {
         LoopDevices.assumeAvailable();
-        assumeTrue(tool("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
-        assumeTrue(tool("mount") && tool("umount"), "mount/umount (util-linux) are not installed");
+        assumeTrue(Tools.installed("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
+        assumeTrue(Tools.installed("mount") && Tools.installed("umount"), "mount/umount (util-linux) are not installed");
         Path src = randomFile("src.img", 1 << 20, 4);
         Path backing = dir.resolve("fs.img");
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
@@ -134,19 +88,19 @@ class CliRecheckLoopTest {
             byte[] before = Files.readAllBytes(backing);
             AtomicBoolean mounted = new AtomicBoolean();
             try {
-                Result r = answer("yes", () -> {
+                Cli r = Cli.answering("yes", () -> {
                     LoopDevices.run("mount", "-o", "ro", dev.toString(), mnt.toString());
                     mounted.set(true);
                 }, "copy", src.toString(), dev + "@8M", "--force");
                 assertTrue(mounted.get(), r.toString());
-                assertEquals(2, r.exit(), r.toString());
-                assertTrue(r.err().contains("DEST 1: " + dev + " is mounted at " + mnt
+                assertEquals(2, r.exit, r.toString());
+                assertTrue(r.err.contains("DEST 1: " + dev + " is mounted at " + mnt
                         + " now (it was not in use when you confirmed); nothing was written"), r.toString());
                 assertArrayEquals(before, Files.readAllBytes(backing), "the file system is byte-identical");
 
-                Result shown = answer("no", () -> { }, "copy", src.toString(), dev + "@8M", "--force");
-                assertEquals(2, shown.exit(), shown.toString());
-                assertTrue(shown.err().contains("MOUNTED at " + mnt + ", written anyway (--force)"), shown.toString());
+                Cli shown = Cli.answering("no", () -> { }, "copy", src.toString(), dev + "@8M", "--force");
+                assertEquals(2, shown.exit, shown.toString());
+                assertTrue(shown.err.contains("MOUNTED at " + mnt + ", written anyway (--force)"), shown.toString());
             } finally {
                 if (mounted.get()) {
                     LoopDevices.run("umount", mnt.toString());
