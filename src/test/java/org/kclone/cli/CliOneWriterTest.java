@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
@@ -37,18 +32,12 @@ class CliOneWriterTest {
 
     private List<String> jvmOptions = List.of();
 
-    private Process kclone(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        // absolute: the child runs in the test's folder
-        String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
-        cmd.addAll(List.of("-cp", cp, "org.kclone.Main"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                new File("/dev/null"))).redirectOutput(dir.resolve("p" + ProcessHandle.current().pid() + "-"
-                + System.nanoTime() + ".out").toFile()).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    private int started;
+
+    /** kclone in its own JVM (KcloneProcess: the product's class path), each with its own log folder. */
+    private KcloneProcess kclone(String... args) throws IOException {
+        started++;
+        return KcloneProcess.start(dir, dir.resolve("state" + started), jvmOptions, args);
     }
 
     private Path random(String name, int bytes, long seed) throws IOException {
@@ -58,7 +47,7 @@ class CliOneWriterTest {
     }
 
     /** Waits until the first kclone has written something: {@code watched} no longer all zeros at its start. */
-    private static void awaitWriting(Process p, Path watched) throws Exception {
+    private static void awaitWriting(KcloneProcess p, Path watched) throws Exception {
         byte[] buf = new byte[1 << 20];
         for (int i = 0; i < 1200; i++) {
             try (RandomAccessFile f = new RandomAccessFile(watched.toFile(), "r")) {
@@ -69,9 +58,8 @@ class CliOneWriterTest {
                     }
                 }
             }
-            if (!p.isAlive()) {
-                fail("the first kclone ended (exit " + p.exitValue() + ") before it was seen writing: "
-                        + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            if (!p.process.isAlive()) {
+                fail("the first kclone ended (exit " + p.process.exitValue() + ") before it was seen writing: " + p);
             }
             Thread.sleep(50); // polling for a state another process enters; bounded at 60 s
         }
@@ -81,10 +69,9 @@ class CliOneWriterTest {
     private record Ended(int exit, String err) {
     }
 
-    private static Ended end(Process p) throws Exception {
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "kclone did not end");
-        return new Ended(p.exitValue(), err);
+    private static Ended end(KcloneProcess p) throws Exception {
+        int exit = p.waitFor();
+        return new Ended(exit, p.err.text());
     }
 
     /**
@@ -92,11 +79,11 @@ class CliOneWriterTest {
      * {@code watched}, zeros before), the second tries {@code second}.
      */
     private Ended secondWriterIsRefused(String dest, Path watched, Path first, Path second) throws Exception {
-        Process one = kclone("copy", first.toString(), dest, "--yes", "--limit", "1M");
+        KcloneProcess one = kclone("copy", first.toString(), dest, "--yes", "--limit", "1M");
         try {
             awaitWriting(one, watched);
             Ended two = end(kclone("copy", second.toString(), dest, "--yes"));
-            boolean firstStillRunning = one.isAlive();
+            boolean firstStillRunning = one.process.isAlive();
             assertEquals(2, two.exit(), () -> "second kclone (the first " + (firstStillRunning ? "still running"
                     : "had already ended") + "): " + two.err());
             assertTrue(two.err().contains("DEST 1: " + dest + " is in use by another program"), two.err());
@@ -105,7 +92,7 @@ class CliOneWriterTest {
             assertEquals(0, done.exit(), done.err());
             return done;
         } finally {
-            one.destroyForcibly().waitFor();
+            one.process.destroyForcibly().waitFor();
         }
     }
 
