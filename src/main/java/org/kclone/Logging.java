@@ -14,7 +14,9 @@ import java.util.Map;
  * Where the engine's log lines go. The command line speaks in its own words on the terminal; the
  * engine's lines (slf4j-simple) go to a log file, {@code $XDG_STATE_HOME/kclone/kclone.log}
  * ({@code ~/.local/state/kclone/kclone.log} without it), or with {@code --debug} to standard
- * error. The file's folder is created quietly; where it cannot be, logging is off. slf4j-simple
+ * error. The file's folder is created; where it or the file cannot be written, kclone says so in
+ * one warning line and runs without a log. Run as root in a user's home ({@code sudo -E}), the
+ * folders and files it creates belong to that home's owner. slf4j-simple
  * reads its configuration once, when the first logger is made, so {@link Main} calls this before
  * anything logs. A property given with {@code -D} wins.
  *
@@ -91,7 +93,14 @@ final class Logging {
             System.setProperty(LEVEL, "off");
             return null;
         }
-        Path file = prepare(logFile(env));
+        Path file = logFile(env);
+        try {
+            prepare(file);
+        } catch (IOException | RuntimeException e) {
+            // said once, not quietly: a run without its log is worse to debug later
+            System.err.println(cannotLog(file, e));
+            file = null;
+        }
         if (file == null) {
             System.setProperty(LEVEL, "off");
             return null;
@@ -103,23 +112,71 @@ final class Logging {
         return file;
     }
 
-    /** Creates the folder, keeps the previous log, and checks the file can be written; null if not. */
-    private static Path prepare(Path file) {
+    /** The warning when the log file cannot be written (null file: no HOME to put it in). */
+    static String cannotLog(Path file, Exception e) {
+        return file == null ? "kclone: warning: no log this run: neither XDG_STATE_HOME nor HOME names a folder"
+                : "kclone: warning: no log this run: cannot write " + file + " (" + reason(e) + ")";
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied" + (((java.nio.file.FileSystemException) e).getFile() == null ? ""
+                    : ": " + ((java.nio.file.FileSystemException) e).getFile());
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is not a folder";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Creates the folder, keeps the previous log, and checks the file can be written. Run as root
+     * inside someone's home ({@code sudo -E} keeps HOME), the folders it creates and the log files
+     * take the owner of the folder they were created in, so the user's own later runs can still
+     * write their log.
+     */
+    static void prepare(Path file) throws IOException {
         if (file == null) {
-            return null;
+            throw new java.nio.file.NoSuchFileException("no folder for the log");
         }
+        Path existing = file.getParent().getParent(); // the kclone folder itself is ours to set right
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        Files.createDirectories(file.getParent());
+        Path kept = file.resolveSibling(file.getFileName() + ".1");
+        if (Files.isRegularFile(file) && Files.size(file) > 0) {
+            Files.move(file, kept, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (OutputStream ignored = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            // only to see it can be written
+        }
+        if (existing != null && isRoot()) {
+            Object uid = Files.getAttribute(existing, "unix:uid");
+            Object gid = Files.getAttribute(existing, "unix:gid");
+            if (!Integer.valueOf(0).equals(uid)) {
+                for (Path p = file.getParent(); p != null && !p.equals(existing); p = p.getParent()) {
+                    chown(p, uid, gid);
+                }
+                chown(file, uid, gid);
+                if (Files.exists(kept)) {
+                    chown(kept, uid, gid);
+                }
+            }
+        }
+    }
+
+    private static boolean isRoot() {
         try {
-            Files.createDirectories(file.getParent());
-            if (Files.isRegularFile(file) && Files.size(file) > 0) {
-                Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (OutputStream ignored = Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                return file;
-            }
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | RuntimeException e) {
-            return null;
+            return false;
         }
+    }
+
+    private static void chown(Path p, Object uid, Object gid) throws IOException {
+        Files.setAttribute(p, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void setIfAbsent(String key, String value) {

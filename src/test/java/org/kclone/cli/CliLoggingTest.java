@@ -76,13 +76,15 @@ class CliLoggingTest {
     }
 
     @Test
-    void aLogThatCannotBeCreatedTurnsLoggingOffQuietly() throws Exception {
+    void aLogThatCannotBeCreatedIsSaidInOneLineAndTheRunGoesOn() throws Exception {
         Path notADir = dir.resolve("state-file");
         Files.writeString(notADir, "a file where the state folder would be");
         KcloneProcess p = failingCopy(notADir);
         assertEquals(1, p.waitFor(), p.toString());
         assertTrue(p.out.text().contains("FAILED    dst.img: File too large"), p.toString());
-        assertEquals("", p.err.text(), "nothing from the logger, not even its complaint");
+        assertEquals("kclone: warning: no log this run: cannot write " + notADir.resolve("kclone/kclone.log") + " ("
+                + notADir.resolve("kclone") + ": Not a directory)\n", p.err.text(),
+                "one line of its own, nothing from the logger");
     }
 
     @Test
