@@ -4,19 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -31,15 +27,15 @@ import org.slf4j.LoggerFactory;
  *       in-flight permit (at most {@code maxChunksInFlight}) and, for a copy, a buffer from the
  *       client's pages; the throttle may make it wait. No new chunk starts once the job is
  *       stopped (an error without IGNORE_ERROR or the drop flag) or cancelled.</li>
- *   <li>{@link #read}: the chunk is read once. A failed read is narrowed to sectors; the
+ *   <li>{@link #read}: the chunk is read once. A failed read is narrowed to sectors ({@link BadSectors}); the
  *       unreadable sectors become zeros (IGNORE_ERROR) or the chunk is not written and the job
  *       stops.</li>
  *   <li>{@link #dispatchWrites}: the chunk goes to every destination at once, or under WRITE_SEQ
- *       through a per-destination sequencer that keeps offsets strictly ascending.</li>
+ *       through a per-destination {@link WriteSequencer} that keeps offsets strictly ascending.</li>
  *   <li>{@link #write}: one destination's write; a failure sets its bit.</li>
  *   <li>{@link #chunkDone}: when every destination has the chunk, its pages and permit go back.</li>
  *   <li>{@link #finish()}: when nothing is in flight and nothing more will be issued, every
- *       destination still standing is flushed, then the callback runs on the client's callback
+ *       destination still standing is flushed ({@link Flushes}), then the callback runs on the client's callback
  *       thread, exactly once.</li>
  * </ol>
  */
@@ -55,17 +51,17 @@ public final class KcopydJob {
     private final boolean writeSeq;
     private final boolean dropFailed;
     private final KcopydNotify notify;
-    private final ProgressListener listener;
+    private final GuardedListener listener;
+    private final BadSectors badSectors;
     private final long totalBytes;
     private final int chunkBytes;
     private final long chunkCount;
 
     private final Semaphore inFlightPermits;
-    private final Sequencer[] sequencers;
+    private final WriteSequencer[] sequencers;
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLongArray bytesWritten;
     private final AtomicLong failedBits = new AtomicLong();
-    private final AtomicBoolean listenerFailed = new AtomicBoolean();
     private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
 
     private volatile boolean cancelRequested;
@@ -90,17 +86,18 @@ public final class KcopydJob {
         this.ignoreErrors = flags.contains(KcopydFlag.IGNORE_ERROR) && !writeSeq;
         this.dropFailed = flags.contains(KcopydFlag.DROP_FAILED_DESTINATIONS);
         this.notify = notify;
-        this.listener = listener;
+        this.listener = new GuardedListener(listener);
+        this.badSectors = source != null ? new BadSectors(source, client.zeroes()) : null;
         this.totalBytes = dests.get(0).byteLength();
         this.chunkBytes = client.config().chunkBytes();
         this.chunkCount = (totalBytes + chunkBytes - 1) / chunkBytes;
         this.inFlightPermits = new Semaphore(client.config().maxChunksInFlight());
         this.bytesWritten = new AtomicLongArray(dests.size());
         this.destinationErrors = new Exception[dests.size()];
-        this.sequencers = writeSeq ? new Sequencer[dests.size()] : null;
+        this.sequencers = writeSeq ? new WriteSequencer[dests.size()] : null;
         if (writeSeq) {
             for (int i = 0; i < sequencers.length; i++) {
-                sequencers[i] = new Sequencer();
+                sequencers[i] = new WriteSequencer(client.io());
             }
         }
     }
@@ -208,7 +205,7 @@ public final class KcopydJob {
                 if (source != null) {
                     client.io().execute(() -> read(chunk));
                 } else {
-                    notifyRead(bytesRead.addAndGet(length));
+                    listener.bytesRead(bytesRead.addAndGet(length));
                     dispatchWrites(chunk);
                 }
             }
@@ -241,9 +238,7 @@ public final class KcopydJob {
         try {
             source.device().read(chunk.view(), source.byteOffset() + chunk.offset);
         } catch (IOException | RuntimeException e) {
-            List<SectorRange> bad = new ArrayList<>();
-            narrow(chunk, 0, chunk.length, bad);
-            bad = SectorRange.coalesce(bad);
+            List<SectorRange> bad = badSectors.find(chunk);
             if (!bad.isEmpty()) {
                 LOG.warn("unreadable source sectors {} on {}: {}", bad, source.device().name(), e.toString());
                 synchronized (this) {
@@ -255,45 +250,12 @@ public final class KcopydJob {
                     stopped = true;
                 }
                 for (SectorRange r : bad) {
-                    notifyUnreadable(r);
+                    listener.unreadable(r);
                 }
             }
         }
-        notifyRead(bytesRead.addAndGet(chunk.length));
+        listener.bytesRead(bytesRead.addAndGet(chunk.length));
         dispatchWrites(chunk);
-    }
-
-    /**
-     * Re-reads {@code [off, off + len)} of a chunk whose read failed in halves, down to single
-     * sectors, so that only the sectors that really fail are reported and zero-filled. Halves of
-     * an aligned chunk stay 4096-aligned down to 4 KiB, so they still go through O_DIRECT.
-     */
-    private void narrow(Chunk chunk, int off, int len, List<SectorRange> bad) {
-        if (len > IoRegion.SECTOR_SIZE) {
-            int half = (len / 2 + IoRegion.SECTOR_SIZE - 1) / IoRegion.SECTOR_SIZE * IoRegion.SECTOR_SIZE;
-            narrowPiece(chunk, off, half, bad);
-            narrowPiece(chunk, off + half, len - half, bad);
-            return;
-        }
-        zeroFill(chunk, off, len);
-        long sector = (source.byteOffset() + chunk.offset + off) / IoRegion.SECTOR_SIZE;
-        bad.add(new SectorRange(sector, len / IoRegion.SECTOR_SIZE));
-    }
-
-    private void narrowPiece(Chunk chunk, int off, int len, List<SectorRange> bad) {
-        ByteBuffer piece = chunk.view();
-        piece.position(off).limit(off + len);
-        try {
-            source.device().read(piece, source.byteOffset() + chunk.offset + off);
-        } catch (IOException | RuntimeException e) {
-            narrow(chunk, off, len, bad);
-        }
-    }
-
-    private void zeroFill(Chunk chunk, int off, int len) {
-        ByteBuffer piece = chunk.view();
-        piece.position(off);
-        piece.put(client.zeroes().limit(len));
     }
 
     // ---- 3. handing a chunk to the destinations ---------------------------------------------
@@ -330,7 +292,7 @@ public final class KcopydJob {
             if (!chunk.skipWrite && !failed(dest)) {
                 IoRegion region = dests.get(dest);
                 region.device().write(chunk.view(), region.byteOffset() + chunk.offset);
-                notifyWritten(dest, bytesWritten.addAndGet(dest, chunk.length));
+                listener.bytesWritten(dest, bytesWritten.addAndGet(dest, chunk.length));
             }
         } catch (IOException | RuntimeException e) {
             destinationFailed(dest, e);
@@ -358,11 +320,7 @@ public final class KcopydJob {
         synchronized (this) {
             destinationErrors[dest] = e;
         }
-        try {
-            listener.destinationFailed(dest, e);
-        } catch (RuntimeException ex) {
-            listenerThrew(ex);
-        }
+        listener.destinationFailed(dest, e);
         if (!dropFailed || (failedBits.get() == allDestinationBits())) {
             stopped = true;
         }
@@ -393,7 +351,7 @@ public final class KcopydJob {
 
     private void finish() {
         if (totalBytes > 0) {
-            flushDestinations();
+            Flushes.flushAll(dests, this::failed, this::destinationFailed, client.io());
         }
         JobResult result;
         synchronized (this) {
@@ -421,125 +379,6 @@ public final class KcopydJob {
                 client.jobFinished();
             }
         });
-    }
-
-    /**
-     * Flushes each device that holds a destination still standing, all devices at once (a batch
-     * of sticks flushes in the time of the slowest, not the sum). A failed flush fails every
-     * destination on that device: its writes were never durable.
-     */
-    private void flushDestinations() {
-        Map<BlockDevice, List<Integer>> byDevice = new IdentityHashMap<>();
-        for (int d = 0; d < dests.size(); d++) {
-            if (!failed(d)) {
-                byDevice.computeIfAbsent(dests.get(d).device(), k -> new ArrayList<>()).add(d);
-            }
-        }
-        List<CompletableFuture<Void>> flushes = new ArrayList<>();
-        for (Map.Entry<BlockDevice, List<Integer>> e : byDevice.entrySet()) {
-            flushes.add(CompletableFuture.runAsync(() -> {
-                try {
-                    e.getKey().flush();
-                } catch (IOException | RuntimeException ex) {
-                    e.getValue().forEach(d -> destinationFailed(d, ex));
-                }
-            }, client.io()));
-        }
-        CompletableFuture.allOf(flushes.toArray(new CompletableFuture[0])).join();
-    }
-
-    // ---- progress -----------------------------------------------------------------------------
-
-    private void notifyRead(long total) {
-        try {
-            listener.bytesRead(total);
-        } catch (RuntimeException e) {
-            listenerThrew(e);
-        }
-    }
-
-    private void notifyWritten(int dest, long total) {
-        try {
-            listener.bytesWritten(dest, total);
-        } catch (RuntimeException e) {
-            listenerThrew(e);
-        }
-    }
-
-    private void notifyUnreadable(SectorRange range) {
-        try {
-            listener.unreadable(range.start(), range.count());
-        } catch (RuntimeException e) {
-            listenerThrew(e);
-        }
-    }
-
-    private void listenerThrew(RuntimeException e) {
-        if (listenerFailed.compareAndSet(false, true)) {
-            LOG.warn("a progress listener threw; the job goes on (further throws not logged)", e);
-        }
-    }
-
-    // ---- parts ------------------------------------------------------------------------------
-
-    /** One chunk in flight: its place in the region and its buffer. */
-    private static final class Chunk {
-        final long index;
-        final long offset;
-        final int length;
-        final ByteBuffer buffer;
-        final boolean ownsPages;
-        final AtomicInteger pendingWrites = new AtomicInteger();
-        volatile boolean skipWrite;
-
-        Chunk(long index, long offset, int length, ByteBuffer buffer, boolean ownsPages) {
-            this.index = index;
-            this.offset = offset;
-            this.length = length;
-            this.buffer = buffer;
-            this.ownsPages = ownsPages;
-        }
-
-        /** A view of the chunk's bytes, position 0, for one transfer (views share the memory). */
-        ByteBuffer view() {
-            ByteBuffer v = buffer.duplicate();
-            v.position(0).limit(length);
-            return v;
-        }
-    }
-
-    /** Runs one destination's writes one at a time in chunk order (WRITE_SEQ). */
-    private final class Sequencer {
-        private final TreeMap<Long, Runnable> waiting = new TreeMap<>();
-        private long next;
-        private boolean running;
-
-        synchronized void submit(long index, Runnable write) {
-            waiting.put(index, write);
-            drain();
-        }
-
-        private void drain() {
-            if (running) {
-                return;
-            }
-            Runnable task = waiting.remove(next);
-            if (task == null) {
-                return;
-            }
-            running = true;
-            client.io().execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    synchronized (this) {
-                        running = false;
-                        next++;
-                        drain();
-                    }
-                }
-            });
-        }
     }
 
     @Override
