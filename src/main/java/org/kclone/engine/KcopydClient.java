@@ -190,7 +190,8 @@ public final class KcopydClient {
 
     /**
      * {@code kcopyd_client_destroy}: waits until every job of this client has completed (its
-     * callback has returned), then stops the threads and frees the pages. Idempotent.
+     * callback has returned), then stops the threads, waits until they have ended, and frees the
+     * pages. Idempotent.
      *
      * @throws IllegalStateException when called from this client's own callback or I/O thread,
      *     where waiting would deadlock
@@ -217,11 +218,36 @@ public final class KcopydClient {
         }
         io.shutdown();
         callbacks.shutdown();
+        // Every job has completed, so no task is left: the threads end at once. Waiting for them
+        // means no thread of this client outlives destroy().
+        interrupted |= !awaitTermination(io) | !awaitTermination(callbacks);
         pages.free();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
         LOG.debug("kcopyd client {} destroyed", id);
+    }
+
+    /** False if interrupted while waiting (the wait is then given up; the threads still end). */
+    private static boolean awaitTermination(ExecutorService threads) {
+        try {
+            while (!threads.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("kcopyd threads still running a minute after destroy(): {}", threads);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Whether every thread of this client has ended (true once destroy() has returned). */
+    boolean terminated() {
+        return io.isTerminated() && callbacks.isTerminated();
+    }
+
+    /** The number in this client's thread names ({@code kcopyd-ID-io-N}). */
+    int id() {
+        return id;
     }
 
     /** Pages in use by chunks right now. */
