@@ -67,12 +67,29 @@ public final class NbdFaultDevice implements AutoCloseable {
         return device;
     }
 
+    /**
+     * The device goes away as a pulled USB stick does: nbdfuse (and with it nbdkit) is killed, the
+     * FUSE connection is aborted, and every later transfer on the loop device fails.
+     */
+    public void yank() throws IOException {
+        String pid = Files.readString(dir.resolve("pid")).strip();
+        LoopDevices.run("kill", "-KILL", pid);
+        yanked = true;
+    }
+
+    private boolean yanked;
+
     @Override
     public void close() throws IOException {
         try {
             loops.close();
         } finally {
-            LoopDevices.run("fusermount3", "-u", mount.toString());
+            if (yanked) {
+                // the mount is left dangling ("Transport endpoint is not connected"): lazily unmount it
+                LoopDevices.run("umount", "-l", mount.toString());
+            } else {
+                LoopDevices.run("fusermount3", "-u", mount.toString());
+            }
         }
     }
 }
