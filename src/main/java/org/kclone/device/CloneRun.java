@@ -2,12 +2,14 @@ package org.kclone.device;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.JobResult;
 import org.kclone.engine.KcopydClient;
@@ -63,7 +65,8 @@ public final class CloneRun {
     private final KcopydJob job;
     private final boolean verify;
     private final Listener events;
-    private final long started = System.nanoTime();
+    private final LongSupplier clock;
+    private final long started;
     private final List<SectorRange> unreadable = new ArrayList<>();
     /** Joined once per (rare) bad range, not on every poll. */
     private volatile List<SectorRange> unreadableJoined = List.of();
@@ -75,15 +78,22 @@ public final class CloneRun {
     /** Destinations being read back (all false until verification starts). */
     private volatile boolean[] verifying;
 
-    private CloneRun(CopyPlanner.Plan plan, OpenedPlan opened, Settings settings, Listener events)
+    /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
+    interface Clients {
+        KcopydClient create(Settings settings) throws RefusedException;
+    }
+
+    private CloneRun(OpenedPlan opened, Settings settings, Listener events, Clients clients, LongSupplier clock)
             throws RefusedException {
-        this.plan = plan;
+        this.plan = opened.plan();
         this.opened = opened;
         this.verify = settings.verify() && plan.source() != null;
         this.events = events;
+        this.clock = clock;
+        this.started = clock.getAsLong();
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.verifying = new boolean[plan.destinations().size()];
-        this.client = newClient(settings);
+        this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.job = startJob(settings);
@@ -97,7 +107,7 @@ public final class CloneRun {
     }
 
     /** The engine client, or a refusal naming --pages when its page budget cannot be had. */
-    private static KcopydClient newClient(Settings settings) throws RefusedException {
+    static KcopydClient newClient(Settings settings) throws RefusedException {
         try {
             return KcopydClient.create(settings.pages(), settings.config());
         } catch (OutOfMemoryError | IllegalArgumentException e) {
@@ -144,9 +154,18 @@ public final class CloneRun {
      */
     public static CloneRun start(CopyPlanner.Plan plan, Settings settings, Listener listener)
             throws RefusedException {
-        OpenedPlan opened = OpenedPlan.open(plan);
+        return start(OpenedPlan.open(plan), settings, listener, CloneRun::newClient, System::nanoTime);
+    }
+
+    /**
+     * Starts on devices already opened ({@link OpenedPlan#of}: tests hand in devices that fail), with
+     * the engine client made by {@code clients} and the report's seconds taken from {@code clock}
+     * (nanoseconds, as {@link System#nanoTime()}). When it cannot start, {@code opened} is discarded.
+     */
+    static CloneRun start(OpenedPlan opened, Settings settings, Listener listener, Clients clients,
+            LongSupplier clock) throws RefusedException {
         try {
-            return new CloneRun(plan, opened, settings, listener);
+            return new CloneRun(opened, settings, listener, clients, clock);
         } catch (RefusedException | RuntimeException | Error e) {
             opened.discard();
             throw e;
@@ -275,10 +294,7 @@ public final class CloneRun {
 
     /** Puts verification outcomes back at their destination index (the others were not verified). */
     private static Verifier.Result spread(Verifier.Result v, List<Integer> index, int n) {
-        List<Verifier.Outcome> all = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            all.add(null);
-        }
+        List<Verifier.Outcome> all = new ArrayList<>(Collections.nCopies(n, null));
         for (int k = 0; k < index.size(); k++) {
             all.set(index.get(k), v.destinations().get(k));
         }
@@ -295,8 +311,8 @@ public final class CloneRun {
             long needed = e.count() * Sizes.SECTOR;
             if (result.failed(i)) {
                 status = "failed";
-                Exception ex = result.destinationErrors().get(i);
-                error = ex == null ? "failed" : message(ex);
+                // the engine keeps every failed destination's exception (JobResult holds no nulls)
+                error = message(result.destinationErrors().get(i));
             } else if (written[i] < needed) {
                 // Never "ok" for a destination that did not get everything: the job stopped early.
                 status = "failed";
@@ -325,11 +341,11 @@ public final class CloneRun {
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
-        boolean wasCancelled = result.cancelled() || cancelled
-                || (verifiedResult != null && verifiedResult.cancelled());
+        // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
+        boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null
                 : Report.Region.of(plan.source());
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
         long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,

@@ -102,6 +102,14 @@ public final class OpenedPlan implements Closeable {
     }
 
     /**
+     * A plan on devices opened elsewhere (tests: memory devices, devices that fail at given sectors).
+     * No claims are held; closing closes the given devices.
+     */
+    static OpenedPlan of(CopyPlanner.Plan plan, BlockDevice source, List<BlockDevice> destinations) {
+        return new OpenedPlan(plan, source, List.copyOf(destinations));
+    }
+
+    /**
      * An image file region whose last sector is partial: read past its end as zeros, writes
      * clipped at its end (the engine moves whole sectors).
      */

@@ -50,7 +50,7 @@ final class PlanRecheck {
 
     /** Refuses a destination mounted or held now that was not so when confirmed (or the other way round). */
     private static void sameUse(Endpoint shown, Endpoint now) throws RefusedException {
-        if (shown.kind() != Endpoint.Kind.BLOCK || now.kind() != Endpoint.Kind.BLOCK) {
+        if (shown.kind() != Endpoint.Kind.BLOCK) { // sameTarget has refused a change of kind
             return;
         }
         String then = shown.device().busy();

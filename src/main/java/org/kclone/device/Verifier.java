@@ -63,7 +63,7 @@ public final class Verifier {
      */
     public static Result verify(IoRegion source, long bytes, List<IoRegion> dests, List<SectorRange> knownUnreadable,
             LongConsumer progress, BooleanSupplier cancelled) {
-        if (bytes > source.byteLength() || bytes <= source.byteLength() - Sizes.SECTOR && source.count() > 0) {
+        if (bytes > source.byteLength() || bytes <= source.byteLength() - Sizes.SECTOR) {
             throw new IllegalArgumentException(bytes + " bytes do not end in the last of " + source.count()
                     + " sectors");
         }
@@ -92,9 +92,9 @@ public final class Verifier {
                     wasCancelled = true;
                     break;
                 }
-                long sectors = Math.min(WINDOW / Sizes.SECTOR, total - done);
                 long first = done;
-                int length = (int) Math.min(sectors * Sizes.SECTOR, bytes - first * Sizes.SECTOR);
+                // the last window ends with the bytes to compare (a partial last sector: an odd-size image)
+                int length = (int) Math.min(WINDOW, bytes - first * Sizes.SECTOR);
                 ByteBuffer expected = readSource(source, first, length, srcWin, unreadable);
                 List<Future<?>> futures = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -117,7 +117,7 @@ public final class Verifier {
                 for (Future<?> f : futures) {
                     f.get();
                 }
-                done += sectors;
+                done += WINDOW / Sizes.SECTOR;
                 progress.accept(first * Sizes.SECTOR + length);
             }
         } catch (InterruptedException e) {
@@ -153,11 +153,7 @@ public final class Verifier {
                 try {
                     source.device().read(one, (abs + s) * Sizes.SECTOR);
                 } catch (IOException ex) {
-                    one.position((int) (s * Sizes.SECTOR));
-                    while (one.hasRemaining()) {
-                        one.put((byte) 0);
-                    }
-                    unreadable.add(new SectorRange(abs + s, 1));
+                    unreadable.add(new SectorRange(abs + s, 1)); // zeroed with the known ones below
                 }
             }
             zeroKnown(b, abs, sectors, unreadable);

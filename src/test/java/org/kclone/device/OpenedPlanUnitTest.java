@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.device.image.ByteLimitedDevice;
+import org.kclone.engine.BlockDevice;
 
 /**
  * Opening plans built by hand (the planner's checks are not under test here): what is created,
@@ -131,5 +134,66 @@ class OpenedPlanUnitTest {
         assertTrue(Files.exists(old));
         // closed and released: the same plan without the new image opens again
         OpenedPlan.open(plan(src, new Endpoint("DEST 2", old, Endpoint.Kind.IMAGE, null, 0, 8, 4096, 512))).close();
+    }
+    @Test
+    void aRefusedOpenReleasesTheDestinationsItHadClaimed() throws Exception {
+        Endpoint src = source(4096);
+        Path old = Files.write(dir.resolve("old.img"), new byte[4096]);
+        Endpoint existing = new Endpoint("DEST 1", old, Endpoint.Kind.IMAGE, null, 0, 8, 4096, 512);
+        Path inGone = dir.resolve("gone/new.img");
+        RefusedException e = assertThrows(RefusedException.class,
+                () -> OpenedPlan.open(plan(src, existing, newImage("DEST 2", inGone, 8))));
+        assertEquals("DEST 2", e.field());
+        // the existing destination was claimed and opened before the refusal: both are let go
+        OpenedPlan.open(plan(src, existing)).close();
+    }
+
+    /** A device that records its close and may fail it. */
+    private static final class Closing implements BlockDevice {
+        final String name;
+        final List<String> log;
+        final boolean fail;
+
+        Closing(String name, List<String> log, boolean fail) {
+            this.name = name;
+            this.log = log;
+            this.fail = fail;
+        }
+
+        @Override public String name() { return name; }
+        @Override public long size() { return 1 << 20; }
+        @Override public int logicalSectorSize() { return 512; }
+        @Override public void read(ByteBuffer dst, long position) { }
+        @Override public void write(ByteBuffer src, long position) { }
+        @Override public void flush() { }
+
+        @Override
+        public void close() throws IOException {
+            log.add(name);
+            if (fail) {
+                throw new IOException(name + " would not close");
+            }
+        }
+    }
+
+    @Test
+    void closingClosesEveryDestinationAndTheSourceAndThrowsTheFirstFailure() throws Exception {
+        Endpoint src = source(4096);
+        Endpoint a = new Endpoint("DEST 1", dir.resolve("a.img"), Endpoint.Kind.IMAGE, null, 0, 8, 4096, 512);
+        Endpoint b = new Endpoint("DEST 2", dir.resolve("b.img"), Endpoint.Kind.IMAGE, null, 0, 8, 4096, 512);
+        List<String> log = new ArrayList<>();
+        OpenedPlan o = OpenedPlan.of(plan(src, a, b), new Closing("src", log, true),
+                List.of(new Closing("a", log, false), new Closing("b", log, true)));
+        IOException e = assertThrows(IOException.class, o::close);
+        assertEquals("b would not close", e.getMessage(), "the first failure; the source's came later");
+        assertEquals(List.of("a", "b", "src"), log, "a failing close does not stop the others");
+
+        log.clear();
+        OpenedPlan.of(plan(src, a), new Closing("src", log, false), List.of(new Closing("a", log, false))).close();
+        assertEquals(List.of("a", "src"), log);
+
+        log.clear();
+        OpenedPlan.of(plan(null, a), null, List.of(new Closing("a", log, false))).close();
+        assertEquals(List.of("a"), log, "a zero plan has no source");
     }
 }
