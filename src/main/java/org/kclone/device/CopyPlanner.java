@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.kclone.device.mount.LiveSourceGuard;
+import org.kclone.device.mount.MountTable;
 
 /**
  * Resolves the regions of a copy or zero request and applies every guard against writing the
@@ -86,7 +88,7 @@ public final class CopyPlanner {
         if (dests.isEmpty()) {
             throw new RefusedException("DEST", "give at least one destination");
         }
-        Endpoint src = resolveSource(source);
+        Endpoint src = resolveCopySource(source);
         List<Endpoint> out = new ArrayList<>();
         for (RegionSpec d : dests) {
             out.add(resolveDestination(d, src.count(), src.byteLength()));
@@ -141,6 +143,24 @@ public final class CopyPlanner {
                     e.logicalSectorSize(), src.byteLength()));
         }
         return new Plan(src, out);
+    }
+
+    private MountTable mounts = MountTable.system();
+
+    /** The kernel's mount table to tell read-only from read-write mounts (tests give their own). */
+    public CopyPlanner mounts(MountTable table) {
+        this.mounts = table;
+        return this;
+    }
+
+    /**
+     * Resolves the source of a copy: as {@link #resolveSource}, and refused where a file system in
+     * its region is mounted read-write or is active swap, unless forced ({@link LiveSourceGuard}).
+     */
+    public Endpoint resolveCopySource(RegionSpec spec) throws RefusedException {
+        Endpoint src = resolveSource(spec);
+        LiveSourceGuard.check(src, options.force(), mounts);
+        return src;
     }
 
     /** Resolves the source of a verify or copy: it must exist; the region defaults to the rest. */

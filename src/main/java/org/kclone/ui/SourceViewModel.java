@@ -109,7 +109,7 @@ public final class SourceViewModel {
         }
         try {
             resolved = new CopyPlanner(devices.get(), CopyPlanner.Options.NONE)
-                    .resolveSource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
+                    .resolveCopySource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
             summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
         } catch (RefusedException e) {
             String r = e.reason();
