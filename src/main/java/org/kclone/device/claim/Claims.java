@@ -63,9 +63,12 @@ public final class Claims implements Closeable {
         return take(plan, NativeLocks.system());
     }
 
-    /** As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load). */
+    /**
+     * As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load);
+     * what lies under loop devices is read as the plan was made (one look at them per planning pass).
+     */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat) throws RefusedException {
-        return take(plan, nat, LoopBacking.system());
+        return take(plan, nat, plan.loops());
     }
 
     /** As {@link #take(CopyPlanner.Plan, NativeLocks)}, with what lies under loop devices read from {@code loops}. */
