@@ -35,11 +35,11 @@ final class LoopKernelIds {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.length == 0) {
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroy();
                 return Map.of();
             }
-            return parse(new String(out, StandardCharsets.UTF_8));
+            return parse(new String(out, StandardCharsets.UTF_8)); // nothing printed: no loop device attached
         } catch (IOException e) {
             return Map.of(); // no losetup here
         } catch (InterruptedException e) {
@@ -57,14 +57,14 @@ final class LoopKernelIds {
         for (JsonNode d : new ObjectMapper().readTree(json).path("loopdevices")) {
             String name = d.path("name").asText("");
             name = name.substring(name.lastIndexOf('/') + 1);
-            JsonNode ino = d.path("back-ino");
+            String ino = d.path("back-ino").asText("").strip();
             String majMin = d.path("back-maj:min").asText("").strip();
             int colon = majMin.indexOf(':');
-            if (name.isEmpty() || ino.isMissingNode() || ino.isNull() || colon < 0) {
+            if (name.isEmpty() || colon < 0) {
                 continue;
             }
             try {
-                long inode = ino.isNumber() ? ino.asLong() : Long.parseLong(ino.asText().strip());
+                long inode = Long.parseLong(ino); // missing or null: not a number either
                 long major = Long.parseLong(majMin.substring(0, colon).strip());
                 long minor = Long.parseLong(majMin.substring(colon + 1).strip());
                 out.put(name, new LoopBacking.FileId(makedev(major, minor), inode));
