@@ -31,21 +31,25 @@ final class LoopKernelIds {
 
     /** {@link #all()} from the JSON {@code command} prints; empty where it cannot run or fails. */
     static Map<String, LoopBacking.FileId> list(List<String> command) {
+        Process p;
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroy();
-                return Map.of();
-            }
-            return parse(new String(out, StandardCharsets.UTF_8)); // nothing printed: no loop device attached
+            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             return Map.of(); // no losetup here
+        }
+        try {
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return parse(new String(out, StandardCharsets.UTF_8)); // nothing printed: no loop device attached
+            }
+        } catch (IOException e) {
+            // unreadable output: as where losetup fails
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
         }
+        p.destroy();
+        return Map.of();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.kclone.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -61,6 +62,19 @@ class LoopKernelIdsTest {
         assertEquals(Map.of(), LoopKernelIds.list(List.of("true")), "no loop device attached: nothing printed");
         assertEquals(Map.of(), LoopKernelIds.list(List.of(dir.resolve("no-losetup").toString())), "no losetup here");
         assertEquals(Map.of(), LoopKernelIds.list(List.of("sh", "-c", "echo '{not json'")), "garbled output");
+    }
+
+    @Test
+    void anInterruptedCallerGetsNoIdentitiesAndKeepsItsInterrupt() {
+        // closes its output at once, then runs on: the wait for its end is what the interrupt cuts short
+        List<String> lingering = List.of("sh", "-c", "printf '%s' \"$0\"; exec >&-; exec sleep 30", TWO);
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(Map.of(), LoopKernelIds.list(lingering));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller to see");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     /** A listing that counts how often it is asked. */
