@@ -257,12 +257,12 @@ public final class Claims implements Closeable {
     /** The whole disk a kernel block device name lies on (a partition's parent, from sysfs). */
     private String wholeDiskName(String name) {
         Path sys = sysClassBlock.resolve(name);
-        if (Files.exists(sys.resolve("partition"))) {
-            try {
+        try {
+            if (Files.exists(sys.resolve("partition"))) {
                 return sys.toRealPath().getParent().getFileName().toString();
-            } catch (IOException ex) {
-                return name;
             }
+        } catch (IOException ex) {
+            // removed since it was examined: taken for a disk
         }
         return name;
     }
