@@ -24,20 +24,32 @@ public final class CopyPlanner {
     }
 
     /** A request that passed every guard. {@code source} is null for a zero request. */
-    public record Plan(Endpoint source, List<Endpoint> destinations, Map<String, LoopBacking.Backing> loopsUnder) {
+    public record Plan(Endpoint source, List<Endpoint> destinations, Map<String, LoopBacking.Backing> loopsUnder,
+            LoopBacking loops) {
 
         /**
          * @param loopsUnder by field, what lies under each loop device (or partition of one) among
          *     the endpoints: its backing file's identity and offset, so that a loop device
          *     re-attached to another file of the same size is not taken for the one confirmed
+         * @param loops the loop devices as this plan was made with them (its claims look there too)
          */
         public Plan {
             loopsUnder = Map.copyOf(loopsUnder);
         }
 
+        /** A plan with {@code loopsUnder} given and this machine's loop devices. */
+        public Plan(Endpoint source, List<Endpoint> destinations, Map<String, LoopBacking.Backing> loopsUnder) {
+            this(source, destinations, loopsUnder, LoopBacking.system());
+        }
+
         /** A plan whose loop devices are looked up on this machine now. */
         public Plan(Endpoint source, List<Endpoint> destinations) {
-            this(source, destinations, LoopBacking.system().underneath(source, destinations));
+            this(source, destinations, LoopBacking.system());
+        }
+
+        /** A plan whose loop devices are looked up in {@code loops}. */
+        public Plan(Endpoint source, List<Endpoint> destinations, LoopBacking loops) {
+            this(source, destinations, loops.underneath(source, destinations), loops);
         }
 
         public long count() {
@@ -94,7 +106,7 @@ public final class CopyPlanner {
             out.add(resolveDestination(d, src.count(), src.byteLength()));
         }
         checkOverlaps(src, out);
-        return new Plan(src, out);
+        return new Plan(src, out, loops);
     }
 
     /** Plans zeroing every destination; each region defaults to the rest of its device. */
@@ -113,7 +125,7 @@ public final class CopyPlanner {
             out.add(e);
         }
         checkOverlaps(null, out);
-        return new Plan(null, out);
+        return new Plan(null, out, loops);
     }
 
     /**
@@ -142,7 +154,7 @@ public final class CopyPlanner {
             out.add(new Endpoint(spec.field(), path, e.kind(), e.device(), start, src.count(), e.sizeBytes(),
                     e.logicalSectorSize(), src.byteLength()));
         }
-        return new Plan(src, out);
+        return new Plan(src, out, loops);
     }
 
     private MountTable mounts = MountTable.system();

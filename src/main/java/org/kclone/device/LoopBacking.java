@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What lies under a loop device: its backing file and where on that file the device starts, read
@@ -49,9 +51,31 @@ public class LoopBacking {
         this.kernel = kernel;
     }
 
-    /** The machine's loop devices, from {@code /sys/block}, identities from {@code losetup}. */
+    /**
+     * The machine's loop devices, from {@code /sys/block}, identities from one {@code losetup} call
+     * made at the first loop device looked up. Each instance asks anew: one per planning pass, so a
+     * plan made again after a confirmation sees loop devices attached or re-attached meanwhile.
+     */
     public static LoopBacking system() {
-        return new LoopBacking(Path.of("/sys/block"), LoopKernelIds::of);
+        return new LoopBacking(Path.of("/sys/block"), listedOnce(LoopKernelIds::all));
+    }
+
+    /**
+     * Identities by loop device name from {@code listing}, asked once, at the first name looked up,
+     * and remembered for every name after.
+     */
+    static Function<String, Optional<FileId>> listedOnce(Supplier<Map<String, FileId>> listing) {
+        return new Function<>() {
+            private Map<String, FileId> ids;
+
+            @Override
+            public synchronized Optional<FileId> apply(String name) {
+                if (ids == null) {
+                    ids = listing.get();
+                }
+                return Optional.ofNullable(ids.get(name));
+            }
+        };
     }
 
     /**

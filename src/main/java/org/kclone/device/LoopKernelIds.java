@@ -3,61 +3,80 @@ package org.kclone.device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loop device's backing file as the kernel holds it ({@code LOOP_GET_STATUS64}: device and
- * inode of the open file), asked through util-linux: {@code losetup --json -O
- * NAME,BACK-INO,BACK-MAJ:MIN}. The path sysfs prints can name another file (the backing file was
- * removed and lives on under another name; attached in another mount namespace); this cannot.
- * Empty where losetup is missing or may not open the device (not root).
+ * Loop devices' backing files as the kernel holds them ({@code LOOP_GET_STATUS64}: device and
+ * inode of the open file), asked through util-linux in one call for all of them: {@code losetup
+ * --json -O NAME,BACK-INO,BACK-MAJ:MIN}. The path sysfs prints can name another file (the backing
+ * file was removed and lives on under another name; attached in another mount namespace); this
+ * cannot. Empty where losetup is missing or may not open the devices (not root).
  */
 final class LoopKernelIds {
+
+    static final List<String> LOSETUP = List.of("losetup", "--json", "-O", "NAME,BACK-INO,BACK-MAJ:MIN");
 
     private LoopKernelIds() {
     }
 
-    static Optional<LoopBacking.FileId> of(String name) {
-        try {
-            Process p = new ProcessBuilder("losetup", "--json", "-O", "NAME,BACK-INO,BACK-MAJ:MIN", "/dev/" + name)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.length == 0) {
-                p.destroy();
-                return Optional.empty();
-            }
-            return parse(new String(out, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty(); // no losetup here
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+    /** By kernel name ({@code loop3}), the identity of every attached loop device's backing file. */
+    static Map<String, LoopBacking.FileId> all() {
+        return list(LOSETUP);
     }
 
-    /** The identity in losetup's JSON, as {@code stat} gives {@code st_dev} and {@code st_ino}. */
-    static Optional<LoopBacking.FileId> parse(String json) throws IOException {
-        JsonNode devs = new ObjectMapper().readTree(json).path("loopdevices");
-        if (!devs.isArray() || devs.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode d = devs.get(0);
-        JsonNode ino = d.path("back-ino");
-        String majMin = d.path("back-maj:min").asText("").strip();
-        int colon = majMin.indexOf(':');
-        if (ino.isMissingNode() || ino.isNull() || colon < 0) {
-            return Optional.empty();
+    /** {@link #all()} from the JSON {@code command} prints; empty where it cannot run or fails. */
+    static Map<String, LoopBacking.FileId> list(List<String> command) {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return Map.of(); // no losetup here
         }
         try {
-            long inode = ino.isNumber() ? ino.asLong() : Long.parseLong(ino.asText().strip());
-            long major = Long.parseLong(majMin.substring(0, colon).strip());
-            long minor = Long.parseLong(majMin.substring(colon + 1).strip());
-            return Optional.of(new LoopBacking.FileId(makedev(major, minor), inode));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return parse(new String(out, StandardCharsets.UTF_8)); // nothing printed: no loop device attached
+            }
+        } catch (IOException e) {
+            // unreadable output: as where losetup fails
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        p.destroy();
+        return Map.of();
+    }
+
+    /**
+     * The identities in losetup's JSON, as {@code stat} gives {@code st_dev} and {@code st_ino}, by
+     * kernel name; a device whose identity losetup could not ask (not root) is left out.
+     */
+    static Map<String, LoopBacking.FileId> parse(String json) throws IOException {
+        Map<String, LoopBacking.FileId> out = new HashMap<>();
+        for (JsonNode d : new ObjectMapper().readTree(json).path("loopdevices")) {
+            String name = d.path("name").asText("");
+            name = name.substring(name.lastIndexOf('/') + 1);
+            String ino = d.path("back-ino").asText("").strip();
+            String majMin = d.path("back-maj:min").asText("").strip();
+            int colon = majMin.indexOf(':');
+            if (name.isEmpty() || colon < 0) {
+                continue;
+            }
+            try {
+                long inode = Long.parseLong(ino); // missing or null: not a number either
+                long major = Long.parseLong(majMin.substring(0, colon).strip());
+                long minor = Long.parseLong(majMin.substring(colon + 1).strip());
+                out.put(name, new LoopBacking.FileId(makedev(major, minor), inode));
+            } catch (NumberFormatException e) {
+                // not an identity: left out, as where losetup could not ask
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** glibc's {@code makedev}: how {@code st_dev} holds a major and minor number. */

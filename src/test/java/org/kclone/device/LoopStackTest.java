@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -152,14 +153,14 @@ class LoopStackTest {
     void losetupsJsonGivesTheIdentityStatGives() throws Exception {
         String json = "{\"loopdevices\": [{\"name\": \"/dev/loop0\", \"back-ino\": 2146568,"
                 + " \"back-maj:min\": \"     254:0  \", \"offset\": 0, \"sizelimit\": 0}]}";
-        assertEquals(Optional.of(new LoopBacking.FileId(65024, 2146568)), LoopKernelIds.parse(json));
+        assertEquals(Map.of("loop0", new LoopBacking.FileId(65024, 2146568)), LoopKernelIds.parse(json));
         // as glibc's makedev (Python's os.makedev gave these)
         assertEquals(2049, LoopKernelIds.makedev(8, 1));
         assertEquals(66304, LoopKernelIds.makedev(259, 0));
         assertEquals(17592187092992L, LoopKernelIds.makedev(0x1000, 0x100));
-        assertEquals(Optional.empty(), LoopKernelIds.parse("{\"loopdevices\": [{\"name\": \"/dev/loop0\","
+        assertEquals(Map.of(), LoopKernelIds.parse("{\"loopdevices\": [{\"name\": \"/dev/loop0\","
                 + " \"back-ino\": null, \"back-maj:min\": null}]}"), "not root: losetup cannot ask the kernel");
-        assertEquals(Optional.empty(), LoopKernelIds.parse("{}"));
+        assertEquals(Map.of(), LoopKernelIds.parse("{}"));
     }
 
     @Test

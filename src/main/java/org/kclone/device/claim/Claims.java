@@ -39,18 +39,21 @@ public final class Claims implements Closeable {
 
     private final NativeLocks nat;
     private final LoopBacking loops;
-    /** Where the loop devices' nodes are ({@code /dev}; a test names its own). */
+    /** Where the device nodes are ({@code /dev}; a test names its own). */
     private final Path devDir;
+    /** Which block device is a partition of which disk ({@code /sys/class/block}; a test names its own). */
+    private final Path sysClassBlock;
     private final List<Integer> fds = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final Set<String> disksLocked = new HashSet<>();
     /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
     private final Set<Object> imagesLocked = new HashSet<>();
 
-    private Claims(NativeLocks nat, LoopBacking loops, Path devDir) {
+    private Claims(NativeLocks nat, LoopBacking loops, Path devDir, Path sysClassBlock) {
         this.nat = nat;
         this.loops = loops;
         this.devDir = devDir;
+        this.sysClassBlock = sysClassBlock;
     }
 
     /**
@@ -63,9 +66,12 @@ public final class Claims implements Closeable {
         return take(plan, NativeLocks.system());
     }
 
-    /** As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load). */
+    /**
+     * As {@link #take(CopyPlanner.Plan)} with these native calls (null: as where JNA cannot load);
+     * what lies under loop devices is read as the plan was made (one look at them per planning pass).
+     */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat) throws RefusedException {
-        return take(plan, nat, LoopBacking.system());
+        return take(plan, nat, plan.loops());
     }
 
     /** As {@link #take(CopyPlanner.Plan, NativeLocks)}, with what lies under loop devices read from {@code loops}. */
@@ -73,10 +79,16 @@ public final class Claims implements Closeable {
         return take(plan, nat, loops, Path.of("/dev"));
     }
 
-    /** As above, with the loop devices' nodes in {@code devDir}. */
+    /** As above, with the device nodes in {@code devDir}. */
     static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops, Path devDir)
             throws RefusedException {
-        Claims c = new Claims(nat, loops, devDir);
+        return take(plan, nat, loops, devDir, Path.of("/sys/class/block"));
+    }
+
+    /** As above, with partitions told from disks in {@code sysClassBlock}. */
+    static Claims take(CopyPlanner.Plan plan, NativeLocks nat, LoopBacking loops, Path devDir, Path sysClassBlock)
+            throws RefusedException {
+        Claims c = new Claims(nat, loops, devDir, sysClassBlock);
         try {
             for (Endpoint e : plan.destinations()) {
                 switch (e.kind()) {
@@ -99,10 +111,14 @@ public final class Claims implements Closeable {
      * described; otherwise what is missing and why, for the person to read.
      */
     public static String degraded(CopyPlanner.Plan plan) {
+        return degraded(plan, NativeLocks.unavailableReason());
+    }
+
+    /** As {@link #degraded(CopyPlanner.Plan)} where JNA cannot load for the reason {@code why} (null: it loads). */
+    static String degraded(CopyPlanner.Plan plan, String why) {
         if (plan.destinations().stream().noneMatch(e -> e.kind() == Endpoint.Kind.BLOCK)) {
             return null; // image files are locked alike with JNA or without
         }
-        String why = NativeLocks.unavailableReason();
         return why == null ? null : "destinations cannot be opened exclusively here: " + why + "; another kclone"
                 + " is still kept away by a file lock, but a file system mounted meanwhile is not";
     }
@@ -116,7 +132,7 @@ public final class Claims implements Closeable {
         Path disk = wholeDisk(e);
         if (nat == null) {
             if (disksLocked.add(key(disk))) {
-                javaLock(e, disk, disk.equals(e.path()) ? "" : " (its disk " + disk + " is locked)");
+                javaLock(e, disk, disk.equals(e.path()) ? "" : "(its disk " + disk + " is locked)");
             }
             claimUnderneath(e, disk, 0);
             return;
@@ -177,7 +193,7 @@ public final class Claims implements Closeable {
         }
         String via = "(" + disk + " is a loop device on " + b.file() + ", which is in use: another kclone?)";
         if (isBlockDevice(b.file())) {
-            Path under = Path.of("/dev", wholeDiskName(realName(b.file())));
+            Path under = devDir.resolve(wholeDiskName(realName(b.file())));
             if (disksLocked.add(key(under))) {
                 lockNode(e, under, via);
             }
@@ -239,14 +255,14 @@ public final class Claims implements Closeable {
     }
 
     /** The whole disk a kernel block device name lies on (a partition's parent, from sysfs). */
-    private static String wholeDiskName(String name) {
-        Path sys = Path.of("/sys/class/block", name);
-        if (Files.exists(sys.resolve("partition"))) {
-            try {
+    private String wholeDiskName(String name) {
+        Path sys = sysClassBlock.resolve(name);
+        try {
+            if (Files.exists(sys.resolve("partition"))) {
                 return sys.toRealPath().getParent().getFileName().toString();
-            } catch (IOException ex) {
-                return name;
             }
+        } catch (IOException ex) {
+            // removed since it was examined: taken for a disk
         }
         return name;
     }
@@ -335,10 +351,10 @@ public final class Claims implements Closeable {
     }
 
     /** The node of the disk a partition lies on; the device itself when it is not a partition. */
-    static Path wholeDisk(Endpoint e) {
+    private Path wholeDisk(Endpoint e) {
         DeviceInfo d = e.device();
         if (d != null && d.isPartition() && d.parent() != null) {
-            Path disk = Path.of("/dev", d.parent());
+            Path disk = devDir.resolve(d.parent());
             if (Files.exists(disk)) {
                 return disk;
             }
@@ -350,14 +366,8 @@ public final class Claims implements Closeable {
     private static Object fileKey(Path p) {
         try {
             return LoopBacking.idOf(p);
-        } catch (IOException | RuntimeException noUnixView) {
-            // below: the JDK's key, or the name
-        }
-        try {
-            Object k = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            return k != null ? k : key(p);
-        } catch (IOException e) {
-            return key(p);
+        } catch (IOException | RuntimeException e) {
+            return key(p); // not there: opening it to lock it is refused next
         }
     }
 
@@ -386,7 +396,5 @@ public final class Claims implements Closeable {
             }
         }
         fds.clear();
-        disksLocked.clear();
-        imagesLocked.clear();
     }
 }
