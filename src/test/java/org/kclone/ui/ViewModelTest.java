@@ -88,6 +88,20 @@ class ViewModelTest {
         assertEquals(0, vm.addAllRemovable(), "not twice");
     }
 
+    @Test
+    void aSourceMountedReadWriteShowsWhyUnderThePath() throws Exception {
+        Path node = org.kclone.testing.BlockNodes.some(1).get(0); // a real block device node, described by lsblk data
+        String name = node.getFileName().toString();
+        DeviceInfo live = new DeviceInfo(name, node.toString(), null, 8 << 20, "disk", "Stick", "S1", "usb", true,
+                false, 512, 512, 0, null, List.of("/media/kclone-test-not-mounted-here"), "ext4", null, List.of(),
+                false, List.of());
+        SourceViewModel vm = new SourceViewModel(() -> List.of(live));
+        vm.choose(node.toString());
+        assertFalse(vm.valid().get());
+        assertTrue(vm.pathError().get().contains(node + " is mounted read-write at /media/kclone-test-not-mounted-here"
+                + "; a copy of a file system that changes while it is read is not consistent"), vm.pathError().get());
+    }
+
     private static DeviceInfo stick(String name, long size, boolean removable, List<String> mounts) {
         return new DeviceInfo(name, "/dev/" + name, null, size, "disk", "Stick", "S" + name, "usb", removable, false,
                 512, 512, 0, null, mounts, null, null, List.of(), false, List.of());
