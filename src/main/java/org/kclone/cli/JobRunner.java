@@ -191,8 +191,16 @@ final class JobRunner {
         String verb = plan.source() != null ? "copied" : "zeroed";
         AtomicReference<ProgressPrinter> printer = new AtomicReference<>();
         Report report;
-        CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify),
+        CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify,
+                options.probeMode()),
                 new CloneRun.Listener() {
+                    @Override
+                    public void probing(List<String> destinations) {
+                        err.println("kclone: checking " + String.join(", ", destinations)
+                                + " for fake capacity (a few seconds; --no-probe skips it)...");
+                        err.flush();
+                    }
+
                     @Override
                     public void verifying(CloneRun r) {
                         ProgressPrinter p = printer.get();

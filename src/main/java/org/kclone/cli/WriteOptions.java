@@ -39,6 +39,18 @@ final class WriteOptions {
             description = "Bandwidth limit per second for the whole job, e.g. 50M.")
     String limit;
 
+    @Option(names = "--probe", negatable = true,
+            description = "Probe destinations for fake capacity before writing (a few seconds: marker blocks written"
+                    + " across the region and read back). Default: removable drives only; --probe: every block"
+                    + " device; --no-probe: none. A fake drive is reported failed and the others go on.")
+    Boolean probe;
+
+    /** What --probe / --no-probe ask for: by default removable drives only. */
+    org.kclone.device.probe.ProbeMode probeMode() {
+        return probe == null ? org.kclone.device.probe.ProbeMode.REMOVABLE
+                : probe ? org.kclone.device.probe.ProbeMode.ALL : org.kclone.device.probe.ProbeMode.OFF;
+    }
+
     /** Read by org.kclone.Main before anything logs (slf4j-simple is configured once); here for --help and parsing. */
     @Option(names = "--debug",
             description = "Engine log lines on standard error (otherwise they go to $XDG_STATE_HOME/kclone/kclone.log,"

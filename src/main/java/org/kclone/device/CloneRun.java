@@ -18,6 +18,8 @@ import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.KcopydJob;
 import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
+import org.kclone.device.probe.ProbeMode;
+import org.kclone.device.probe.Probes;
 
 /**
  * One planned copy or zero, run through the engine and optionally verified, ending in a
@@ -41,6 +43,10 @@ public final class CloneRun {
      * back. The CLI uses it to say "verifying" at once; tests use it to cancel at an exact point.
      */
     public interface Listener {
+        /** Destinations are about to be probed for fake capacity (a few seconds; told only when some are). */
+        default void probing(List<String> destinations) {
+        }
+
         /** The engine job has ended; verification, if asked for, has not started. */
         default void copied(CloneRun run) {
         }
@@ -56,7 +62,11 @@ public final class CloneRun {
 
     /** How to run: engine tuning, flags, and whether to read back. */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify) {
+            boolean verify, ProbeMode probe) {
+        /** Without probing for fake capacity. */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify) {
+            this(pages, config, bytesPerSecond, flags, verify, ProbeMode.OFF);
+        }
     }
 
     private final CopyPlanner.Plan plan;
@@ -77,6 +87,8 @@ public final class CloneRun {
     private volatile boolean cancelled;
     /** Destinations being read back (all false until verification starts). */
     private volatile boolean[] verifying;
+    /** Per destination, why the fake-capacity probe refused it, or null. */
+    private final String[] probeFailures;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -96,6 +108,7 @@ public final class CloneRun {
         this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
+            this.probeFailures = probe(settings.probe());
             this.job = startJob(settings);
         } catch (RuntimeException | Error e) {
             client.destroy();
@@ -104,6 +117,21 @@ public final class CloneRun {
         Thread t = new Thread(this::finish, "kclone-run");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Probes the destinations {@code mode} applies to; told to the listener first. */
+    private String[] probe(ProbeMode mode) {
+        List<String> names = new ArrayList<>();
+        for (Endpoint e : plan.destinations()) {
+            if (mode.applies(e)) {
+                names.add(e.path().toString());
+            }
+        }
+        if (names.isEmpty()) {
+            return new String[plan.destinations().size()];
+        }
+        events.probing(names);
+        return Probes.run(plan.destinations(), opened.destinationRegions(), mode);
     }
 
     /** The engine client, or a refusal naming --pages when its page budget cannot be had. */
@@ -132,7 +160,13 @@ public final class CloneRun {
                 errors.set(destination, message(error));
             }
         };
-        List<IoRegion> dests = opened.destinationRegions();
+        List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
+        for (int i = 0; i < dests.size(); i++) {
+            if (probeFailures[i] != null) { // dropped by the engine at its first write, the others go on
+                IoRegion r = dests.get(i);
+                dests.set(i, new IoRegion(new Probes.Refused(r.device(), probeFailures[i]), r.sector(), r.count()));
+            }
+        }
         return plan.source() != null
                 ? client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener)
                 : client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);

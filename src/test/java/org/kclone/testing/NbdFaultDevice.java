@@ -36,6 +36,15 @@ public final class NbdFaultDevice implements AutoCloseable {
      * @param dir a folder of its own for the mount, pid and log
      */
     public static NbdFaultDevice start(Path dir, boolean readOnly, String... nbdkitArgs) throws IOException {
+        return start(dir, readOnly ? List.of("-r") : List.of(), nbdkitArgs);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, String...)} with the loop device attached with {@code
+     * losetupOptions} ({@code --direct-io=on}: no page cache between the loop device and nbdkit, so
+     * what is read back is what nbdkit holds, as on a real drive).
+     */
+    public static NbdFaultDevice start(Path dir, List<String> losetupOptions, String... nbdkitArgs) throws IOException {
         NbdFaultDevice d = new NbdFaultDevice(dir);
         Files.createDirectories(d.mount);
         List<String> cmd = new ArrayList<>(List.of("setsid", "nbdfuse", "-P", dir.resolve("pid").toString(),
@@ -58,8 +67,7 @@ public final class NbdFaultDevice implements AutoCloseable {
         if (!Files.exists(d.mount.resolve("disk"))) {
             throw new IOException("nbdfuse did not start: " + Files.readString(dir.resolve("log")));
         }
-        d.device = readOnly ? d.loops.attachExisting(d.mount.resolve("disk"), "-r")
-                : d.loops.attachExisting(d.mount.resolve("disk"));
+        d.device = d.loops.attachExisting(d.mount.resolve("disk"), losetupOptions.toArray(String[]::new));
         return d;
     }
 
