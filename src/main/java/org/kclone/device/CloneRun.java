@@ -72,7 +72,9 @@ public final class CloneRun {
     private final CopyPlanner.Plan plan;
     private final OpenedPlan opened;
     private final KcopydClient client;
-    private final KcopydJob job;
+    /** Null while the destinations are probed (the job starts on the run's thread after that). */
+    private volatile KcopydJob job;
+    private final Settings settings;
     private final boolean verify;
     private final Listener events;
     private final LongSupplier clock;
@@ -108,8 +110,11 @@ public final class CloneRun {
         this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
-            this.probeFailures = probe(settings.probe());
-            this.job = startJob(settings);
+            this.settings = settings;
+            this.probeFailures = new String[plan.destinations().size()];
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies)) {
+                this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
+            }
         } catch (RuntimeException | Error e) {
             client.destroy();
             throw e;
@@ -206,10 +211,26 @@ public final class CloneRun {
         }
     }
 
+    /** On the run's thread: probe (seconds, not in the caller's way: the window's FX thread), then copy. */
+    private KcopydJob probeThenStart() {
+        if (job != null) {
+            return job;
+        }
+        String[] found = probe(settings.probe());
+        System.arraycopy(found, 0, probeFailures, 0, found.length);
+        KcopydJob j = startJob(settings);
+        job = j;
+        if (cancelled) {
+            j.cancel(); // cancelled while probing: the job stops at once and the report says so
+        }
+        return j;
+    }
+
     private void finish() {
         Report done = null;
         Throwable failure = null;
         try {
+            KcopydJob job = probeThenStart();
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
             events.copied(this);
@@ -264,7 +285,10 @@ public final class CloneRun {
     /** Cancels: writes in flight finish, destinations are flushed; verification stops. */
     public void cancel() {
         cancelled = true;
-        job.cancel();
+        KcopydJob j = job;
+        if (j != null) {
+            j.cancel();
+        }
     }
 
     public Phase phase() {
@@ -273,12 +297,13 @@ public final class CloneRun {
 
     /** Bytes of each destination's region. */
     public long totalBytes() {
-        return job.totalBytes();
+        return opened.destinationRegions().get(0).byteLength();
     }
 
-    /** Bytes written to each destination so far. */
+    /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
-        return job.progress().bytesWritten();
+        KcopydJob j = job;
+        return j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
     }
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */

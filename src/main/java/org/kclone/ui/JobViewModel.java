@@ -23,6 +23,7 @@ import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
+import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.Report;
 import org.kclone.device.Sizes;
 import org.kclone.engine.KcopydConfig;
@@ -96,6 +97,13 @@ public final class JobViewModel {
 
     public BooleanProperty verify() {
         return verify;
+    }
+
+    private final BooleanProperty probe = new SimpleBooleanProperty(true);
+
+    /** Whether removable destinations are probed for fake capacity before the copy (on by default). */
+    public BooleanProperty probe() {
+        return probe;
     }
 
     public BooleanProperty ignoreErrors() {
@@ -180,8 +188,14 @@ public final class JobViewModel {
         }
         long rate = limitBytes();
         boolean check = verify.get();
-        CloneRun r = CloneRun.start(plan, new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check));
+        CloneRun r = CloneRun.start(plan, settings(rate, flags, check));
         start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+    }
+
+    /** How the window runs a job: the default budget, and fake-capacity probes of removable drives when asked. */
+    CloneRun.Settings settings(long rate, Set<KcopydFlag> flags, boolean check) {
+        return new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check,
+                probe.get() ? ProbeMode.REMOVABLE : ProbeMode.OFF);
     }
 
     /** Starts showing {@code r} (package-private: tests hand in a run they drive). */

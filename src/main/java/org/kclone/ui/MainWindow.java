@@ -109,11 +109,14 @@ public final class MainWindow {
         CheckBox ignore = new CheckBox("Ignore read errors (write zeros)");
         ignore.setId("ignoreErrors");
         ignore.selectedProperty().bindBidirectional(jobVm.ignoreErrors());
+        CheckBox probe = new CheckBox("Check removable drives for fake capacity");
+        probe.setId("probe");
+        probe.selectedProperty().bindBidirectional(jobVm.probe());
         TextField limit = new TextField();
         limit.setId("limit");
         limit.setPromptText("no limit, or e.g. 50M");
         limit.textProperty().bindBidirectional(jobVm.limit());
-        for (Node n : new Node[] {verify, ignore, limit}) {
+        for (Node n : new Node[] {verify, ignore, probe, limit}) {
             n.disableProperty().bind(locked);
         }
         Button start = new Button("Start");
@@ -134,7 +137,7 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore),
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore, probe),
                 new HBox(10, limitLabel, limit, start, cancel)));
     }
 

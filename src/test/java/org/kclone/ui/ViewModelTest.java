@@ -89,6 +89,15 @@ class ViewModelTest {
     }
 
     @Test
+    void theWindowProbesRemovableDrivesForFakeCapacityUnlessUnticked() {
+        JobViewModel vm = new JobViewModel();
+        assertTrue(vm.probe().get(), "on by default");
+        assertEquals(org.kclone.device.probe.ProbeMode.REMOVABLE, vm.settings(0, java.util.Set.of(), true).probe());
+        vm.probe().set(false);
+        assertEquals(org.kclone.device.probe.ProbeMode.OFF, vm.settings(0, java.util.Set.of(), true).probe());
+    }
+
+    @Test
     void aSourceMountedReadWriteShowsWhyUnderThePath() throws Exception {
         Path node = org.kclone.testing.BlockNodes.some(1).get(0); // a real block device node, described by lsblk data
         String name = node.getFileName().toString();
