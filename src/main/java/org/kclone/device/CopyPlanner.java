@@ -175,10 +175,6 @@ public final class CopyPlanner {
         return r;
     }
 
-    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount) throws RefusedException {
-        return resolveDestination(spec, sourceCount, sourceCount == null ? -1 : sourceCount * Sizes.SECTOR);
-    }
-
     /**
      * @param sourceBytes the source region's exact length in bytes (its last sector may be partial);
      *     ignored when {@code sourceCount} is null (a zero request)
@@ -221,9 +217,6 @@ public final class CopyPlanner {
                 throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " ("
                         + sizeText(e) + ")");
             }
-            if (count == 0) {
-                throw new RefusedException(field, "the region is empty (zero length)");
-            }
         }
         if (count == 0) {
             throw new RefusedException(field, "the region is empty (zero length)");
@@ -232,8 +225,8 @@ public final class CopyPlanner {
         long byteLength;
         if (sourceCount != null) {
             byteLength = sourceBytes;
-        } else if (e.kind() == Endpoint.Kind.IMAGE && start + count == sectors && e.sizeBytes() % Sizes.SECTOR != 0) {
-            // zeroing up to an image file's odd end: zero its last bytes, do not extend it
+        } else if (e.kind() == Endpoint.Kind.IMAGE && start + count == sectors) {
+            // zeroing up to an image file's end: zero its last bytes (an odd end too), do not extend it
             byteLength = e.sizeBytes() - start * Sizes.SECTOR;
         } else {
             byteLength = count * Sizes.SECTOR;
@@ -371,8 +364,9 @@ public final class CopyPlanner {
     private void checkAlignment(Endpoint e) throws RefusedException {
         int perSector = e.logicalSectorSize() / Sizes.SECTOR;
         if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
-            if (e.start() % perSector == 0 && e.byteLength() % e.logicalSectorSize() != 0) {
-                // the length is the source region's (often an odd-size image file): name its size and the way out
+            if (e.start() % perSector == 0) {
+                // START is aligned, so the length is not whole sectors (byteLength fills its last 512-byte
+                // sector): it is the source region's (often an odd-size image file): name its size and the way out
                 throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
                         + "-byte logical sectors, but the source region is " + e.byteLength() + " bytes,"
                         + " not whole " + e.logicalSectorSize() + "-byte sectors: copy to an image file or to a"
