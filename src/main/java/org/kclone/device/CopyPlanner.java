@@ -155,7 +155,7 @@ public final class CopyPlanner {
         long sectors = sectorsOf(e);
         long start = spec.start() != null ? spec.start() : 0;
         checkAddressable(spec, start, 0);
-        if (start >= sectors && !(start == 0 && sectors == 0)) {
+        if (start > 0 && start >= sectors) { // START 0 of an empty file: refused below as an empty region
             throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " (" + sizeText(e)
                     + ")");
         }
