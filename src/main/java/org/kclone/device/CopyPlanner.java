@@ -89,7 +89,7 @@ public final class CopyPlanner {
         Endpoint src = resolveSource(source);
         List<Endpoint> out = new ArrayList<>();
         for (RegionSpec d : dests) {
-            out.add(resolveDestination(d, src.count(), src.byteLength()));
+            out.add(resolveDestination(d, src.count(), src.byteLength(), true));
         }
         checkOverlaps(src, out);
         return new Plan(src, out);
@@ -105,7 +105,7 @@ public final class CopyPlanner {
         long bytes = -1;
         for (RegionSpec d : dests) {
             // every destination gets exactly the first one's bytes (an image file's odd end included)
-            Endpoint e = resolveDestination(d, count, bytes);
+            Endpoint e = resolveDestination(d, count, bytes, false);
             count = e.count();
             bytes = e.byteLength();
             out.add(e);
@@ -171,15 +171,16 @@ public final class CopyPlanner {
         long byteLength = Math.min(count * Sizes.SECTOR, e.sizeBytes() - start * Sizes.SECTOR);
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
                 e.logicalSectorSize(), byteLength);
-        RegionChecks.checkAlignment(r);
+        RegionChecks.checkAlignment(r, false);
         return r;
     }
 
     /**
      * @param sourceBytes the source region's exact length in bytes (its last sector may be partial);
      *     ignored when {@code sourceCount} is null (a zero request)
+     * @param copying a copy's destination, whose length is the source region's (a zero's is typed)
      */
-    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount, long sourceBytes)
+    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount, long sourceBytes, boolean copying)
             throws RefusedException {
         String field = spec.field();
         Path path = Path.of(spec.path());
@@ -235,7 +236,7 @@ public final class CopyPlanner {
                 e.logicalSectorSize(), byteLength);
         RegionChecks.checkFits(r, options.grow());
         checkWritable(r);
-        RegionChecks.checkAlignment(r);
+        RegionChecks.checkAlignment(r, copying);
         return r;
     }
 

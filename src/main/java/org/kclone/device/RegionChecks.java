@@ -81,11 +81,15 @@ final class RegionChecks {
         }
     }
 
-    /** Refuses a region that is not whole logical sectors of its device (4096-byte sectors). */
-    static void checkAlignment(Endpoint e) throws RefusedException {
+    /**
+     * Refuses a region that is not whole logical sectors of its device (4096-byte sectors).
+     *
+     * @param lengthOfSource the region's length is the source region's (a copy's destination), not typed
+     */
+    static void checkAlignment(Endpoint e, boolean lengthOfSource) throws RefusedException {
         int perSector = e.logicalSectorSize() / Sizes.SECTOR;
         if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
-            if (e.start() % perSector == 0) {
+            if (lengthOfSource && e.start() % perSector == 0) {
                 // START is aligned, so the length is not whole sectors (byteLength fills its last 512-byte
                 // sector): it is the source region's (often an odd-size image file): name its size and the way out
                 throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()

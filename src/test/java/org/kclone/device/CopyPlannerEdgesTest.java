@@ -157,6 +157,12 @@ class CopyPlannerEdgesTest {
         assertEquals(node + " has 4096-byte logical sectors, but the source region is 1000 bytes, not whole 4096-byte"
                 + " sectors: copy to an image file or to a device with 512-byte sectors, or copy a source region of"
                 + " whole 4096-byte sectors (START and LENGTH multiples of 8 sectors)", r.reason());
+        // the odd length is the source's only in a copy: a LENGTH the person typed (for a zero, for the source
+        // itself) is named as START and LENGTH, not as "the source region" with advice to copy elsewhere
+        refused("DEST 1", node + " has 4096-byte logical sectors: START and LENGTH must be multiples of 8 sectors"
+                + " (got 8+3)", () -> p.zero(List.of(RegionSpec.parse("DEST 1", node + "@8+3"))));
+        refused("SOURCE", node + " has 4096-byte logical sectors: START and LENGTH must be multiples of 8 sectors"
+                + " (got 8+3)", () -> p.resolveSource(RegionSpec.parse("SOURCE", node + "@8+3")));
         // an unaligned START is the person's to change: named as START and LENGTH
         refused("DEST 1", node + " has 4096-byte logical sectors: START and LENGTH must be multiples of 8 sectors"
                 + " (got 9+2)", () -> p.copy(RegionSpec.parse("SOURCE", src.toString()),
