@@ -125,7 +125,7 @@ class CopyPlannerEdgesTest {
         // --grow, so that the size check (an empty procfs file) does not refuse it first
         refused("DEST 1", target + " is read-only", () -> grow.copy(RegionSpec.parse("SOURCE", src.toString()),
                 List.of(RegionSpec.parse("DEST 1", target.toString()))));
-        // reading it is fine
+        // the same copy to a writable image is planned
         Path writable = image("w.img", 4096);
         assertEquals(2, grow.copy(RegionSpec.parse("SOURCE", src.toString()),
                 List.of(RegionSpec.parse("DEST 1", writable.toString()))).count());
