@@ -103,7 +103,7 @@ public final class CopyPlanner {
         Endpoint src = resolveCopySource(source);
         List<Endpoint> out = new ArrayList<>();
         for (RegionSpec d : dests) {
-            out.add(resolveDestination(d, src.count(), src.byteLength()));
+            out.add(resolveDestination(d, src.count(), src.byteLength(), true));
         }
         checkOverlaps(src, out);
         return new Plan(src, out, loops);
@@ -119,7 +119,7 @@ public final class CopyPlanner {
         long bytes = -1;
         for (RegionSpec d : dests) {
             // every destination gets exactly the first one's bytes (an image file's odd end included)
-            Endpoint e = resolveDestination(d, count, bytes);
+            Endpoint e = resolveDestination(d, count, bytes, false);
             count = e.count();
             bytes = e.byteLength();
             out.add(e);
@@ -149,7 +149,7 @@ public final class CopyPlanner {
             }
             Endpoint e = identify(spec.field(), path);
             long start = spec.start() != null ? spec.start() : 0;
-            checkAddressable(spec, start, src.count());
+            RegionChecks.checkAddressable(spec, start, src.count());
             // A destination shorter than the region is compared as far as it goes; the rest is a mismatch.
             out.add(new Endpoint(spec.field(), path, e.kind(), e.device(), start, src.count(), e.sizeBytes(),
                     e.logicalSectorSize(), src.byteLength()));
@@ -184,38 +184,35 @@ public final class CopyPlanner {
         }
         Endpoint e = identify(field, path);
         // An image file's last sector may be partial: it counts, and reads as zeros past the file's end.
-        long sectors = sectorsOf(e);
+        long sectors = RegionChecks.sectorsOf(e);
         long start = spec.start() != null ? spec.start() : 0;
-        checkAddressable(spec, start, 0);
-        if (start >= sectors && !(start == 0 && sectors == 0)) {
-            throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " (" + sizeText(e)
-                    + ")");
+        RegionChecks.checkAddressable(spec, start, 0);
+        if (start > 0 && start >= sectors) { // START 0 of an empty file: refused below as an empty region
+            throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " ("
+                    + RegionChecks.sizeText(e) + ")");
         }
         long count = spec.length() != null ? spec.length() : sectors - start;
-        checkAddressable(spec, start, count);
+        RegionChecks.checkAddressable(spec, start, count);
         if (count == 0) {
             throw new RefusedException(field, "the region is empty (zero length): nothing to copy");
         }
         if (start + count > sectors) {
             throw new RefusedException(field, "the region " + start + "+" + count + " runs beyond the end of " + path
-                    + " (" + sizeText(e) + ")");
+                    + " (" + RegionChecks.sizeText(e) + ")");
         }
         long byteLength = Math.min(count * Sizes.SECTOR, e.sizeBytes() - start * Sizes.SECTOR);
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
                 e.logicalSectorSize(), byteLength);
-        checkAlignment(r);
+        RegionChecks.checkAlignment(r, false);
         return r;
-    }
-
-    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount) throws RefusedException {
-        return resolveDestination(spec, sourceCount, sourceCount == null ? -1 : sourceCount * Sizes.SECTOR);
     }
 
     /**
      * @param sourceBytes the source region's exact length in bytes (its last sector may be partial);
      *     ignored when {@code sourceCount} is null (a zero request)
+     * @param copying a copy's destination, whose length is the source region's (a zero's is typed)
      */
-    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount, long sourceBytes)
+    private Endpoint resolveDestination(RegionSpec spec, Long sourceCount, long sourceBytes, boolean copying)
             throws RefusedException {
         String field = spec.field();
         Path path = Path.of(spec.path());
@@ -238,8 +235,8 @@ public final class CopyPlanner {
             e = new Endpoint(field, path, Endpoint.Kind.NEW_IMAGE, null, 0, 0, 0, Sizes.SECTOR);
         }
         long start = spec.start() != null ? spec.start() : 0;
-        checkAddressable(spec, start, 0);
-        long sectors = sectorsOf(e);
+        RegionChecks.checkAddressable(spec, start, 0);
+        long sectors = RegionChecks.sectorsOf(e);
         long count;
         if (sourceCount != null) {
             if (spec.length() != null && spec.length().longValue() != sourceCount) {
@@ -251,71 +248,28 @@ public final class CopyPlanner {
             count = spec.length() != null ? spec.length() : sectors - start;
             if (count < 0) {
                 throw new RefusedException(field, "START " + start + " is beyond the end of " + path + " ("
-                        + sizeText(e) + ")");
-            }
-            if (count == 0) {
-                throw new RefusedException(field, "the region is empty (zero length)");
+                        + RegionChecks.sizeText(e) + ")");
             }
         }
         if (count == 0) {
             throw new RefusedException(field, "the region is empty (zero length)");
         }
-        checkAddressable(spec, start, count);
+        RegionChecks.checkAddressable(spec, start, count);
         long byteLength;
         if (sourceCount != null) {
             byteLength = sourceBytes;
-        } else if (e.kind() == Endpoint.Kind.IMAGE && start + count == sectors && e.sizeBytes() % Sizes.SECTOR != 0) {
-            // zeroing up to an image file's odd end: zero its last bytes, do not extend it
+        } else if (e.kind() == Endpoint.Kind.IMAGE && start + count == sectors) {
+            // zeroing up to an image file's end: zero its last bytes (an odd end too), do not extend it
             byteLength = e.sizeBytes() - start * Sizes.SECTOR;
         } else {
             byteLength = count * Sizes.SECTOR;
         }
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
                 e.logicalSectorSize(), byteLength);
-        checkFits(r);
+        RegionChecks.checkFits(r, options.grow());
         checkWritable(r);
-        checkAlignment(r);
+        RegionChecks.checkAlignment(r, copying);
         return r;
-    }
-
-    /** Sectors of a device, or of an image file counting a partial last sector as one. */
-    private static long sectorsOf(Endpoint e) {
-        long whole = e.sizeBytes() / Sizes.SECTOR;
-        return e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() % Sizes.SECTOR != 0 ? whole + 1 : whole;
-    }
-
-    /** A size for messages: sectors, and the bytes when they are not whole sectors. */
-    private static String sizeText(Endpoint e) {
-        long b = e.sizeBytes();
-        return b % Sizes.SECTOR == 0 ? b / Sizes.SECTOR + " sectors, " + Sizes.human(b)
-                : b + " bytes: " + b / Sizes.SECTOR + (b / Sizes.SECTOR == 1 ? " sector" : " sectors") + " and "
-                        + b % Sizes.SECTOR + " bytes";
-    }
-
-    /**
-     * Refuses a region whose byte offsets cannot be held in a signed 64-bit number (a file or device
-     * offset): START and START + LENGTH must stay within {@code Long.MAX_VALUE / 512} sectors.
-     */
-    static void checkAddressable(RegionSpec spec, long start, long count) throws RefusedException {
-        long max = Long.MAX_VALUE / Sizes.SECTOR;
-        if (start < 0) {
-            throw new RefusedException(spec.field(), "START " + start + " is negative");
-        }
-        if (count < 0) {
-            throw new RefusedException(spec.field(), "LENGTH " + count + " is negative");
-        }
-        if (start > max - count) {
-            String what;
-            if (spec.start() != null && spec.length() != null) {
-                what = "START " + start + " + LENGTH " + count;
-            } else if (spec.length() != null) {
-                what = "LENGTH " + count + " from sector " + start;
-            } else {
-                what = "START " + start + (count > 0 ? " with a length of " + count + " sectors" : "");
-            }
-            throw new RefusedException(spec.field(), what + " ends past the largest offset a file or device can"
-                    + " have (" + max + " sectors, 8 EiB)");
-        }
     }
 
     private Endpoint identify(String field, Path path) throws RefusedException {
@@ -339,35 +293,6 @@ public final class CopyPlanner {
             return new Endpoint(field, path, Endpoint.Kind.BLOCK, d, 0, 0, d.size(), d.logicalSectorSize());
         } catch (IOException e) {
             throw new RefusedException(field, "cannot examine " + path + ": " + e.getMessage());
-        }
-    }
-
-    private void checkFits(Endpoint e) throws RefusedException {
-        long sectors = e.sizeBytes() / Sizes.SECTOR;
-        long end = e.start() + e.count();
-        switch (e.kind()) {
-            case NEW_IMAGE -> {
-                // created with exactly the length it needs (endByte(), whole sectors or not)
-            }
-            case IMAGE -> {
-                if (e.endByte() > e.sizeBytes() && !options.grow()) {
-                    throw new RefusedException(e.field(), "image file " + e.path() + " has " + sizeText(e)
-                            + " but the region " + e.start() + "+" + e.count() + " needs "
-                            + (e.endByte() % Sizes.SECTOR == 0 ? end + " sectors" : e.endByte() + " bytes")
-                            + "; pass --grow to extend the file");
-                }
-            }
-            case BLOCK -> {
-                if (e.start() >= sectors) {
-                    throw new RefusedException(e.field(), "START " + e.start() + " is beyond the end of " + e.path()
-                            + " (" + sectors + " sectors)");
-                }
-                if (end > sectors) {
-                    throw new RefusedException(e.field(), "the region " + e.start() + "+" + e.count()
-                            + " does not fit: " + e.path() + " has " + sectors + " sectors ("
-                            + Sizes.human(e.sizeBytes()) + "), the region needs " + end);
-                }
-            }
         }
     }
 
@@ -397,24 +322,6 @@ public final class CopyPlanner {
                 throw new RefusedException(e.field(), e.path() + " is in use by " + String.join(", ", holders(d))
                         + " (LVM, md or dm); stop that first (or --force)");
             }
-        }
-    }
-
-    private void checkAlignment(Endpoint e) throws RefusedException {
-        int perSector = e.logicalSectorSize() / Sizes.SECTOR;
-        if (perSector > 1 && (e.start() % perSector != 0 || e.count() % perSector != 0)) {
-            if (e.start() % perSector == 0 && e.byteLength() % e.logicalSectorSize() != 0) {
-                // the length is the source region's (often an odd-size image file): name its size and the way out
-                throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
-                        + "-byte logical sectors, but the source region is " + e.byteLength() + " bytes,"
-                        + " not whole " + e.logicalSectorSize() + "-byte sectors: copy to an image file or to a"
-                        + " device with 512-byte sectors, or copy a source region of whole "
-                        + e.logicalSectorSize() + "-byte sectors (START and LENGTH multiples of " + perSector
-                        + " sectors)");
-            }
-            throw new RefusedException(e.field(), e.path() + " has " + e.logicalSectorSize()
-                    + "-byte logical sectors: START and LENGTH must be multiples of " + perSector
-                    + " sectors (got " + e.start() + "+" + e.count() + ")");
         }
     }
 

@@ -17,7 +17,7 @@ public record Endpoint(String field, Path path, Kind kind, DeviceInfo device, lo
 
     public Endpoint {
         long whole = Math.multiplyExact(count, (long) Sizes.SECTOR);
-        if (byteLength > whole || (count > 0 && byteLength <= whole - Sizes.SECTOR) || byteLength < 0) {
+        if (byteLength > whole || byteLength <= whole - Sizes.SECTOR || byteLength < 0) {
             throw new IllegalArgumentException("a region of " + count + " sectors cannot hold " + byteLength
                     + " bytes");
         }

@@ -8,11 +8,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
 
 /** Device discovery: {@code lsblk --json --bytes}, parsed with Jackson. */
 public final class Lsblk {
@@ -23,13 +25,20 @@ public final class Lsblk {
     static final Set<String> SYSTEM_MOUNTS = Set.of("/", "/boot", "/usr", "/var", "/home", "[SWAP]");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Comparator<String> SHORTEST_FIRST = Comparator.comparingInt(String::length)
+            .thenComparing(Comparator.naturalOrder());
 
     private Lsblk() {
     }
 
     /** Every disk with its partitions and holders, as lsblk sees them now. */
     public static List<DeviceInfo> discover() throws IOException {
-        List<String> command = new ArrayList<>(List.of("lsblk", "--json", "--bytes", "-o", String.join(",", COLUMNS)));
+        return discover(List.of("lsblk", "--json", "--bytes", "-o", String.join(",", COLUMNS)),
+                Path.of("/dev/disk/by-id"));
+    }
+
+    /** Runs {@code command} (lsblk; a test gives a stand-in) and parses its output; by-id names from {@code byId}. */
+    static List<DeviceInfo> discover(List<String> command, Path byId) throws IOException {
         Process p = new ProcessBuilder(command).start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
@@ -41,7 +50,7 @@ public final class Lsblk {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for lsblk", e);
         }
-        return parse(new String(out, StandardCharsets.UTF_8), stableIds(Path.of("/dev/disk/by-id")));
+        return parse(new String(out, StandardCharsets.UTF_8), stableIds(byId));
     }
 
     /**
@@ -100,19 +109,16 @@ public final class Lsblk {
 
     private static boolean bool(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        // Older lsblk writes "0"/"1" strings; newer writes booleans.
-        return v.isBoolean() ? v.asBoolean() : "1".equals(v.asText()) || "true".equals(v.asText());
+        // Older lsblk writes "0"/"1" strings; newer writes booleans, whose text is "true"/"false"; null is "null".
+        return v != null && ("1".equals(v.asText()) || "true".equals(v.asText()));
     }
 
-    /** Device path to its by-id name; where several names point at one device, the shortest. */
+    /**
+     * Device path to its by-id name; where several names point at one device, the shortest (of
+     * names as long, the first in alphabetical order, so the choice does not depend on the folder's order).
+     */
     static Map<String, String> stableIds(Path dir) {
         Map<String, String> ids = new HashMap<>();
-        if (!Files.isDirectory(dir)) {
-            return ids;
-        }
         try (DirectoryStream<Path> links = Files.newDirectoryStream(dir)) {
             for (Path link : links) {
                 String id = link.getFileName().toString();
@@ -121,13 +127,13 @@ public final class Lsblk {
                 }
                 try {
                     String target = link.toRealPath().toString();
-                    ids.merge(target, id, (a, b) -> a.length() <= b.length() ? a : b);
+                    ids.merge(target, id, BinaryOperator.minBy(SHORTEST_FIRST));
                 } catch (IOException e) {
                     // a dangling link: the device left between listing and resolving
                 }
             }
         } catch (IOException e) {
-            return ids;
+            // no such folder (no device has a by-id name) or not readable: no stable names
         }
         return ids;
     }

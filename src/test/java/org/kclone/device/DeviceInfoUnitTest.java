@@ -45,6 +45,16 @@ class DeviceInfoUnitTest {
     }
 
     @Test
+    void busySaysWhatHoldsItAlsoThroughAPartition() {
+        assertEquals(null, dev("sdx", "disk", null, List.of(), List.of(), List.of()).busy());
+        DeviceInfo heldPart = dev("sdx1", "part", "sdx", List.of(), List.of("md0"), List.of());
+        DeviceInfo mountedPart = dev("sdx2", "part", "sdx", List.of("/srv"), List.of(), List.of());
+        assertEquals("held by md0", dev("sdx", "disk", null, List.of(), List.of(), List.of(heldPart)).busy());
+        assertEquals("mounted at /srv, held by dm-1, md0", dev("sdx", "disk", null, List.of(), List.of("dm-1"),
+                List.of(heldPart, mountedPart)).busy());
+    }
+
+    @Test
     void allMountpointsInOrderHereThenBelow() {
         DeviceInfo p1 = dev("sdx1", "part", "sdx", List.of("/a", "/b"), List.of(), List.of());
         DeviceInfo p2 = dev("sdx2", "part", "sdx", List.of("[SWAP]"), List.of(), List.of());
