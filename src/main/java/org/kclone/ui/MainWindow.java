@@ -119,6 +119,9 @@ public final class MainWindow {
         for (Node n : new Node[] {verify, ignore, probe, limit}) {
             n.disableProperty().bind(locked);
         }
+        for (CheckBox c : new CheckBox[] {verify, ignore, probe}) {
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the whole label, never "Verify (read b..."
+        }
         Button start = new Button("Start");
         start.setId("start");
         start.getStyleClass().add("start");
@@ -137,7 +140,7 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore, probe),
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe,
                 new HBox(10, limitLabel, limit, start, cancel)));
     }
 
