@@ -258,6 +258,7 @@ public final class CloneRun {
                     }, () -> cancelled), index, dests.size());
                 }
             }
+            sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
             done = report(result, written, toCheck, checked);
         } catch (Throwable t) {
             failure = t;
@@ -360,6 +361,36 @@ public final class CloneRun {
         return new Verifier.Result(all, v.unreadableSource(), v.cancelled());
     }
 
+    /** Set after a read error when the source no longer reads even the first sector of its region. */
+    private volatile boolean sourceGone;
+
+    /**
+     * Whether the source still reads the first 4 KiB block of its region that holds no sector
+     * reported unreadable, past the page cache: after a read error, tells bad sectors (it does) from a
+     * source that went away (a pulled stick: it does not), so the report does not suggest
+     * --ignore-errors for a disk that is gone.
+     */
+    private boolean sourceAnswers(List<SectorRange> bad) {
+        IoRegion src = opened.sourceRegion();
+        long end = src.endSector() * 512;
+        long at = (src.byteOffset() + 4095) / 4096 * 4096; // whole 4 KiB blocks: direct I/O, no page cache
+        for (SectorRange r : bad) { // coalesced and ascending: step past each one the block touches
+            if (at < (r.start() + r.count()) * 512 && r.start() * 512 < at + 4096) {
+                at = ((r.start() + r.count()) * 512 + 4095) / 4096 * 4096;
+            }
+        }
+        if (at + 4096 > end) {
+            return true; // no whole readable block left to try: say only what is known
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096).limit(4096);
+        try {
+            src.device().read(b, at);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
         List<Report.Destination> dests = new ArrayList<>();
         for (int i = 0; i < plan.destinations().size(); i++) {
@@ -377,6 +408,8 @@ public final class CloneRun {
                 status = "failed";
                 error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
                         + (result.cancelled() ? "when it was cancelled"
+                                : sourceGone ? "when the source stopped answering (it does not read even its first"
+                                        + " sector now: removed, or dead?)"
                                 : result.readError() ? "at a source read error (--ignore-errors goes past it)"
                                         : "at another destination's error (--strict)");
             } else if (verifiedResult != null && verifiedResult.destinations().get(i) != null) {

@@ -64,6 +64,8 @@ class CliSourceGoneNbdTest {
             for (JsonNode d : report.path("destinations")) {
                 assertEquals("failed", d.path("status").asText(), "never ok: " + d);
                 assertTrue(d.path("error").asText().startsWith("incomplete:"), d.toString());
+                assertTrue(d.path("error").asText().endsWith("the job stopped when the source stopped answering (it does"
+                        + " not read even its first sector now: removed, or dead?)"), d.toString());
             }
             assertTrue(report.path("bytes").asLong() < data.length, report.toString());
         }
