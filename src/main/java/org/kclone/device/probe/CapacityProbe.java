@@ -49,7 +49,8 @@ public final class CapacityProbe {
         if (at.size() < 2) {
             return Result.genuine(0);
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK);
+        // exactly one block: an aligned slice may be longer, and clear() would then write and read more
+        ByteBuffer buf = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK).slice();
         for (int i = 0; i < at.size(); i++) {
             fill(buf.clear(), nonce, i, at.get(i));
             device.write(buf.flip(), at.get(i));
@@ -126,6 +127,9 @@ public final class CapacityProbe {
         Random r = new Random(nonce * 31 + i);
         while (b.remaining() >= 8) {
             b.putLong(r.nextLong());
+        }
+        while (b.hasRemaining()) {
+            b.put((byte) r.nextInt()); // every byte of the block is the marker's, none left from before
         }
     }
 

@@ -75,6 +75,20 @@ class CapacityProbeTest {
     }
 
     @Test
+    void aMarkerIsEveryByteOfItsBlockWhateverWasThereBefore() {
+        // found by a real genuine loop device called fake: the marker left its last 4 bytes as the
+        // buffer had them, so what was written (a reused direct buffer) and what was expected differed
+        byte[] clean = new byte[CapacityProbe.BLOCK];
+        byte[] dirty = new byte[CapacityProbe.BLOCK];
+        java.util.Arrays.fill(dirty, (byte) 0x55);
+        CapacityProbe.fill(java.nio.ByteBuffer.wrap(clean), 9, 3, 8192);
+        CapacityProbe.fill(java.nio.ByteBuffer.wrap(dirty), 9, 3, 8192);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(clean, dirty);
+        assertEquals(3, CapacityProbe.markerIndex(clean, 9));
+        assertEquals(-1, CapacityProbe.markerIndex(clean, 10), "another probe's marker");
+    }
+
+    @Test
     void positionsAreAlignedInsideTheRegionWithItsEndsAndThePowersOfTwo() {
         List<Long> at = CapacityProbe.positions(1000, 64 * MIB);
         assertEquals(4096, at.get(0), "the first whole block");
