@@ -73,6 +73,18 @@ deb=$(ls "$work"/deb/kclone_*.deb)
 root="$work/deb-root"
 dpkg-deb -R "$deb" "$root"
 cp -a "$usr/." "$root/"
+# jpackage's maintainer scripts do nothing here (no --linux-shortcut, no services): only their
+# case skeleton. Left in, a removed kclone would stay in dpkg's list as "rc" until purged.
+for script in preinst postinst prerm postrm; do
+  f="$root/DEBIAN/$script"
+  [ -f "$f" ] || continue
+  extra=$(grep -vE '^\s*(#.*)?$' "$f" | grep -vE '^\s*(set -e|case "\$1" in|esac|;;|exit [01]|\*\)|[a-z|-]+\)|echo "[a-z]+ called with unknown argument.*)\s*$' || true)
+  if [ -n "$extra" ]; then
+    echo "jpackage.sh: jpackage's $script now does something ($extra); read it before dropping it: $f" >&2
+    exit 1
+  fi
+  rm "$f"
+done
 sed -i "s/^Installed-Size:.*/Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)/" "$root/DEBIAN/control"
 if [ -f "$root/DEBIAN/md5sums" ]; then
   (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum > DEBIAN/md5sums)
