@@ -127,11 +127,24 @@ class LiveSourceGuardTest {
                 "43 25 8:3 / /mnt/twice rw,relatime - ext4 /dev/sdb3 rw",
                 "44 25 8:4 / /mnt/both ro - ext4 /dev/sdb4 rw",
                 "45 25 8:4 / /mnt/both ro - ext4 /dev/sdb4 rw",
+                "46 25 8:5 / /mnt/least ro - ext4 src ro",
+                "47 25 8:6 / /mnt/cut rw - ext4 /dev/sdb6",
+                "48 25 8:7 / /mnt/nodash rw",
                 "garbage line"));
-        assertEquals(Map.of("/media/my stick", false, "/mnt/ro", true, "/mnt/twice", false, "/mnt/both", true), ro);
+        assertEquals(Map.of("/media/my stick", false, "/mnt/ro", true, "/mnt/twice", false, "/mnt/both", true,
+                "/mnt/least", true), ro, "the shortest whole line read; a cut one and one without '-' left out");
         assertEquals("a\tb\\c", MountTable.unescape("a\\011b\\134c"));
+        assertEquals("end\\04", MountTable.unescape("end\\04"), "too short for an escape at the end: as it is");
+        assertEquals("x ", MountTable.unescape("x\\040"), "an escape at the very end");
         assertTrue(table(RO).readOnly("/media/stick"));
         assertFalse(table(RW).readOnly("/media/stick"));
         assertFalse(MountTable.of(dir.resolve("missing")).readOnly("/media/stick"), "unknown: read-write");
+        java.nio.file.Path info;
+        try {
+            info = Files.writeString(dir.resolve("mountinfo"), RO + "\n");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(MountTable.of(info).readOnly("/media/stick"), "read from the file");
     }
 }

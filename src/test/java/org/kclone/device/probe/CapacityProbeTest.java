@@ -89,6 +89,14 @@ class CapacityProbeTest {
     }
 
     @Test
+    void twoBlocksAreProbedOneIsNot() throws Exception {
+        MemoryDevice d = new MemoryDevice("small", 64 << 10);
+        assertEquals(2, CapacityProbe.probe(d, 0, 8192, 5).markers(), "two blocks can collide: probed");
+        assertEquals(0, CapacityProbe.probe(d, 0, 4096, 5).markers(), "one block cannot: skipped");
+        assertEquals(List.of(0L), CapacityProbe.positions(0, 4096));
+    }
+
+    @Test
     void positionsAreAlignedInsideTheRegionWithItsEndsAndThePowersOfTwo() {
         List<Long> at = CapacityProbe.positions(1000, 64 * MIB);
         assertEquals(4096, at.get(0), "the first whole block");
