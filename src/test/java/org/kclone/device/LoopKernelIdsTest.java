@@ -3,18 +3,15 @@ package org.kclone.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,20 +115,7 @@ class LoopKernelIdsTest {
     }
 
     private static List<Path> loopNodes(int n) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("/dev"))) {
-            s.filter(p -> p.getFileName().toString().matches("loop[0-9]+")).sorted().forEach(p -> {
-                try {
-                    if ((((Integer) Files.getAttribute(p, "unix:mode")) & 0170000) == 0060000) {
-                        out.add(p);
-                    }
-                } catch (IOException e) {
-                    // not examinable: not used
-                }
-            });
-        }
-        assumeTrue(out.size() >= n, "needs " + n + " /dev/loopN block device nodes to name in the lsblk data");
-        return out.subList(0, n);
+        return org.kclone.testing.BlockNodes.some(n);
     }
 
     @Test

@@ -9,11 +9,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
@@ -32,20 +30,7 @@ class LoopStackTest {
     Path dir;
 
     private static List<Path> blockNodes(int n) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("/dev"))) {
-            s.filter(p -> p.getFileName().toString().matches("loop[0-9]+")).sorted().forEach(p -> {
-                try {
-                    if ((((Integer) Files.getAttribute(p, "unix:mode")) & 0170000) == 0060000) {
-                        out.add(p);
-                    }
-                } catch (IOException e) {
-                    // not examinable: not used
-                }
-            });
-        }
-        assumeTrue(out.size() >= n, "needs " + n + " /dev/loopN block device nodes to name in the lsblk data");
-        return out.subList(0, n);
+        return org.kclone.testing.BlockNodes.some(n);
     }
 
     private static DeviceInfo dev(String name, Path node, long size, String type, long start, String parent,
