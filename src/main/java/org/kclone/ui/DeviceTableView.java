@@ -58,7 +58,7 @@ final class DeviceTableView {
         var selected = table.getSelectionModel().selectedItemProperty();
         Button refresh = new Button("Refresh");
         refresh.setId("refresh");
-        refresh.setOnAction(e -> new Thread(deviceVm::refresh, "kclone-refresh").start());
+        refresh.setOnAction(e -> new Thread(deviceVm::refreshAsked, "kclone-refresh").start());
         Button asSource = new Button("Use as source");
         asSource.setId("useAsSource");
         asSource.disableProperty().bind(selected.isNull().or(locked));

@@ -54,6 +54,23 @@ public final class DeviceTableViewModel {
         return status.getReadOnlyProperty();
     }
 
+    private final javafx.beans.property.ReadOnlyIntegerWrapper asked = new javafx.beans.property.ReadOnlyIntegerWrapper();
+
+    /**
+     * Counts the refreshes a person asked for (the Refresh button), told through {@code fx} once
+     * each is applied: what lsblk cannot show changed (a mount remounted read-only), so the source
+     * and destinations are checked again even when the table looks the same.
+     */
+    public javafx.beans.property.ReadOnlyIntegerProperty askedRefreshes() {
+        return asked.getReadOnlyProperty();
+    }
+
+    /** As {@link #refresh()}, asked for by a person: {@link #askedRefreshes()} counts it afterwards. */
+    public void refreshAsked() {
+        refresh();
+        fx.execute(() -> asked.set(asked.get() + 1));
+    }
+
     /** Discovers now, on the calling thread, and applies the result through {@code fx}. */
     public void refresh() {
         try {

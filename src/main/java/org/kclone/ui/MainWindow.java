@@ -55,6 +55,10 @@ public final class MainWindow {
             sourceVm.validate();
             destVm.validate();
         });
+        deviceVm.askedRefreshes().addListener((o, a, b) -> { // what lsblk does not show may have changed
+            sourceVm.validate();
+            destVm.validate();
+        });
         ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / UPDATES_PER_SECOND), e -> jobVm.poll()));
         ticker.setCycleCount(Timeline.INDEFINITE);
         jobVm.running().addListener((o, was, now) -> {

@@ -46,6 +46,8 @@ final class SourceView {
         Label error = new Label();
         error.setId("sourceError");
         error.getStyleClass().add("error");
+        error.setWrapText(true); // a refusal names the way out at its end: never cut it off with "..."
+        error.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         error.textProperty().bind(Bindings.concat(sourceVm.pathError(), sourceVm.startError(), sourceVm.lengthError()));
         Label summary = new Label();
         summary.textProperty().bind(sourceVm.summary());
@@ -56,6 +58,10 @@ final class SourceView {
                 sourceVm.startError().get(), !sourceVm.startError().get().isEmpty()));
         validation.registerValidator(length, false, (c, v) -> ValidationResult.fromErrorIf(c,
                 sourceVm.lengthError().get(), !sourceVm.lengthError().get().isEmpty()));
+        // the marks follow the view model, which may change without a key typed (a refresh)
+        sourceVm.pathError().addListener((o, a, b) -> validation.revalidate());
+        sourceVm.startError().addListener((o, a, b) -> validation.revalidate());
+        sourceVm.lengthError().addListener((o, a, b) -> validation.revalidate());
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(6);

@@ -98,6 +98,22 @@ class ViewModelTest {
     }
 
     @Test
+    void aRefreshAskedForIsCountedAfterItIsAppliedEvenWhenNothingChanged() {
+        List<Runnable> fxQueue = new java.util.ArrayList<>();
+        DeviceTableViewModel vm = new DeviceTableViewModel(() -> List.of(stick("sdb", 1 << 20, true, List.of())),
+                fxQueue::add);
+        vm.refresh();
+        fxQueue.forEach(Runnable::run);
+        fxQueue.clear();
+        assertEquals(0, vm.askedRefreshes().get(), "the two-second watch is not counted");
+        vm.refreshAsked();
+        assertEquals(0, vm.askedRefreshes().get(), "told through fx only");
+        fxQueue.forEach(Runnable::run);
+        assertEquals(1, vm.askedRefreshes().get());
+        assertEquals(1, vm.devices().size(), "the same devices, applied before the count");
+    }
+
+    @Test
     void aSourceMountedReadWriteShowsWhyUnderThePath() throws Exception {
         Path node = org.kclone.testing.BlockNodes.some(1).get(0); // a real block device node, described by lsblk data
         String name = node.getFileName().toString();
