@@ -89,6 +89,14 @@ public final class CloneRun {
     private volatile boolean cancelled;
     /** Destinations being read back (all false until verification starts). */
     private volatile boolean[] verifying;
+    /** True while destinations are probed for fake capacity (before the first byte is copied). */
+    private volatile boolean probing;
+
+    /** Whether the destinations are being probed for fake capacity right now (nothing copied yet). */
+    public boolean probing() {
+        return probing;
+    }
+
     /** Per destination, why the fake-capacity probe refused it, or null. */
     private final String[] probeFailures;
 
@@ -136,7 +144,12 @@ public final class CloneRun {
             return new String[plan.destinations().size()];
         }
         events.probing(names);
-        return Probes.run(plan.destinations(), opened.destinationRegions(), mode);
+        probing = true;
+        try {
+            return Probes.run(plan.destinations(), opened.destinationRegions(), mode);
+        } finally {
+            probing = false;
+        }
     }
 
     /** The engine client, or a refusal naming --pages when its page budget cannot be had. */

@@ -14,6 +14,11 @@ interface JobRun {
 
     long totalBytes();
 
+    /** Whether destinations are being probed for fake capacity (before the copy starts). */
+    default boolean probing() {
+        return false;
+    }
+
     long[] written();
 
     long verifiedBytes();
@@ -37,6 +42,11 @@ interface JobRun {
 
             public long totalBytes() {
                 return r.totalBytes();
+            }
+
+            @Override
+            public boolean probing() {
+                return r.probing();
             }
 
             public long[] written() {

@@ -262,13 +262,14 @@ public final class JobViewModel {
             r.detail.set(String.format(Locale.ROOT, "%s %s of %s, %s/s, ETA %s", nowVerifying ? "verified" : "written",
                     Sizes.human(done), Sizes.human(total), Sizes.human((long) rate),
                     eta < 0 ? "--" : eta / 60 + ":" + String.format("%02d", eta % 60)));
-            r.state.set(nowVerifying ? "verifying" : "writing");
+            r.state.set(nowVerifying ? "verifying" : run.probing() ? "checking" : "writing");
         }
         double fraction = min == Long.MAX_VALUE ? 0 : (double) min / total;
         double whole = !verifyRequested.get() ? fraction : nowVerifying ? 0.5 + fraction / 2 : fraction / 2;
         overall.set(Math.max(overall.get(), whole));
         if (!cancelling) {
-            status.set(nowVerifying ? "verifying: " + Sizes.human(checked) + " of " + Sizes.human(total) : "copying");
+            status.set(nowVerifying ? "verifying: " + Sizes.human(checked) + " of " + Sizes.human(total)
+                    : run.probing() ? "checking removable drives for fake capacity (a few seconds)..." : "copying");
         }
         List<SectorRange> bad = run.unreadableSoFar();
         if (bad.size() != unreadable.size()) {

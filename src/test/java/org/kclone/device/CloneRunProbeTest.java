@@ -51,6 +51,7 @@ class CloneRunProbeTest {
         CopyPlanner.Plan plan = new CopyPlanner.Plan(new Endpoint("SOURCE", Path.of("/test/src.img"),
                 Endpoint.Kind.IMAGE, null, 0, COUNT, 32L * MIB, 512), dests, Map.of());
         List<String> probed = new ArrayList<>();
+        List<Boolean> probingAfter = new ArrayList<>();
         CloneRun run = CloneRun.start(OpenedPlan.of(plan, src, List.of(a, fake, c)),
                 new CloneRun.Settings(512, KcopydConfig.DEFAULT, 0, EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS),
                         true, mode),
@@ -59,8 +60,15 @@ class CloneRunProbeTest {
                     public void probing(List<String> destinations) {
                         probed.addAll(destinations);
                     }
+
+                    @Override
+                    public void copied(CloneRun r) {
+                        probingAfter.add(r.probing());
+                    }
                 }, CloneRun::newClient, System::nanoTime);
-        return new Batch(src, List.of(a, c), run.await(), probed);
+        Report report = run.await();
+        assertEquals(List.of(false), probingAfter, "no longer probing once the copy has ended");
+        return new Batch(src, List.of(a, c), report, probed);
     }
 
     @Test

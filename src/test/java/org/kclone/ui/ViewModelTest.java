@@ -275,6 +275,7 @@ class ViewModelTest {
         long verified;
         org.kclone.device.Report report;
         boolean cancelled;
+        boolean probing;
 
         FakeRun(long total, int destinations) {
             this.total = total;
@@ -287,6 +288,11 @@ class ViewModelTest {
 
         public long totalBytes() {
             return total;
+        }
+
+        @Override
+        public boolean probing() {
+            return probing;
         }
 
         public long[] written() {
@@ -329,6 +335,22 @@ class ViewModelTest {
     private static String dest(String path, String status, String error, String mismatches) {
         return "{\"path\":\"" + path + "\",\"start\":0,\"length\":8,\"status\":\"" + status + "\",\"error\":"
                 + (error == null ? "null" : "\"" + error + "\"") + ",\"mismatches\":" + mismatches + "}";
+    }
+
+    @Test
+    void whileTheDrivesAreProbedTheWindowSaysSo() throws Exception {
+        JobViewModel job = new JobViewModel();
+        FakeRun run = new FakeRun(4096, 1);
+        run.probing = true;
+        job.start(run, List.of("/dev/sdb"), false);
+        job.poll();
+        assertEquals("checking removable drives for fake capacity (a few seconds)...", job.status().get());
+        assertEquals("checking", job.rows().get(0).state().get());
+        run.probing = false;
+        run.written = new long[] {1024};
+        job.poll();
+        assertEquals("copying", job.status().get());
+        assertEquals("writing", job.rows().get(0).state().get());
     }
 
     @Test
