@@ -117,7 +117,7 @@ public final class DestinationsViewModel {
                 planner.copy(src, List.of(spec));
                 r.error.set("");
             } catch (RefusedException e) {
-                r.error.set(e.reason());
+                r.error.set(Reasons.forTheWindow(e.reason()));
             }
         }
         if (src == null || specs.contains(null) || rows.stream().anyMatch(r -> !r.error.get().isEmpty())) {
@@ -128,7 +128,7 @@ public final class DestinationsViewModel {
         } catch (RefusedException e) {
             for (int i = 0; i < rows.size(); i++) {
                 if (e.field().equals("DEST " + (i + 1))) {
-                    rows.get(i).error.set(e.reason());
+                    rows.get(i).error.set(Reasons.forTheWindow(e.reason()));
                 }
             }
         }

@@ -112,7 +112,7 @@ public final class SourceViewModel {
                     .resolveCopySource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
             summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
         } catch (RefusedException e) {
-            String r = e.reason();
+            String r = Reasons.forTheWindow(e.reason());
             if (r.startsWith("START")) {
                 startError.set(r);
             } else if (r.contains("region") || r.contains("length")) {

@@ -74,6 +74,19 @@ class ViewModelTest {
     }
 
     @Test
+    void aMountedDestinationRowSaysWhyWithoutTheCommandLinesForce() throws Exception {
+        Path node = org.kclone.testing.BlockNodes.some(1).get(0); // a real node, described by lsblk data
+        DeviceInfo mounted = new DeviceInfo(node.getFileName().toString(), node.toString(), null, 8 << 20, "disk",
+                "Stick", "S1", "usb", true, false, 512, 512, 0, null, List.of("/media/stick"), "ext4", null,
+                List.of(), false, List.of());
+        SourceViewModel source = new SourceViewModel(List::of);
+        source.choose(file("src.img", 1 << 20).toString());
+        DestinationsViewModel vm = new DestinationsViewModel(source, () -> List.of(mounted));
+        DestinationsViewModel.Row row = vm.add(node.toString());
+        assertEquals(node + " is mounted at /media/stick; unmount it first", row.error().get());
+    }
+
+    @Test
     void addAllRemovableTakesOnlyWritableDrivesLargeEnough() throws Exception {
         Path src = file("src.img", 1 << 20);
         SourceViewModel source = new SourceViewModel(List::of);
@@ -125,6 +138,8 @@ class ViewModelTest {
         assertFalse(vm.valid().get());
         assertTrue(vm.pathError().get().contains(node + " is mounted read-write at /media/kclone-test-not-mounted-here"
                 + "; a copy of a file system that changes while it is read is not consistent"), vm.pathError().get());
+        assertTrue(vm.pathError().get().endsWith("(mount -o remount,ro MOUNTPOINT) first"),
+                "no --force, which the window does not offer: " + vm.pathError().get());
     }
 
     private static DeviceInfo stick(String name, long size, boolean removable, List<String> mounts) {
