@@ -3,7 +3,6 @@ package org.kclone.device.probe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.kclone.device.Endpoint;
 import org.kclone.device.Sizes;
@@ -24,7 +23,7 @@ public final class Probes {
      */
     public static String[] run(List<Endpoint> plan, List<IoRegion> regions, ProbeMode mode) {
         String[] why = new String[regions.size()];
-        List<CompletableFuture<Void>> running = new ArrayList<>();
+        List<Thread> running = new ArrayList<>();
         long nonce = ThreadLocalRandom.current().nextLong();
         for (int i = 0; i < regions.size(); i++) {
             if (!mode.applies(plan.get(i))) {
@@ -32,26 +31,35 @@ public final class Probes {
             }
             int d = i;
             IoRegion r = regions.get(i);
-            Thread[] self = new Thread[1];
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            self[0] = new Thread(() -> {
-                try {
-                    CapacityProbe.Result res = CapacityProbe.probe(r.device(), r.byteOffset(), r.byteLength(), nonce);
-                    if (res.fake()) {
-                        why[d] = fakeMessage(plan.get(d), res);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    why[d] = "the fake-capacity probe failed: " + (e.getMessage() != null ? e.getMessage() : e);
-                } finally {
-                    f.complete(null);
-                }
-            }, "kclone-probe-" + i);
-            self[0].setDaemon(true);
-            self[0].start();
-            running.add(f);
+            Thread t = new Thread(() -> why[d] = probeOne(plan.get(d), r, nonce), "kclone-probe-" + i);
+            t.setDaemon(true);
+            t.start();
+            running.add(t);
         }
-        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
+        boolean interrupted = false;
+        for (Thread t : running) { // join: every answer is in why[] once it returns
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the probes are seconds long: let them end, keep the interrupt
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return why;
+    }
+
+    /** Why one destination must not be written, or null when it keeps what it reports. */
+    private static String probeOne(Endpoint e, IoRegion r, long nonce) {
+        try {
+            CapacityProbe.Result res = CapacityProbe.probe(r.device(), r.byteOffset(), r.byteLength(), nonce);
+            return res.fake() ? fakeMessage(e, res) : null;
+        } catch (IOException | RuntimeException x) {
+            return "the fake-capacity probe failed: " + (x.getMessage() != null ? x.getMessage() : x);
+        }
     }
 
     static String fakeMessage(Endpoint e, CapacityProbe.Result res) {
