@@ -3,6 +3,7 @@ package org.kclone.device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 
@@ -39,18 +41,48 @@ public final class Lsblk {
 
     /** Runs {@code command} (lsblk; a test gives a stand-in) and parses its output; by-id names from {@code byId}. */
     static List<DeviceInfo> discover(List<String> command, Path byId) throws IOException {
+        return discover(command, byId, 30);
+    }
+
+    /**
+     * As {@link #discover(List, Path)}, giving up after {@code timeoutSeconds}: a lsblk that hangs (a
+     * device that does not answer udev's queries) is killed, never left running, and the refusal
+     * says so. Its output and errors are read on their own threads, so neither pipe can fill up
+     * and stall it.
+     */
+    static List<DeviceInfo> discover(List<String> command, Path byId, long timeoutSeconds) throws IOException {
         Process p = new ProcessBuilder(command).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
+        CompletableFuture<byte[]> out = drain(p.getInputStream());
+        CompletableFuture<byte[]> err = drain(p.getErrorStream());
         try {
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("lsblk failed: " + new String(err, StandardCharsets.UTF_8).trim());
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new IOException("lsblk did not answer within " + timeoutSeconds + " s (a device not"
+                        + " responding?); it was stopped");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("lsblk failed: " + new String(err.join(), StandardCharsets.UTF_8).trim());
             }
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for lsblk", e);
         }
-        return parse(new String(out, StandardCharsets.UTF_8), stableIds(byId));
+        return parse(new String(out.join(), StandardCharsets.UTF_8), stableIds(byId));
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }, r -> {
+            Thread t = new Thread(r, "kclone-lsblk-pipe");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /**

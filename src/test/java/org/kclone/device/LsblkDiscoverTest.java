@@ -93,4 +93,23 @@ class LsblkDiscoverTest {
         }
         assertEquals(Map.of(target.toRealPath().toString(), "ata-1"), Lsblk.stableIds(ids));
     }
+
+    @Test
+    void aLsblkThatHangsIsStoppedAndTheErrorSaysSo() throws Exception {
+        Path pid = dir.resolve("pid");
+        // keeps its output open and never ends: reading the output alone would wait for ever
+        List<String> cmd = sh("echo $$ > \"$1\"; exec sleep 600", pid.toString());
+        IOException e = assertThrows(IOException.class, () -> Lsblk.discover(cmd, dir, 1));
+        assertEquals("lsblk did not answer within 1 s (a device not responding?); it was stopped", e.getMessage());
+        long id = Long.parseLong(Files.readString(pid).strip());
+        ProcessHandle.of(id).ifPresent(h -> h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+        assertFalse(ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false), "the hung lsblk is gone");
+    }
+
+    @Test
+    void muchOnItsErrorOutputDoesNotStallIt() throws Exception {
+        // 1 MiB on stderr before the JSON: more than a pipe holds, so both pipes must be read at once
+        List<String> cmd = sh("head -c 1048576 /dev/zero | tr '\\0' x >&2; echo '{\"blockdevices\":[]}'");
+        assertEquals(List.of(), Lsblk.discover(cmd, dir, 60));
+    }
 }
