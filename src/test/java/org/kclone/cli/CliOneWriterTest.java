@@ -152,4 +152,34 @@ class CliOneWriterTest {
             assertArrayEquals(Files.readAllBytes(a), Arrays.copyOf(Files.readAllBytes(backing), 6 << 20));
         }
     }
+
+    /**
+     * A source being written by another kclone is refused (exit 2, SOURCE named as being written), with JNA
+     * and without: the copy would be of a moving target. The first one's copy is unharmed.
+     */
+    @Test
+    void aSourceAnotherProcessWritesIsRefusedWithJnaAndWithout() throws Exception {
+        for (List<String> jvm : List.of(List.<String>of(), NO_JNA)) {
+            jvmOptions = jvm;
+            Path a = random("a.img", 6 << 20, 9);
+            Path dst = dir.resolve("dst.img");
+            Files.deleteIfExists(dst);
+            try (RandomAccessFile f = new RandomAccessFile(dst.toFile(), "rw")) {
+                f.setLength(6 << 20);
+            }
+            KcloneProcess one = kclone("copy", a.toString(), dst.toString(), "--yes", "--limit", "1M");
+            try {
+                awaitWriting(one, dst);
+                Ended two = end(kclone("copy", dst.toString(), dir.resolve("copy.img").toString(), "--yes"));
+                assertEquals(2, two.exit(), two.err());
+                assertTrue(two.err().contains("SOURCE: " + dst + " is being written by another program"), two.err());
+                assertTrue(Files.notExists(dir.resolve("copy.img")), "the new image was not left behind");
+                Ended done = end(one);
+                assertEquals(0, done.exit(), done.err());
+                assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(dst));
+            } finally {
+                one.process.destroyForcibly().waitFor();
+            }
+        }
+    }
 }

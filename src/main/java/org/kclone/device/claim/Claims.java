@@ -2,13 +2,8 @@ package org.kclone.device.claim;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +38,7 @@ public final class Claims implements Closeable {
     private final Path devDir;
     /** Which block device is a partition of which disk ({@code /sys/class/block}; a test names its own). */
     private final Path sysClassBlock;
-    private final List<Integer> fds = new ArrayList<>();
-    private final List<FileChannel> channels = new ArrayList<>();
+    private final Locks locks;
     private final Set<String> disksLocked = new HashSet<>();
     /** Image files already claimed by this run (two regions of one file, side by side, are one claim). */
     private final Set<Object> imagesLocked = new HashSet<>();
@@ -54,6 +48,7 @@ public final class Claims implements Closeable {
         this.loops = loops;
         this.devDir = devDir;
         this.sysClassBlock = sysClassBlock;
+        this.locks = new Locks(nat);
     }
 
     /**
@@ -99,6 +94,9 @@ public final class Claims implements Closeable {
                     }
                 }
             }
+            if (plan.source() != null) {
+                c.claimSource(plan.source());
+            }
             return c;
         } catch (RefusedException | RuntimeException ex) {
             c.close();
@@ -123,6 +121,26 @@ public final class Claims implements Closeable {
                 + " is still kept away by a file lock, but a file system mounted meanwhile is not";
     }
 
+    /**
+     * The source is locked shared, after the destinations: its whole disk ({@code flock(LOCK_SH)},
+     * or a shared file lock without JNA), or its image file (both kinds). Another run reading it
+     * is welcome; one writing it holds the exclusive lock, so this run is refused, and one that
+     * comes to write it later is refused. Storage this run writes itself (another partition of the
+     * same disk, another region of the same file: the planner checked they do not overlap) is
+     * already held exclusively and is not locked again.
+     */
+    private void claimSource(Endpoint e) throws RefusedException {
+        if (e.kind() == Endpoint.Kind.BLOCK) {
+            Path disk = wholeDisk(e);
+            if (!disksLocked.contains(key(disk))) {
+                locks.lockShared(e, disk, false, disk.equals(e.path()) ? "(another kclone?)"
+                        : "(its disk " + disk + " is locked: another kclone, or a partitioning tool?)");
+            }
+        } else if (e.kind() == Endpoint.Kind.IMAGE && !imagesLocked.contains(fileKey(e.path()))) {
+            locks.lockShared(e, e.path(), true, "(another kclone, on it or on a loop device over it?)");
+        }
+    }
+
     /** Claims an image file this run has just created. */
     public void claimNewImage(Endpoint e) throws RefusedException {
         claimImage(e);
@@ -132,21 +150,21 @@ public final class Claims implements Closeable {
         Path disk = wholeDisk(e);
         if (nat == null) {
             if (disksLocked.add(key(disk))) {
-                javaLock(e, disk, disk.equals(e.path()) ? "" : "(its disk " + disk + " is locked)");
+                locks.javaLock(e, disk, disk.equals(e.path()) ? "" : "(its disk " + disk + " is locked)");
             }
             claimUnderneath(e, disk, 0);
             return;
         }
         DeviceInfo d = e.device();
         try {
-            fds.add(nat.openExclusive(e.path()));
+            locks.add(nat.openExclusive(e.path()));
         } catch (NativeLocks.Failure f) {
             boolean forced = d != null && (d.mountedAnywhere() || d.heldAnywhere());
             if (f.errno() == NativeLocks.EBUSY && !forced) {
-                throw inUse(e, "(another kclone? or mounted or held since the check)");
+                throw Locks.inUse(e, "(another kclone? or mounted or held since the check)");
             }
             if (f.errno() != NativeLocks.EBUSY) {
-                throw cannot(e, e.path(), f);
+                throw Locks.cannot(e, e.path(), f);
             }
             // mounted or held, shown so and allowed with --force: the disk lock below still keeps kclones apart
         }
@@ -155,17 +173,17 @@ public final class Claims implements Closeable {
             try {
                 fd = nat.openForLock(disk);
             } catch (NativeLocks.Failure f) {
-                throw cannot(e, disk, f);
+                throw Locks.cannot(e, disk, f);
             }
-            fds.add(fd);
+            locks.add(fd);
             boolean locked;
             try {
                 locked = nat.tryLockExclusive(fd);
             } catch (NativeLocks.Failure f) {
-                throw cannot(e, disk, f);
+                throw Locks.cannot(e, disk, f);
             }
             if (!locked) {
-                throw inUse(e, disk.equals(e.path()) ? "(another kclone?)"
+                throw Locks.inUse(e, disk.equals(e.path()) ? "(another kclone?)"
                         : "(its disk " + disk + " is locked: another kclone, or a partitioning tool?)");
             }
         }
@@ -195,7 +213,7 @@ public final class Claims implements Closeable {
         if (isBlockDevice(b.file())) {
             Path under = devDir.resolve(wholeDiskName(realName(b.file())));
             if (disksLocked.add(key(under))) {
-                lockNode(e, under, via);
+                locks.lockNode(e, under, via);
             }
             claimUnderneath(e, under, depth + 1);
             return;
@@ -213,28 +231,7 @@ public final class Claims implements Closeable {
             return; // the path names another file now: locking that one would guard nothing
         }
         if (imagesLocked.add(fileKey(b.file()))) {
-            lockNode(e, b.file(), via);
-        }
-    }
-
-    /** The file lock and, where JNA loads, the flock on {@code path}, kept until {@link #close}. */
-    private void lockNode(Endpoint e, Path path, String detail) throws RefusedException {
-        javaLock(e, path, detail);
-        if (nat != null) {
-            int fd;
-            try {
-                fd = nat.openForLock(path);
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, path, f);
-            }
-            fds.add(fd);
-            try {
-                if (!nat.tryLockExclusive(fd)) {
-                    throw inUse(e, detail);
-                }
-            } catch (NativeLocks.Failure f) {
-                throw cannot(e, path, f);
-            }
+            locks.lockNode(e, b.file(), via);
         }
     }
 
@@ -271,7 +268,7 @@ public final class Claims implements Closeable {
         if (!imagesLocked.add(fileKey(e.path()))) {
             return; // another destination of this run, elsewhere in the same file: already ours
         }
-        lockNode(e, e.path(), "(another kclone, on it or on a loop device over it?)");
+        locks.lockNode(e, e.path(), "(another kclone, on it or on a loop device over it?)");
         claimLoopsOver(e);
     }
 
@@ -306,48 +303,9 @@ public final class Claims implements Closeable {
                 continue;
             }
             if (disksLocked.add(key(node))) {
-                lockNode(e, node, "(" + node + " is a loop device on the same file, and in use: another kclone?)");
+                locks.lockNode(e, node, "(" + node + " is a loop device on the same file, and in use: another kclone?)");
             }
         }
-    }
-
-    /** An exclusive file lock ({@code fcntl}) on {@code path}, held through a channel kept open. */
-    private void javaLock(Endpoint e, Path path, String detail) throws RefusedException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(path, StandardOpenOption.WRITE);
-        } catch (java.nio.file.AccessDeniedException ex) {
-            throw new RefusedException(e.field(), "permission denied opening " + path + " for writing; run kclone"
-                    + " as root (sudo) or join the disk group");
-        } catch (IOException ex) {
-            throw new RefusedException(e.field(), "cannot open " + path + ": " + ex.getMessage());
-        }
-        channels.add(ch);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException ex) {
-            lock = null; // another run in this very process holds it
-        } catch (IOException ex) {
-            throw new RefusedException(e.field(), "cannot lock " + path + ": " + ex.getMessage());
-        }
-        if (lock == null) {
-            throw inUse(e, detail.isEmpty() ? "(another kclone?)" : detail);
-        }
-    }
-
-    private static RefusedException inUse(Endpoint e, String why) {
-        return new RefusedException(e.field(), e.path() + " is in use by another program " + why
-                + "; nothing was written");
-    }
-
-    private static RefusedException cannot(Endpoint e, Path path, NativeLocks.Failure f) {
-        if (f.errno() == NativeLocks.EACCES || f.errno() == NativeLocks.EPERM) {
-            return new RefusedException(e.field(), "permission denied opening " + path + "; run kclone as root (sudo)"
-                    + " or join the disk group");
-        }
-        return new RefusedException(e.field(), "cannot claim " + path + " for writing: " + f.getMessage()
-                + "; nothing was written");
     }
 
     /** The node of the disk a partition lies on; the device itself when it is not a partition. */
@@ -382,19 +340,6 @@ public final class Claims implements Closeable {
     /** Releases every claim. */
     @Override
     public void close() {
-        for (FileChannel ch : channels) {
-            try {
-                ch.close(); // releases its lock
-            } catch (IOException ignored) {
-                // released by the kernel either way
-            }
-        }
-        channels.clear();
-        if (nat != null) {
-            for (int fd : fds) {
-                nat.close(fd);
-            }
-        }
-        fds.clear();
+        locks.close();
     }
 }

@@ -19,6 +19,7 @@ class NativeLocks {
     static final int O_RDONLY = 0;
     static final int O_EXCL = 0200;
     static final int O_CLOEXEC = 02000000;
+    static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
     static final int EACCES = 13;
@@ -105,6 +106,19 @@ class NativeLocks {
     boolean tryLockExclusive(int fd) throws Failure {
         try {
             libc.flock(fd, LOCK_EX | LOCK_NB);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EWOULDBLOCK) {
+                return false;
+            }
+            throw failure(e);
+        }
+    }
+
+    /** {@code flock(fd, LOCK_SH|LOCK_NB)}: false when another open file holds an exclusive lock on it. */
+    boolean tryLockShared(int fd) throws Failure {
+        try {
+            libc.flock(fd, LOCK_SH | LOCK_NB);
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EWOULDBLOCK) {

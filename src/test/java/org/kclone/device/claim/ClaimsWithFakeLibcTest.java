@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.LastErrorException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,10 +101,65 @@ class ClaimsWithFakeLibcTest {
         return new Endpoint(field, Path.of(d.path()), Endpoint.Kind.BLOCK, d, 0, 16, d.size(), 512);
     }
 
+    /** A plan of these destinations and no source (as {@code zero} has): the source's claim is tested below. */
     private CopyPlanner.Plan plan(Endpoint... dests) throws Exception {
+        return new CopyPlanner.Plan(null, List.of(dests), Map.of());
+    }
+
+    private CopyPlanner.Plan withSource(Endpoint source, Endpoint... dests) {
+        return new CopyPlanner.Plan(source, List.of(dests), Map.of());
+    }
+
+    private Endpoint imageSource() throws IOException {
         Path src = Files.write(dir.resolve("src.img"), new byte[16 * 512]);
-        Endpoint s = new Endpoint("SOURCE", src, Endpoint.Kind.IMAGE, null, 0, 16, 16 * 512, 512);
-        return new CopyPlanner.Plan(s, List.of(dests), Map.of());
+        return new Endpoint("SOURCE", src, Endpoint.Kind.IMAGE, null, 0, 16, 16 * 512, 512);
+    }
+
+    private static final int SHARED = NativeLocks.LOCK_SH | NativeLocks.LOCK_NB;
+
+    @Test
+    void anImageSourceGetsASharedFlockAfterTheDestinations() throws Exception {
+        Endpoint src = imageSource();
+        Claims c = Claims.take(withSource(src, block("DEST 1", disk("sdz", List.of(), List.of()))), nat, noLoops, dir);
+        assertEquals(List.of("open excl /dev/sdz " + Integer.toOctalString(EXCL_FLAGS),
+                "open lock /dev/sdz " + Integer.toOctalString(LOCK_FLAGS),
+                "flock 101 " + (NativeLocks.LOCK_EX | NativeLocks.LOCK_NB),
+                "open lock " + src.path() + " " + Integer.toOctalString(LOCK_FLAGS), "flock 102 " + SHARED),
+                libc.calls);
+        libc.calls.clear();
+        c.close();
+        assertEquals(List.of("close 100", "close 101", "close 102"), libc.calls);
+    }
+
+    @Test
+    void aBlockSourceLocksItsWholeDiskSharedUnlessTheRunWritesThatDiskItself() throws Exception {
+        DeviceInfo sdz = disk("sdz", List.of(), List.of());
+        Endpoint dst = new Endpoint("DEST 1", Files.write(dir.resolve("d.img"), new byte[16 * 512]),
+                Endpoint.Kind.IMAGE, null, 0, 16, 16 * 512, 512);
+        Claims c = Claims.take(withSource(block("SOURCE", sdz), dst), nat, noLoops, dir);
+        assertEquals(List.of("open lock " + dst.path() + " " + Integer.toOctalString(LOCK_FLAGS), "flock 100 6",
+                "open lock /dev/sdz " + Integer.toOctalString(LOCK_FLAGS), "flock 101 " + SHARED), libc.calls);
+        c.close();
+        libc.calls.clear();
+        Endpoint source = new Endpoint("SOURCE", Path.of("/dev/sdz"), Endpoint.Kind.BLOCK, sdz, 0, 16, sdz.size(), 512);
+        Endpoint dest = new Endpoint("DEST 1", Path.of("/dev/sdz"), Endpoint.Kind.BLOCK, sdz, 1024, 16, sdz.size(), 512);
+        Claims.take(withSource(source, dest), nat, noLoops, dir).close();
+        assertEquals(0, libc.calls.stream().filter(s -> s.endsWith(" " + SHARED)).count(),
+                "the disk this run writes is already its own: " + libc.calls);
+    }
+
+    @Test
+    void aSourceAnotherRunWritesIsRefusedAsBeingWrittenAndAFailedLockNamesReading() throws Exception {
+        Endpoint src = imageSource();
+        libc.flockFails.put(100, errno(NativeLocks.EWOULDBLOCK, "Resource temporarily unavailable"));
+        RefusedException e = assertThrows(RefusedException.class, () -> Claims.take(withSource(src), nat, noLoops, dir));
+        assertEquals("SOURCE", e.field());
+        assertEquals(src.path() + " is being written by another program (another kclone, on it or on a loop device"
+                + " over it?); a copy of it now would not be a copy of anything; nothing was written", e.reason());
+        assertTrue(libc.calls.contains("close 100"), "released: " + libc.calls);
+        libc.flockFails.put(101, errno(5, "Input/output error"));
+        assertEquals("cannot claim " + src.path() + " for reading: Input/output error; nothing was written",
+                assertThrows(RefusedException.class, () -> Claims.take(withSource(src), nat, noLoops, dir)).reason());
     }
 
     private Claims take(Endpoint... dests) throws Exception {
