@@ -17,6 +17,7 @@ import java.util.List;
  * @param holders kernel names of the devices built on this one (LVM, md, dm)
  * @param system true when this device, one of its partitions or one of their holders holds
  *     {@code /}, {@code /boot}, {@code /usr}, {@code /var}, {@code /home} or active swap
+ * @param rotational spinning (lsblk's ROTA): a hard disk rather than flash, for the window's icon
  */
 public record DeviceInfo(
         String name,
@@ -38,12 +39,22 @@ public record DeviceInfo(
         String label,
         List<String> holders,
         boolean system,
-        List<DeviceInfo> children) {
+        List<DeviceInfo> children,
+        boolean rotational) {
 
     public DeviceInfo {
         mountpoints = List.copyOf(mountpoints);
         holders = List.copyOf(holders);
         children = List.copyOf(children);
+    }
+
+    /** A device whose rotation is not known (taken for flash). */
+    public DeviceInfo(String name, String path, String stableId, long size, String type, String model, String serial,
+            String transport, boolean removable, boolean readOnly, int logicalSectorSize, int physicalSectorSize,
+            long start, String parent, List<String> mountpoints, String fsType, String label, List<String> holders,
+            boolean system, List<DeviceInfo> children) {
+        this(name, path, stableId, size, type, model, serial, transport, removable, readOnly, logicalSectorSize,
+                physicalSectorSize, start, parent, mountpoints, fsType, label, holders, system, children, false);
     }
 
     public boolean isPartition() {

@@ -22,7 +22,7 @@ import java.util.function.BinaryOperator;
 public final class Lsblk {
 
     static final List<String> COLUMNS = List.of("NAME", "PATH", "SIZE", "TYPE", "MODEL", "SERIAL", "TRAN", "RM", "RO",
-            "MOUNTPOINTS", "FSTYPE", "LABEL", "PKNAME", "LOG-SEC", "PHY-SEC", "START");
+            "MOUNTPOINTS", "FSTYPE", "LABEL", "PKNAME", "LOG-SEC", "PHY-SEC", "START", "ROTA");
     /** Mountpoints that make a disk the system disk. */
     static final Set<String> SYSTEM_MOUNTS = Set.of("/", "/boot", "/usr", "/var", "/home", "[SWAP]");
 
@@ -131,7 +131,8 @@ public final class Lsblk {
         return new DeviceInfo(name, path, path != null ? byId.get(path) : null, n.path("size").asLong(),
                 text(n, "type"), text(n, "model"), text(n, "serial"), text(n, "tran"), bool(n, "rm"), bool(n, "ro"),
                 n.path("log-sec").asInt(512), n.path("phy-sec").asInt(512), n.path("start").asLong(0),
-                pk != null ? pk : parentName, mounts, text(n, "fstype"), text(n, "label"), holders, system, children);
+                pk != null ? pk : parentName, mounts, text(n, "fstype"), text(n, "label"), holders, system, children,
+                bool(n, "rota"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -40,7 +40,11 @@ public final class DeviceTableViewModel {
         return Lsblk::discover;
     }
 
-    /** Disks and partitions, partitions right after their disk. */
+    /**
+     * Disks and partitions, partitions right after their disk; removable drives first (the ones a
+     * technician plugs in), otherwise in lsblk's order; devices of 0 bytes (an empty zram, a card
+     * reader without a card) left out.
+     */
     public ObservableList<DeviceInfo> devices() {
         return devices;
     }
@@ -91,8 +95,7 @@ public final class DeviceTableViewModel {
     }
 
     private void apply(List<DeviceInfo> found) {
-        List<DeviceInfo> flat = Lsblk.flatten(found).stream()
-                .filter(d -> d.isPartition() || d.parent() == null).toList();
+        List<DeviceInfo> flat = shown(found);
         roots = found;
         fx.execute(() -> {
             if (!flat.equals(devices)) {
@@ -100,6 +103,14 @@ public final class DeviceTableViewModel {
             }
             status.set(flat.size() + " devices");
         });
+    }
+
+    /** What the table shows of {@code found}: see {@link #devices()}. */
+    static List<DeviceInfo> shown(List<DeviceInfo> found) {
+        List<DeviceInfo> disks = found.stream().filter(d -> d.size() > 0)
+                .sorted(java.util.Comparator.comparing(d -> !d.removable())).toList();
+        return Lsblk.flatten(disks).stream()
+                .filter(d -> (d.isPartition() || d.parent() == null) && d.size() > 0).toList();
     }
 
     /** Refreshes every two seconds on a daemon thread, so plugged and removed drives show by themselves. */

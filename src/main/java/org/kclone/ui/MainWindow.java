@@ -29,7 +29,7 @@ import org.kclone.device.RefusedException;
 /**
  * The window: device table on the left; source, destinations, options and the job on the right.
  * Thin: every decision is a ViewModel's; the parts are built by their own classes
- * ({@link DeviceTableView}, {@link SourceView}, {@link DestinationsView}, {@link ProgressView}),
+ * ({@link DeviceTreeView}, {@link PartitionMapView}, {@link SourceView}, {@link DestinationsView}, {@link ProgressView}),
  * and this class ties them together, locks the setup while a job runs, and starts a job.
  */
 public final class MainWindow {
@@ -78,7 +78,7 @@ public final class MainWindow {
         right.setPadding(new Insets(0, 4, 0, 0));
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
-        SplitPane split = new SplitPane(DeviceTableView.build(deviceVm, sourceVm, destVm, locked), rightScroll);
+        SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), rightScroll);
         split.setDividerPositions(0.45);
         root.setCenter(split);
         root.getStyleClass().add("kclone");

@@ -62,7 +62,9 @@ class LsblkDiscoverTest {
             assertTrue(Thread.interrupted(), "the interrupt is kept (and cleared here)");
         } finally {
             Thread.interrupted();
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            if (Files.exists(pid)) { // (kclone stops it at once: it may not have got as far as writing it)
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.kclone.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -13,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.control.TableRow;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableRow;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.WindowEvent;
@@ -206,21 +207,29 @@ class MainWindowFxTest {
         devices.refresh();
         WaitForAsyncUtils.waitForFxEvents();
         @SuppressWarnings("unchecked")
-        TableView<DeviceInfo> table = robot.lookup("#devices").queryAs(TableView.class);
+        TreeTableView<DeviceInfo> tree = robot.lookup("#devices").queryAs(TreeTableView.class);
         java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
-        expected.put("/dev/vda", "system disk");
-        expected.put("/dev/vda1", "system disk");
+        // removable drives first; partitions nested under their disk
         expected.put("/dev/sdb", "mounted at /media/stick");
         expected.put("/dev/sdb1", "mounted at /media/stick");
-        expected.put("/dev/sdc", "in use by LVM, md or dm");
-        expected.put("/dev/sdc1", "in use by LVM, md or dm");
         expected.put("/dev/sdd", "read-only");
         expected.put("/dev/sde", null);
-        assertEquals(List.copyOf(expected.keySet()), table.getItems().stream().map(DeviceInfo::path).toList());
-        for (int i = 0; i < table.getItems().size(); i++) {
+        expected.put("/dev/vda", "system disk");
+        expected.put("/dev/vda1", "system disk");
+        expected.put("/dev/sdc", "in use by LVM, md or dm");
+        expected.put("/dev/sdc1", "in use by LVM, md or dm");
+        List<String> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < tree.getExpandedItemCount(); i++) {
+            rows.add(tree.getTreeItem(i).getValue().path());
+        }
+        assertEquals(List.copyOf(expected.keySet()), rows);
+        assertEquals(List.of("/dev/sdb", "/dev/sdd", "/dev/sde", "/dev/vda", "/dev/sdc"),
+                tree.getRoot().getChildren().stream().map(t -> t.getValue().path()).toList(), "disks at the top level");
+        assertEquals("/dev/vda1", tree.getRoot().getChildren().get(3).getChildren().get(0).getValue().path());
+        for (int i = 0; i < rows.size(); i++) {
             int row = i;
-            robot.interact(() -> table.getSelectionModel().select(row));
-            String path = table.getItems().get(i).path();
+            robot.interact(() -> tree.getSelectionModel().select(row));
+            String path = rows.get(i);
             String why = expected.get(path);
             boolean disabled = robot.lookup("#addAsDestination").queryButton().isDisabled();
             String shown = robot.lookup("#whyNot").queryAs(Label.class).getText();
@@ -229,11 +238,12 @@ class MainWindowFxTest {
             } else {
                 assertTrue(disabled, path + ": Add as destination must be disabled");
                 assertEquals(path + " cannot be a destination: " + why, shown);
-                assertEquals(why, table.getColumns().get(table.getColumns().size() - 1).getCellData(i));
+                assertEquals(why, tree.getColumns().stream().filter(c -> c.getText().equals("Not a destination"))
+                        .findFirst().orElseThrow().getCellData(i));
             }
             assertTrue(!robot.lookup("#useAsSource").queryButton().isDisabled(), "any device may be read");
         }
-        List<Object> red = robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+        List<Object> red = robot.lookup(".tree-table-row-cell").queryAllAs(TreeTableRow.class).stream()
                 .filter(r -> r.getStyleClass().contains("system")).map(r -> ((DeviceInfo) r.getItem()).path())
                 .map(Object.class::cast).toList();
         assertEquals(List.of("/dev/vda", "/dev/vda1"), red);
@@ -353,5 +363,29 @@ class MainWindowFxTest {
         robot.clickOn(robot.lookup("#refusal .button").queryButton());
         assertTrue(window.job().rows().isEmpty() && !window.job().running().get(), "not started");
         assertArrayEquals(new byte[1 << 20], Files.readAllBytes(late), "nothing written");
+    }
+
+    @Test
+    void theSourceDisksPartitionMapShowsItsPartitionsAndAClickMakesOneTheSource(FxRobot robot) throws Exception {
+        discovery = PartitionMapTest::disk;
+        devices.refresh();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup("#partitionMapPane").query().isVisible(), "no source yet: no map");
+        fill(robot, "#sourcePath", "/dev/sdf");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#partitionMapPane").query().isVisible());
+        List<String> segments = robot.lookup("#partitionMap .label").queryAllAs(Label.class).stream()
+                .map(Label::getText).toList();
+        assertEquals(List.of("EFI · vfat · 256.0 MiB", "free 15.0 MiB", "sdf2 · ext4 · 640.0 MiB", "free 112.0 MiB"),
+                segments);
+        robot.clickOn("#segment2");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("/dev/sdf2", robot.lookup("#sourcePath").queryAs(TextField.class).getText());
+        assertTrue(robot.lookup("#segment2").query().getStyleClass().contains("map-selected"), "highlighted");
+        assertFalse(robot.lookup("#segment0").query().getStyleClass().contains("map-selected"));
+        javafx.scene.Node region = robot.lookup("#mapRegion").query();
+        javafx.scene.Node strip = robot.lookup("#partitionMap").query();
+        double w = strip.getBoundsInLocal().getWidth();
+        assertEquals(557056.0 / 2097152 * w, region.getLayoutX(), 1.0, "the region bar starts where sdf2 does");
     }
 }

@@ -195,8 +195,11 @@ class ViewModelTest {
         vm.refresh();
         assertEquals(1, listChanges.get(), "an unchanged refresh leaves the list (and the selection) alone");
         now.add(stick("sdb", 8L << 30, true, List.of()));
+        now.add(stick("zram0", 0, false, List.of()));
         vm.refresh();
-        assertEquals(List.of("/dev/sda", "/dev/sdb"), vm.devices().stream().map(DeviceInfo::path).toList());
+        assertEquals(List.of("/dev/sdb", "/dev/sda"), vm.devices().stream().map(DeviceInfo::path).toList(),
+                "the removable drive first; a 0-byte device not at all");
+        now.remove(2);
         now.remove(1);
         vm.refresh();
         assertEquals(1, vm.devices().size());
@@ -269,8 +272,8 @@ class ViewModelTest {
         vm.refresh();
         java.util.Map<String, String> why = new java.util.LinkedHashMap<>();
         vm.devices().forEach(d -> why.put(d.path(), String.valueOf(DeviceTableViewModel.whyNotDestination(d))));
-        assertEquals(List.of("/dev/vda", "/dev/vda1", "/dev/sdb", "/dev/sdb1", "/dev/sdc", "/dev/sdc1", "/dev/sdd",
-                "/dev/sde"), List.copyOf(why.keySet()));
+        assertEquals(List.of("/dev/sdb", "/dev/sdb1", "/dev/sdd", "/dev/sde", "/dev/vda", "/dev/vda1", "/dev/sdc",
+                "/dev/sdc1"), List.copyOf(why.keySet()), "removable drives first, each disk's partitions after it");
         assertEquals("system disk", why.get("/dev/vda"));
         assertEquals("system disk", why.get("/dev/vda1"));
         assertEquals("mounted at /media/stick", why.get("/dev/sdb"));

@@ -1,0 +1,173 @@
+package org.kclone.ui;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableRow;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.kclone.device.DeviceInfo;
+import org.kclone.device.Sizes;
+
+/**
+ * The device tree (left): each disk with its partitions nested under it, a badge per kind, the
+ * system disk in red and busy devices greyed with the reason in a tooltip and a column; the
+ * buttons to use the selected one; below them the partition map of the source's disk.
+ */
+final class DeviceTreeView {
+
+    private DeviceTreeView() {
+    }
+
+    static Parent build(DeviceTableViewModel deviceVm, SourceViewModel sourceVm, DestinationsViewModel destVm,
+            ObservableBooleanValue locked) {
+        TreeTableView<DeviceInfo> tree = new TreeTableView<>(new TreeItem<>());
+        tree.setId("devices");
+        tree.setShowRoot(false);
+        TreeTableColumn<DeviceInfo, DeviceInfo> device = new TreeTableColumn<>("Device");
+        device.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cd.getValue().getValue()));
+        device.setCellFactory(c -> new DeviceCell());
+        device.setPrefWidth(190);
+        device.setMinWidth(170);
+        tree.getColumns().add(device);
+        tree.getColumns().add(column("Size", 80, d -> Sizes.human(d.size())));
+        // third, so it is seen at the default size: why a device cannot be written
+        tree.getColumns().add(column("Not a destination", 150, d -> {
+            String why = DeviceTableViewModel.whyNotDestination(d);
+            return why == null ? "" : why;
+        }));
+        tree.getColumns().add(column("Model", 120, d -> d.model() == null ? "" : d.model().trim()));
+        tree.getColumns().add(column("Serial", 100, d -> d.serial() == null ? "" : d.serial().trim()));
+        tree.getColumns().add(column("Bus", 50, d -> d.transport() == null ? "" : d.transport()));
+        tree.getColumns().add(column("File system", 90, d -> d.fsType() == null ? "" : d.fsType()));
+        tree.getColumns().add(column("Label", 90, d -> d.label() == null ? "" : d.label()));
+        tree.getColumns().add(column("Mounted", 100, d -> String.join(", ", d.mountpoints())));
+        tree.setRowFactory(t -> new TreeTableRow<>() {
+            @Override
+            protected void updateItem(DeviceInfo d, boolean empty) {
+                super.updateItem(d, empty);
+                getStyleClass().removeAll("system", "busy");
+                setTooltip(null);
+                if (!empty && d != null) {
+                    String why = DeviceTableViewModel.whyNotDestination(d);
+                    if (d.system()) {
+                        getStyleClass().add("system");
+                    } else if (why != null) {
+                        getStyleClass().add("busy");
+                    }
+                    setTooltip(new Tooltip(d.describe() + (why == null ? "" : "\nNot a destination: " + why)));
+                }
+            }
+        });
+        fill(tree, deviceVm);
+        deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> fill(tree, deviceVm));
+        ReadOnlyObjectProperty<TreeItem<DeviceInfo>> selectedItem = tree.getSelectionModel().selectedItemProperty();
+        var selected = Bindings.createObjectBinding(
+                () -> selectedItem.get() == null ? null : selectedItem.get().getValue(), selectedItem);
+        Button refresh = new Button("Refresh");
+        refresh.setId("refresh");
+        refresh.setOnAction(e -> new Thread(deviceVm::refreshAsked, "kclone-refresh").start());
+        Button asSource = new Button("Use as source");
+        asSource.setId("useAsSource");
+        asSource.disableProperty().bind(selected.isNull().or(locked));
+        asSource.setOnAction(e -> sourceVm.choose(selected.get().path()));
+        Button asDest = new Button("Add as destination");
+        asDest.setId("addAsDestination");
+        asDest.disableProperty().bind(Bindings.createBooleanBinding(() -> {
+            DeviceInfo d = selected.get();
+            return locked.get() || d == null || !DeviceTableViewModel.selectableAsDestination(d);
+        }, selected, locked));
+        asDest.setOnAction(e -> destVm.add(selected.get().path()));
+        Label whyNot = new Label();
+        whyNot.setId("whyNot");
+        whyNot.getStyleClass().add("error");
+        whyNot.textProperty().bind(Bindings.createStringBinding(() -> {
+            DeviceInfo d = selected.get();
+            String why = d == null ? null : DeviceTableViewModel.whyNotDestination(d);
+            return why == null ? "" : d.path() + " cannot be a destination: " + why;
+        }, selected));
+        Label status = new Label();
+        status.textProperty().bind(deviceVm.status());
+        for (Button b : new Button[] {refresh, asSource, asDest}) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        whyNot.setWrapText(true);
+        Parent map = PartitionMapView.build(deviceVm, sourceVm, locked);
+        VBox box = new VBox(6, tree, new HBox(6, refresh, asSource, asDest, status), whyNot, map);
+        VBox.setVgrow(tree, Priority.ALWAYS);
+        box.setPadding(new Insets(8));
+        return box;
+    }
+
+    /** Rebuilds the tree from the flat list (a partition follows its disk), keeping the selection by path. */
+    private static void fill(TreeTableView<DeviceInfo> tree, DeviceTableViewModel vm) {
+        TreeItem<DeviceInfo> was = tree.getSelectionModel().getSelectedItem();
+        String selectedPath = was == null || was.getValue() == null ? null : was.getValue().path();
+        TreeItem<DeviceInfo> root = tree.getRoot();
+        root.getChildren().clear();
+        Map<String, TreeItem<DeviceInfo>> disks = new HashMap<>();
+        TreeItem<DeviceInfo> reselect = null;
+        for (DeviceInfo d : vm.devices()) {
+            TreeItem<DeviceInfo> item = new TreeItem<>(d);
+            TreeItem<DeviceInfo> parent = d.isPartition() && d.parent() != null ? disks.get(d.parent()) : null;
+            if (parent != null) {
+                parent.getChildren().add(item);
+            } else {
+                root.getChildren().add(item);
+                item.setExpanded(true);
+                disks.put(d.name(), item);
+            }
+            if (d.path() != null && d.path().equals(selectedPath)) {
+                reselect = item;
+            }
+        }
+        if (reselect != null) {
+            tree.getSelectionModel().select(reselect);
+        }
+    }
+
+    private static TreeTableColumn<DeviceInfo, String> column(String title, double width, Function<DeviceInfo, String> f) {
+        TreeTableColumn<DeviceInfo, String> c = new TreeTableColumn<>(title);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue().getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    /** The device's badge (its kind) and its full path. */
+    private static final class DeviceCell extends TreeTableCell<DeviceInfo, DeviceInfo> {
+        @Override
+        protected void updateItem(DeviceInfo d, boolean empty) {
+            super.updateItem(d, empty);
+            if (empty || d == null) {
+                setGraphic(null);
+                setText(null);
+                return;
+            }
+            DeviceKind kind = DeviceKind.of(d);
+            Label badge = new Label(kind.badge);
+            badge.getStyleClass().addAll("kind", kind.styleClass());
+            badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            badge.setTooltip(new Tooltip(kind.meaning + (d.removable() ? ", removable" : "")));
+            Label path = new Label(d.path());
+            path.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // never "/dev/lo..."
+            HBox box = new HBox(6, badge, path);
+            setGraphic(box);
+            setText(null);
+        }
+    }
+}
