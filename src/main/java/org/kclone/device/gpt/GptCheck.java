@@ -21,8 +21,8 @@ public final class GptCheck {
         for (GptFixup.Write w : fixup.writes()) {
             byte[] got = SectorIo.read(device, w.offset(), w.data().length);
             if (!Arrays.equals(got, w.data())) {
-                return "the " + w.what() + " (bytes " + w.offset() + "+" + w.data().length
-                        + ") does not read back as written";
+                return "the " + w.what() + " (512-byte sectors " + w.offset() / 512 + "+"
+                        + (w.data().length + 511) / 512 + ") does not read back as written";
             }
         }
         if (!fixup.relocates()) {
