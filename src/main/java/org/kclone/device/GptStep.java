@@ -181,9 +181,12 @@ public final class GptStep {
         return fixups[i] != null ? fixups[i].note() : null;
     }
 
-    /** A destination written (and verified) ok is failed when its GPT could not be fitted or checked. */
+    /**
+     * A destination written (and verified) ok is failed when its GPT could not be fitted or checked;
+     * so is one whose only differences may come from a fit-up that failed half-way (its mismatches stay listed).
+     */
     String[] adjust(int i, String status, String error) {
-        if (errors[i] != null && "ok".equals(status)) {
+        if (errors[i] != null && ("ok".equals(status) || "mismatch".equals(status))) {
             return new String[] {"failed", errors[i]};
         }
         return new String[] {status, error};

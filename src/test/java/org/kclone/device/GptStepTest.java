@@ -120,6 +120,22 @@ class GptStepTest {
     }
 
     @Test
+    void aFitUpThatCannotBeWrittenFailsTheDestinationSayingSo() throws Exception {
+        // the new backup lies past the copied region: only the fit-up writes there
+        MemoryDevice mem = new MemoryDevice("d", (int) (BIGGER * 512));
+        org.kclone.testing.FaultyDevice dest = new org.kclone.testing.FaultyDevice(mem).badWriteSectors(BIGGER - 1, 1);
+        CopyPlanner.Plan p = plan(BIGGER * 512);
+        Report.Destination d = CloneRun.start(OpenedPlan.of(p, MemoryDevice.of("src", disk), List.of(dest)),
+                settings(true, false), new CloneRun.Listener() { }, CloneRun::newClient, System::nanoTime).await()
+                .destinations().get(0);
+        assertEquals("failed", d.status(), d.toString());
+        assertTrue(d.error().startsWith("fitting the GPT to the disk after the copy: faulty:d: Input/output error"),
+                d.error());
+        // stopped before the primary was rewritten: the copied GPT, old backup included, is still whole
+        assertArrayEquals(disk, mem.bytes(0, disk.length));
+    }
+
+    @Test
     void withoutVerificationTheFixUpIsStillDoneAndAnEqualSizeGetsNone() throws Exception {
         MemoryDevice dest = new MemoryDevice("d", (int) (BIGGER * 512));
         assertEquals("GPT backup moved to the end of the disk (LBA 12287)",

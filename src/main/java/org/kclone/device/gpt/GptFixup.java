@@ -99,8 +99,11 @@ public final class GptFixup {
         return SectorRange.coalesce(out);
     }
 
-    /** Writes every sector (past the page cache where the device allows it) and flushes. */
+    /** Writes every sector (past the page cache where the device allows it) and flushes; nothing when none. */
     public void apply(BlockDevice device) throws IOException {
+        if (writes.isEmpty()) {
+            return; // nothing to write: no second flush
+        }
         for (Write w : writes) {
             SectorIo.write(device, w.offset(), w.data());
         }

@@ -109,15 +109,18 @@ public final class GptRelocator {
         if (outside != null) {
             throw new GptException(outside);
         }
-        long last = newSectors - 1;
-        long backupEntries = last - es;
+        long lastLba = newSectors - 1;
+        long backupEntries = lastLba - es;
         long lastUsable = backupEntries - 1;
         if (lastUsable < primary.lastUsableLba()) {
             return GptFixup.none(); // no room gained: leave it as sgdisk -e would have nothing to do
         }
 
+        // In an order that leaves a readable GPT if it stops half-way: the new backup first (past the
+        // old disk's end), then the primary pointing at it, and the old backup zeroed only at the end.
         List<GptFixup.Write> writes = new ArrayList<>();
-        String stale = zeroOldBackup(disk, s, primary, oldSectors, backupEntries, writes);
+        List<GptFixup.Write> atTheEnd = new ArrayList<>();
+        String stale = zeroOldBackup(disk, s, primary, oldSectors, backupEntries, atTheEnd);
 
         int grown = -1;
         long grownTo = 0;
@@ -131,23 +134,24 @@ public final class GptRelocator {
         }
         byte[] fittedSectors = entrySectors.clone();
         System.arraycopy(fitted.bytes(), 0, fittedSectors, 0, entryBytes.length);
-        GptHeader newPrimary = primary.withAlternateLba(last).withLastUsableLba(lastUsable)
+        GptHeader newPrimary = primary.withAlternateLba(lastLba).withLastUsableLba(lastUsable)
                 .withEntriesCrc(fitted.crc());
-        GptHeader backup = newPrimary.withMyLba(last).withAlternateLba(1).withEntriesLba(backupEntries);
+        GptHeader backup = newPrimary.withMyLba(lastLba).withAlternateLba(1).withEntriesLba(backupEntries);
 
+        writes.add(new GptFixup.Write("backup partition entries", backupEntries * s, fittedSectors));
+        writes.add(new GptFixup.Write("backup GPT header", lastLba * s, backup.toSector(s)));
         if (grown >= 0) {
             writes.add(new GptFixup.Write("primary partition entries", primary.entriesLba() * s, fittedSectors));
         }
-        writes.add(new GptFixup.Write("backup partition entries", backupEntries * s, fittedSectors));
-        writes.add(new GptFixup.Write("backup GPT header", last * s, backup.toSector(s)));
         writes.add(new GptFixup.Write("primary GPT header", s, newPrimary.toSector(s)));
         byte[] mbr = SectorIo.read(disk, 0, 512);
         byte[] newMbr = ProtectiveMbr.grown(mbr, oldSectors, newSectors);
         if (!java.util.Arrays.equals(mbr, newMbr)) {
             writes.add(new GptFixup.Write("protective MBR", 0, newMbr));
         }
+        writes.addAll(atTheEnd);
 
-        StringBuilder note = new StringBuilder("GPT backup moved to the end of the disk (LBA " + last + ")");
+        StringBuilder note = new StringBuilder("GPT backup moved to the end of the disk (LBA " + lastLba + ")");
         if (grown >= 0) {
             long sectors = grownTo - entries.firstLba(grown) + 1;
             note.append("; last partition (").append(grown + 1).append(") grown to ").append(sectors)
