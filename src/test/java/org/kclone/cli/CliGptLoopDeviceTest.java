@@ -201,6 +201,19 @@ class CliGptLoopDeviceTest {
     }
 
     @Test
+    void aHybridMbrIsLeftAsItIs() throws Exception {
+        Path src = gptDisk();
+        LoopDevices.run("sgdisk", "-h", "1", src.toString()); // partition 1 also in the MBR, 0xEE over the start
+        byte[] mbr = Arrays.copyOf(CliLoopDeviceTest.contents(src), 512);
+        Path larger = loops.attach(dir.resolve("larger.img"), 96 * MiB);
+        Cli r = Cli.run("copy", src.toString(), larger.toString(), "--yes", "--verify", "--json");
+        assertEquals(0, r.exit, r.toString());
+        assertNoProblems(larger);
+        assertArrayEquals(mbr, Arrays.copyOf(CliLoopDeviceTest.contents(larger), 512), "the hybrid MBR, unchanged");
+        assertEquals(dump(src, true), dump(larger, true));
+    }
+
+    @Test
     void fourKnGptDiskToALargerFourKnDisk() throws Exception {
         Path src = gptDisk("--sector-size", "4096");
         assertEquals(4096, sectorSize(src));
