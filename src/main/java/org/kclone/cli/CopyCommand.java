@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kclone.device.CopyPlanner;
+import org.kclone.device.GptStep;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.claim.Claims;
@@ -48,6 +49,12 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--grow", description = "Extend an existing image file that is too short for the region.")
     boolean grow;
 
+    @Option(names = "--grow-last",
+            description = "When a whole GPT disk goes to a larger disk (whose backup GPT kclone always moves to the"
+                    + " end), also extend the last partition to the end. Its file system is not resized: grow it"
+                    + " afterwards (resize2fs, xfs_growfs, ...).")
+    boolean growLast;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -64,7 +71,11 @@ final class CopyCommand implements Callable<Integer> {
             if (degraded != null) {
                 err.println("kclone: warning: " + degraded);
             }
-            return runner.replanning(planning).run(plan, verify, ignoreErrors);
+            List<org.kclone.device.gpt.GptFixup> gpt = GptStep.preview(plan, growLast);
+            if (growLast) {
+                GptStep.checkGrowLast(plan, gpt);
+            }
+            return runner.replanning(planning).gpt(growLast, gpt).run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }

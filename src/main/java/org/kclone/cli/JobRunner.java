@@ -100,7 +100,8 @@ final class JobRunner {
             err.println("Source:  " + plan.source().describe());
         }
         err.println("kclone will OVERWRITE " + (plan.source() != null ? "with the source" : "with zeros") + ":");
-        for (Endpoint d : plan.destinations()) {
+        for (int i = 0; i < plan.destinations().size(); i++) {
+            Endpoint d = plan.destinations().get(i);
             String line = "  " + d.field() + ": " + d.describe();
             if (plan.loopsUnder().containsKey(d.field())) {
                 line += "  (loop device " + org.kclone.device.LoopBacking.describe(plan.loopsUnder().get(d.field()))
@@ -112,12 +113,26 @@ final class JobRunner {
                         + ", written anyway (--force)";
             }
             err.println(line);
+            String note = i < gpt.size() ? gpt.get(i).note() : null;
+            if (note != null) {
+                err.println("      " + note);
+            }
         }
         String answer = terminal.ask(err, "Everything in these regions will be lost. Type 'yes' to go on: ");
         if (answer == null || !answer.trim().equals("yes")) {
             throw new RefusedException("confirmation", "not confirmed (answer was "
                     + (answer == null ? "end of input" : "'" + answer.trim() + "'") + "); nothing was written");
         }
+    }
+
+    private boolean growLast;
+    private List<org.kclone.device.gpt.GptFixup> gpt = List.of();
+
+    /** With --grow-last, and what the GPT fix-up will do on each destination (shown in the plan). */
+    JobRunner gpt(boolean growLast, List<org.kclone.device.gpt.GptFixup> preview) {
+        this.growLast = growLast;
+        this.gpt = preview;
+        return this;
     }
 
     /** Makes the plan from a fresh discovery: the command's regions and options, every guard. */
@@ -192,7 +207,7 @@ final class JobRunner {
         AtomicReference<ProgressPrinter> printer = new AtomicReference<>();
         Report report;
         CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify,
-                options.probeMode()),
+                options.probeMode(), growLast),
                 new CloneRun.Listener() {
                     @Override
                     public void probing(List<String> destinations) {
@@ -321,6 +336,9 @@ final class JobRunner {
                 // unverified, or any status this printer does not know: never shown as ok
                 default -> out.printf("  %-9s %s: %s%n", d.status().toUpperCase(java.util.Locale.ROOT), d.path(),
                         d.error());
+            }
+            if (d.gpt() != null) {
+                out.printf("            %s%n", d.gpt());
             }
         }
         out.flush();

@@ -60,9 +60,18 @@ public final class CloneRun {
         }
     }
 
-    /** How to run: engine tuning, flags, and whether to read back. */
+    /**
+     * How to run: engine tuning, flags, whether to read back, and with {@code growLast} whether a
+     * GPT fitted to a larger destination also gets its last partition grown ({@link GptStep}).
+     */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify, ProbeMode probe) {
+            boolean verify, ProbeMode probe, boolean growLast) {
+        /** Without --grow-last. */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
+                ProbeMode probe) {
+            this(pages, config, bytesPerSecond, flags, verify, probe, false);
+        }
+
         /** Without probing for fake capacity. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify) {
             this(pages, config, bytesPerSecond, flags, verify, ProbeMode.OFF);
@@ -83,6 +92,8 @@ public final class CloneRun {
     /** Joined once per (rare) bad range, not on every poll. */
     private volatile List<SectorRange> unreadableJoined = List.of();
     private final AtomicReferenceArray<String> errors;
+    /** A GPT copied to a larger disk, fitted to it after the copy. */
+    private final GptStep gpt;
     private final AtomicLong verified = new AtomicLong();
     private final CompletableFuture<Report> report = new CompletableFuture<>();
     private volatile Phase phase = Phase.COPYING;
@@ -114,6 +125,7 @@ public final class CloneRun {
         this.clock = clock;
         this.started = clock.getAsLong();
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
+        this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
         this.client = clients.create(settings);
         try {
@@ -246,6 +258,7 @@ public final class CloneRun {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
+            gpt.afterCopy(opened, result, written);
             events.copied(this);
             Verifier.Result checked = null;
             // Destinations that were to be read back: fully written and not failed.
@@ -265,10 +278,11 @@ public final class CloneRun {
                     verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
                     events.verifying(this);
-                    checked = spread(Verifier.verify(opened.sourceRegion(), toVerify, result.unreadable(), b -> {
-                        verified.set(b);
-                        events.verified(this, b);
-                    }, () -> cancelled), index, dests.size());
+                    checked = gpt.afterVerify(spread(Verifier.verify(opened.sourceRegion(), toVerify,
+                            result.unreadable(), b -> {
+                                verified.set(b);
+                                events.verified(this, b);
+                            }, () -> cancelled), index, dests.size()), opened);
                 }
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
@@ -443,7 +457,9 @@ public final class CloneRun {
                 status = UNVERIFIED;
                 error = "not verified: cancelled after the data was written and flushed, before verification";
             }
-            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
+            String[] g = gpt.adjust(i, status, error);
+            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
+                    gpt.note(i)));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)

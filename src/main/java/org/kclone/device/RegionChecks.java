@@ -75,7 +75,8 @@ final class RegionChecks {
                 if (end > sectors) {
                     throw new RefusedException(e.field(), "the region " + e.start() + "+" + e.count()
                             + " does not fit: " + e.path() + " has " + sectors + " sectors ("
-                            + Sizes.human(e.sizeBytes()) + "), the region needs " + end);
+                            + Sizes.human(e.sizeBytes()) + "), the region needs " + end + ": " + (end - sectors)
+                            + " sectors (" + Sizes.human((end - sectors) * Sizes.SECTOR) + ") short");
                 }
             }
         }

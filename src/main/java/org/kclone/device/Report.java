@@ -61,12 +61,20 @@ public record Report(String command, Region source, long bytes, double seconds, 
 
     /**
      * One destination: {@code status} is ok, failed or mismatch; {@code error} the OS error of a
-     * failed one, or for a mismatch that the destination is shorter than the source.
+     * failed one, or for a mismatch that the destination is shorter than the source; {@code gpt}
+     * what was done to a GPT copied to a larger disk (its backup moved to the end, with --grow-last
+     * the last partition grown) or why it was left as it is; left out when there was no such GPT.
      */
-    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches"})
+    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches", "gpt"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Destination(String path, long start, long length, String status, String error,
-            List<Mismatch> mismatches) {
+            List<Mismatch> mismatches, @JsonInclude(JsonInclude.Include.NON_NULL) String gpt) {
+
+        /** A destination with nothing to say about a GPT. */
+        public Destination(String path, long start, long length, String status, String error,
+                List<Mismatch> mismatches) {
+            this(path, start, length, status, error, mismatches, null);
+        }
     }
 
     /** Exit code: 0 all written (and verified) without a read error; 1 anything failed or cancelled. */

@@ -293,7 +293,8 @@ public final class JobViewModel {
             switch (status) {
                 case "ok" -> {
                     row.state.set(check ? "done, verified" : "done");
-                    row.detail.set(Sizes.human(run.totalBytes()) + (check ? " written and verified" : " written"));
+                    row.detail.set(Sizes.human(run.totalBytes()) + (check ? " written and verified" : " written")
+                            + (d.gpt() != null ? "; " + d.gpt() : "")); // a GPT fitted to a larger disk
                     row.error.set("");
                     row.progress.set(1.0);
                     if (check) {

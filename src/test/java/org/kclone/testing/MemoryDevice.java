@@ -19,6 +19,13 @@ public final class MemoryDevice implements BlockDevice {
         this.data = new byte[size];
     }
 
+    /** A device holding a copy of {@code bytes}. */
+    public static MemoryDevice of(String name, byte[] bytes) {
+        MemoryDevice d = new MemoryDevice(name, bytes.length);
+        System.arraycopy(bytes, 0, d.data, 0, bytes.length);
+        return d;
+    }
+
     /** A device filled with bytes from {@code seed}'s pseudo-random sequence. */
     public static MemoryDevice random(String name, int size, long seed) {
         MemoryDevice d = new MemoryDevice(name, size);

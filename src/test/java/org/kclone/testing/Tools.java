@@ -30,6 +30,7 @@ public final class Tools {
     /** Tool to the Debian package that installs it. */
     private static final Map<String, String> PACKAGES = Map.ofEntries(
             Map.entry("sfdisk", "fdisk"),
+            Map.entry("sgdisk", "gdisk"),
             Map.entry("mkfs.ext4", "e2fsprogs"),
             Map.entry("e2fsck", "e2fsprogs"),
             Map.entry("partx", "util-linux"),
