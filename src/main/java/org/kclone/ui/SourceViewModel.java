@@ -113,9 +113,9 @@ public final class SourceViewModel {
             summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
         } catch (RefusedException e) {
             String r = Reasons.forTheWindow(e.reason());
-            if (r.startsWith("START")) {
+            if (r.startsWith("Start")) {
                 startError.set(r);
-            } else if (r.contains("region") || r.contains("length")) {
+            } else if (r.contains("region") || r.toLowerCase(java.util.Locale.ROOT).contains("length")) {
                 lengthError.set(r);
             } else {
                 pathError.set(r);
