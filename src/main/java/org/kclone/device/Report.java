@@ -2,16 +2,31 @@ package org.kclone.device;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import org.kclone.device.report.AuditInfo;
 import org.kclone.engine.SectorRange;
 
 /**
  * The JSON report of {@code copy}, {@code zero} and {@code verify} (README, "The JSON report").
  * {@code start}, {@code length} and {@code count} are 512-byte sectors; {@code bytes} is bytes.
+ * {@code audit} (version, host, times, options, device facts) is written at the top level after
+ * the job's fields, and left out while null.
  */
 @JsonPropertyOrder({"command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"})
 public record Report(String command, Region source, long bytes, double seconds, boolean cancelled,
-        List<Range> readErrors, List<Destination> destinations) {
+        List<Range> readErrors, List<Destination> destinations, @JsonUnwrapped AuditInfo audit) {
+
+    /** A report without its audit part (as the job makes it; {@link #withAudit} adds it). */
+    public Report(String command, Region source, long bytes, double seconds, boolean cancelled,
+            List<Range> readErrors, List<Destination> destinations) {
+        this(command, source, bytes, seconds, cancelled, readErrors, destinations, null);
+    }
+
+    /** This report with its audit part. */
+    public Report withAudit(AuditInfo a) {
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, a);
+    }
 
     /**
      * A region: path, first sector, sector count; {@code bytes} its exact length when its last
