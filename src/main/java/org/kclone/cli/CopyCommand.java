@@ -64,7 +64,7 @@ final class CopyCommand implements Callable<Integer> {
             if (degraded != null) {
                 err.println("kclone: warning: " + degraded);
             }
-            return runner.replanning(planning).run(plan, verify, ignoreErrors);
+            return runner.replanning(planning).option("grow", grow).run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }
