@@ -142,4 +142,17 @@ class ReportTest {
         assertEquals(List.of("command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"),
                 names(JSON.readTree(JSON.writeValueAsString(r))));
     }
+
+    @Test
+    void aJsonReportReadsBackWithOrWithoutTheAuditFields() throws Exception {
+        Report plain = report(false, List.of(new Report.Range(2048, 16)), ok("/dev/sdc"));
+        assertEquals(plain, JSON.readValue(JSON.writeValueAsString(plain), Report.class));
+        Report full = plain.withAudit(new org.kclone.device.report.AuditInfo("1.0", "h", "2026-12-05T21:00:00Z",
+                "2026-12-05T21:00:01Z", java.util.Map.of("verify", true), null,
+                List.of(new org.kclone.device.report.DeviceFacts("/dev/sdc", "device", "M", "S", 1, true))));
+        Report back = JSON.readValue(JSON.writeValueAsString(full), Report.class);
+        assertEquals(plain.destinations(), back.destinations());
+        assertEquals(JSON.readTree(JSON.writeValueAsString(full)), JSON.readTree(JSON.writeValueAsString(back)),
+                "the audit fields too");
+    }
 }

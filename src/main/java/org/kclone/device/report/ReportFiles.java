@@ -40,6 +40,18 @@ public final class ReportFiles {
         return n.endsWith(".html") || n.endsWith(".htm");
     }
 
+    /**
+     * The file a save dialog's choice names: {@code chosen} as it is when its name already ends in
+     * .json, .html or .htm, else with the extension of the format picked ({@code html} or JSON) added.
+     */
+    public static Path withFormat(Path chosen, boolean html) {
+        String n = chosen.getFileName() == null ? "" : chosen.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (isHtml(chosen) || n.endsWith(".json")) {
+            return chosen;
+        }
+        return chosen.resolveSibling(chosen.getFileName() + (html ? ".html" : ".json"));
+    }
+
     /** The report's text in the form its file name asks for. */
     public static String text(Path file, Report report) {
         return isHtml(file) ? HtmlReport.render(report) : json(report);

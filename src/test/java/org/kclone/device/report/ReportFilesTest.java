@@ -78,4 +78,13 @@ class ReportFilesTest {
         e = assertThrows(RefusedException.class, () -> ReportFiles.check("--report", Path.of("/proc/kclone-report.json")));
         assertTrue(e.reason().contains("no file can be made in /proc"), e.reason());
     }
+
+    @Test
+    void aSaveDialogsChoiceGetsTheExtensionOfTheFormatPickedUnlessItHasOne() {
+        assertEquals(Path.of("/r/x.html"), ReportFiles.withFormat(Path.of("/r/x"), true));
+        assertEquals(Path.of("/r/x.json"), ReportFiles.withFormat(Path.of("/r/x"), false));
+        assertEquals(Path.of("/r/x.report.json"), ReportFiles.withFormat(Path.of("/r/x.report"), false));
+        assertEquals(Path.of("/r/x.json"), ReportFiles.withFormat(Path.of("/r/x.json"), true), "the name wins");
+        assertEquals(Path.of("/r/x.HTM"), ReportFiles.withFormat(Path.of("/r/x.HTM"), false));
+    }
 }
