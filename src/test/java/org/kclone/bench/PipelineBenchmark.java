@@ -111,6 +111,12 @@ public final class PipelineBenchmark {
     /** A compressed source: kclone's copy against decompressing alone and against the raw copy. */
     private void compressed(Path image, String label, String ext, List<String> compress, List<String> decompress,
             double raw) throws Exception {
+        String why = supported(ext);
+        if (why != null) {
+            rows.add("| " + label + " image → 3 | skipped | | | " + why + " |");
+            System.out.println(label + ": skipped: " + why);
+            return;
+        }
         Path packed = dir.resolve(image.getFileName() + "." + ext);
         if (!Files.exists(packed) || Files.getLastModifiedTime(packed).compareTo(Files.getLastModifiedTime(image)) < 0) {
             System.out.println("compressing with " + label + " (once; kept in " + dir + ")...");
@@ -122,12 +128,6 @@ public final class PipelineBenchmark {
                 run(List.of("sh", "-c", "xz -T2 -c -k '" + image + "' > '" + packed + ".tmp' && mv '" + packed
                         + ".tmp' '" + packed + "'"));
             }
-        }
-        String why = supported(ext);
-        if (why != null) {
-            rows.add("| " + label + " image → 3 | skipped | | | " + why + " |");
-            System.out.println(label + ": skipped: " + why);
-            return;
         }
         List<String> dec = new ArrayList<>(decompress);
         dec.add(packed.toString());
@@ -164,6 +164,7 @@ public final class PipelineBenchmark {
             return null;
         } finally {
             Files.deleteIfExists(out);
+            Files.deleteIfExists(out.resolveSibling(out.getFileName() + ".sha256")); // a sidecar, where kclone writes one
             Files.deleteIfExists(packed);
             Files.deleteIfExists(small);
         }
