@@ -75,7 +75,8 @@ final class CopyCommand implements Callable<Integer> {
             if (growLast) {
                 GptStep.checkGrowLast(plan, gpt);
             }
-            return runner.replanning(planning).gpt(growLast, gpt).run(plan, verify, ignoreErrors);
+            return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
+                    .run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }

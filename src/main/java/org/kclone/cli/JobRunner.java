@@ -1,7 +1,6 @@
 package org.kclone.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.kclone.engine.KcopydFlag;
 /** Runs a planned copy or zero: confirmation, opening, the engine job, verification, the report. */
 final class JobRunner {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = org.kclone.device.report.ReportFiles.JSON;
 
     private final String command;
     private final WriteOptions options;
@@ -68,6 +67,9 @@ final class JobRunner {
         }
         PageBudget.check(options.pages, config, PageBudget.Machine.current());
         limit();
+        if (options.report != null) {
+            ReportFile.check(options.report);
+        }
         return config;
     }
 
@@ -180,6 +182,7 @@ final class JobRunner {
         // exit 1) instead of killing kclone mid-write; a second one quits at once, saying so.
         try (Interrupts ignored = Interrupts.onSignal(signal -> firstSignal(signal, running, signalled),
                 signal -> secondSignal(running.get()))) {
+            ReportFile.notAnEndpoint(options.report, plan);
             confirm(plan);
             synchronized (promptLock) {
                 confirmed = true;
@@ -206,6 +209,7 @@ final class JobRunner {
         String verb = plan.source() != null ? "copied" : "zeroed";
         AtomicReference<ProgressPrinter> printer = new AtomicReference<>();
         Report report;
+        java.time.Instant startedAt = java.time.Instant.now();
         CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify,
                 options.probeMode(), growLast),
                 new CloneRun.Listener() {
@@ -237,8 +241,40 @@ final class JobRunner {
             }
             report = run.await();
         }
+        report = report.withAudit(org.kclone.device.report.AuditInfo.of(fresh, report, verify, startedAt,
+                java.time.Instant.now(), usedOptions(verify, ignoreErrors)));
         print(report);
-        return report.exitCode();
+        return ReportFile.write(options.report, report, err, report.exitCode());
+    }
+
+    private final java.util.Map<String, Object> more = new java.util.LinkedHashMap<>();
+
+    /** An option of the command itself (not in WriteOptions) that the report lists among the options used. */
+    JobRunner option(String name, Object value) {
+        more.put(name, value);
+        return this;
+    }
+
+    /** The options this job ran with, by their command-line names, for the report. */
+    java.util.Map<String, Object> usedOptions(boolean verify, boolean ignoreErrors) {
+        java.util.Map<String, Object> o = org.kclone.device.report.AuditInfo.newOptions();
+        if ("copy".equals(command)) {
+            o.put("verify", verify);
+            o.put("ignoreErrors", ignoreErrors);
+        }
+        o.putAll(more);
+        o.put("strict", options.strict);
+        o.put("sequential", options.sequential);
+        o.put("force", options.force);
+        o.put("allowSystemDisk", options.allowSystemDisk);
+        o.put("chunk", options.chunk);
+        o.put("pages", options.pages);
+        o.put("limit", options.limit);
+        o.put("probe", options.probeMode().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("yes", options.yes);
+        o.put("json", options.json);
+        o.put("report", options.report != null ? options.report.toString() : null);
+        return o;
     }
 
     /** How kclone quits at once (a signal at the prompt, a second signal); tests replace it. */

@@ -44,6 +44,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the JSON report on stdout.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the report to FILE: printable HTML when FILE ends in .html, else the JSON report.")
+    java.nio.file.Path report;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -53,6 +57,10 @@ final class VerifyCommand implements Callable<Integer> {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             List<RegionSpec> to = KcloneCommand.destinations(dests);
             plan = new CopyPlanner(Devices.discover(), CopyPlanner.Options.NONE).verify(src, to);
+            if (report != null) {
+                ReportFile.check(report);
+                ReportFile.notAnEndpoint(report, plan);
+            }
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);
         }
@@ -67,14 +75,20 @@ final class VerifyCommand implements Callable<Integer> {
                 opened.add(dev);
                 regions.add(new IoRegion(dev, d.start(), d.count()));
             }
-            Report report = run(plan, new IoRegion(srcDev, s.start(), s.count()), regions, err);
+            java.time.Instant startedAt = java.time.Instant.now();
+            Report r = run(plan, new IoRegion(srcDev, s.start(), s.count()), regions, err);
+            java.util.Map<String, Object> used = org.kclone.device.report.AuditInfo.newOptions();
+            used.put("json", json);
+            used.put("report", report != null ? report.toString() : null);
+            r = r.withAudit(org.kclone.device.report.AuditInfo.of(plan, r, true, startedAt, java.time.Instant.now(),
+                    used));
             if (json) {
-                out.println(JobRunner.JSON.writeValueAsString(report));
+                out.println(JobRunner.JSON.writeValueAsString(r));
                 out.flush();
             } else {
-                JobRunner.printHuman(report, out);
+                JobRunner.printHuman(r, out);
             }
-            return report.exitCode();
+            return ReportFile.write(report, r, err, r.exitCode());
         } finally {
             for (BlockDevice d : opened) {
                 d.close();

@@ -18,6 +18,11 @@ final class WriteOptions {
     @Option(names = "--json", description = "When done, print the JSON report on stdout (progress goes to stderr).")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the report to FILE: printable HTML when FILE ends in .html, else the JSON report"
+                    + " (checked before anything is written; the file appears whole or not at all).")
+    java.nio.file.Path report;
+
     @Option(names = "--strict",
             description = "Stop at the first error, as the kernel's kcopyd does (default: drop a failed destination and"
                     + " finish the others).")

@@ -1,17 +1,50 @@
 package org.kclone.device;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import org.kclone.device.report.AuditInfo;
 import org.kclone.engine.SectorRange;
 
 /**
  * The JSON report of {@code copy}, {@code zero} and {@code verify} (README, "The JSON report").
  * {@code start}, {@code length} and {@code count} are 512-byte sectors; {@code bytes} is bytes.
+ * {@code audit} (version, host, times, options, device facts) is written at the top level after
+ * the job's fields, and left out while null.
  */
 @JsonPropertyOrder({"command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"})
 public record Report(String command, Region source, long bytes, double seconds, boolean cancelled,
-        List<Range> readErrors, List<Destination> destinations) {
+        List<Range> readErrors, List<Destination> destinations, @JsonUnwrapped AuditInfo audit) {
+
+    /** A report without its audit part (as the job makes it; {@link #withAudit} adds it). */
+    public Report(String command, Region source, long bytes, double seconds, boolean cancelled,
+            List<Range> readErrors, List<Destination> destinations) {
+        this(command, source, bytes, seconds, cancelled, readErrors, destinations, null);
+    }
+
+    /** How Jackson reads a JSON report (it cannot read an unwrapped record component): with the audit fields where present. */
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    static Report fromJson(@JsonProperty("command") String command, @JsonProperty("source") Region source,
+            @JsonProperty("bytes") long bytes, @JsonProperty("seconds") double seconds,
+            @JsonProperty("cancelled") boolean cancelled, @JsonProperty("readErrors") List<Range> readErrors,
+            @JsonProperty("destinations") List<Destination> destinations, @JsonProperty("version") String version,
+            @JsonProperty("host") String host, @JsonProperty("startedAt") String startedAt,
+            @JsonProperty("endedAt") String endedAt, @JsonProperty("options") java.util.Map<String, Object> options,
+            @JsonProperty("sourceDevice") org.kclone.device.report.DeviceFacts sourceDevice,
+            @JsonProperty("destinationDevices") List<org.kclone.device.report.DeviceFacts> destinationDevices) {
+        AuditInfo audit = version == null && host == null && startedAt == null ? null
+                : new AuditInfo(version, host, startedAt, endedAt, options != null ? options : java.util.Map.of(),
+                        sourceDevice, destinationDevices != null ? destinationDevices : List.of());
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, audit);
+    }
+
+    /** This report with its audit part. */
+    public Report withAudit(AuditInfo a) {
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, a);
+    }
 
     /**
      * A region: path, first sector, sector count; {@code bytes} its exact length when its last

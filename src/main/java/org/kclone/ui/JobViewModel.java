@@ -1,9 +1,6 @@
 package org.kclone.ui;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -89,6 +86,8 @@ public final class JobViewModel {
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> unreadable = FXCollections.observableArrayList();
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
+    private final StringProperty reportSaved = new SimpleStringProperty("");
+    private org.kclone.device.report.PendingAudit audit;
     private JobRun run;
     private boolean cancelling;
     private long startNanos;
@@ -188,8 +187,16 @@ public final class JobViewModel {
         }
         long rate = limitBytes();
         boolean check = verify.get();
+        java.util.Map<String, Object> used = org.kclone.device.report.AuditInfo.newOptions();
+        used.put("verify", check);
+        used.put("ignoreErrors", ignoreErrors.get());
+        used.put("limit", rate > 0 ? limit.get().trim() : null);
+        used.put("probe", probe.get() ? "removable" : "off");
+        used.put("window", true);
+        var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
         CloneRun r = CloneRun.start(plan, settings(rate, flags, check));
         start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+        audit = pending;
     }
 
     /** How the window runs a job: the default budget, and fake-capacity probes of removable drives when asked. */
@@ -203,6 +210,8 @@ public final class JobViewModel {
         rows.clear();
         unreadable.clear();
         report.set(null);
+        reportSaved.set("");
+        audit = null;
         for (String p : paths) {
             rows.add(new Row(p));
         }
@@ -281,7 +290,7 @@ public final class JobViewModel {
     }
 
     private void finish() {
-        Report r = run.report();
+        Report r = audit != null ? audit.attach(run.report()) : run.report();
         boolean check = verifyRequested.get();
         for (int i = 0; i < rows.size(); i++) {
             var d = r.destinations().get(i);
@@ -359,12 +368,30 @@ public final class JobViewModel {
                 .append(Sizes.human(sectors * Sizes.SECTOR)).append(")").toString();
     }
 
-    /** Writes the report as the CLI's JSON. */
+    /** Where the report was last saved, or why it was not ("" before any save of this job's report). */
+    public StringProperty reportSaved() {
+        return reportSaved;
+    }
+
+    /**
+     * Writes the report: a printable HTML page when the name ends in .html, else the CLI's JSON
+     * report; whole or not at all (a failed save leaves no file, and an older one as it was).
+     * {@link #reportSaved()} says where it went, or why not.
+     */
     public void saveReport(Path file) throws IOException {
         Report r = report.get();
         if (r == null) {
             throw new IllegalStateException("no report yet");
         }
-        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+        Path where = file.toAbsolutePath();
+        try {
+            org.kclone.device.report.ReportFiles.write(where, r);
+        } catch (IOException | RuntimeException e) {
+            reportSaved.set("The report was NOT saved in " + where + ": "
+                    + org.kclone.device.report.ReportFiles.reason(e));
+            throw e;
+        }
+        reportSaved.set("Report saved in " + where
+                + (org.kclone.device.report.ReportFiles.isHtml(where) ? " (printable page)" : " (JSON)"));
     }
 }

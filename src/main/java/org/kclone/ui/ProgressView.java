@@ -55,16 +55,28 @@ final class ProgressView {
         save.disableProperty().bind(jobVm.report().isNull());
         save.setOnAction(e -> {
             FileChooser fc = new FileChooser();
-            fc.setInitialFileName("kclone-report.json");
+            FileChooser.ExtensionFilter json = new FileChooser.ExtensionFilter("JSON report (*.json)", "*.json");
+            FileChooser.ExtensionFilter html = new FileChooser.ExtensionFilter("Printable page (*.html)", "*.html");
+            fc.getExtensionFilters().setAll(json, html);
+            fc.setSelectedExtensionFilter(json);
+            fc.setInitialFileName("kclone-report");
             File f = fc.showSaveDialog(save.getScene().getWindow());
             if (f != null) {
+                var file = org.kclone.device.report.ReportFiles.withFormat(f.toPath(),
+                        fc.getSelectedExtensionFilter() == html);
                 try {
-                    jobVm.saveReport(f.toPath());
-                } catch (IOException ex) {
-                    new Alert(Alert.AlertType.ERROR, "Cannot save the report: " + ex.getMessage()).show();
+                    jobVm.saveReport(file);
+                } catch (IOException | RuntimeException ex) {
+                    new Alert(Alert.AlertType.ERROR, jobVm.reportSaved().get()).show();
                 }
             }
         });
+        Label saved = new Label();
+        saved.setId("reportSaved");
+        saved.setWrapText(true);
+        saved.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(saved, Priority.ALWAYS);
+        saved.textProperty().bind(jobVm.reportSaved());
         jobVm.rows().addListener((ListChangeListener<JobViewModel.Row>) c -> rebuildRows());
         rowsScroll.setFitToWidth(true);
         rowsScroll.setPrefViewportHeight(150);
@@ -73,7 +85,7 @@ final class ProgressView {
         HBox overallLine = new HBox(8, new Label("Overall"), overall, status);
         HBox.setHgrow(overall, Priority.ALWAYS);
         return MainWindow.titled("Progress", new VBox(6, overallLine, rowsScroll,
-                new Label("Unreadable source sectors"), bad, save));
+                new Label("Unreadable source sectors"), bad, new HBox(8, save, saved)));
     }
 
     /** Rows are made when a job starts (the list is set once per job), never per poll. */

@@ -88,4 +88,71 @@ class ReportTest {
         assertTrue(j.has("source") && j.path("source").isNull(), j.toString());
         assertEquals(0, r.exitCode());
     }
+
+    @Test
+    void theAuditFieldsFollowTheJobsFieldsWhichKeepTheirNamesAndMeaning() throws Exception {
+        Report plain = report(false, List.of(), ok("/dev/sdc"),
+                new Report.Destination("/dev/sdd", 0, 8, "failed", "Input/output error", List.of()));
+        java.util.Map<String, Object> options = org.kclone.device.report.AuditInfo.newOptions();
+        options.put("verify", true);
+        options.put("chunk", "1M");
+        options.put("limit", null);
+        Report r = plain.withAudit(new org.kclone.device.report.AuditInfo("1.0", "bench",
+                org.kclone.device.report.AuditInfo.time(java.time.Instant.parse("2026-12-05T21:00:00Z")),
+                org.kclone.device.report.AuditInfo.time(java.time.Instant.parse("2026-12-05T21:00:02Z")), options,
+                new org.kclone.device.report.DeviceFacts("/dev/sdb", "device", "Cruzer", "SRC", 16L << 30, null),
+                List.of(new org.kclone.device.report.DeviceFacts("/dev/sdc", "device", "Cruzer", "C1", 8L << 30, true),
+                        new org.kclone.device.report.DeviceFacts("/dev/sdd", "device", null, null, 8L << 30, false))));
+        assertEquals(plain.exitCode(), r.exitCode());
+        JsonNode j = JSON.readTree(JSON.writeValueAsString(r));
+        assertEquals(List.of("command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations",
+                "version", "host", "startedAt", "endedAt", "options", "sourceDevice", "destinationDevices"), names(j));
+        JsonNode before = JSON.readTree(JSON.writeValueAsString(plain));
+        for (String f : names(before)) {
+            assertEquals(before.get(f), j.get(f), f + " unchanged by the audit part");
+        }
+        assertEquals("1.0", j.path("version").asText());
+        assertEquals("bench", j.path("host").asText());
+        for (String t : List.of("startedAt", "endedAt")) {
+            String v = j.path(t).asText();
+            assertTrue(v.matches(".*T.*(Z|[+-]\\d\\d:\\d\\d)"), t + " carries its zone: " + v);
+            java.time.OffsetDateTime.parse(v); // ISO 8601
+        }
+        assertEquals(java.time.Instant.parse("2026-12-05T21:00:02Z"),
+                java.time.OffsetDateTime.parse(j.path("endedAt").asText()).toInstant());
+        assertEquals(List.of("verify", "chunk", "limit"), names(j.path("options")));
+        assertTrue(j.path("options").path("verify").asBoolean());
+        assertTrue(j.path("options").has("limit") && j.path("options").path("limit").isNull());
+        assertEquals(List.of("path", "kind", "model", "serial", "size"), names(j.path("sourceDevice")),
+                "no verified on the source");
+        assertEquals("SRC", j.path("sourceDevice").path("serial").asText());
+        assertEquals(16L << 30, j.path("sourceDevice").path("size").asLong());
+        JsonNode dd = j.path("destinationDevices");
+        assertEquals(2, dd.size());
+        assertEquals(List.of("path", "kind", "model", "serial", "size", "verified"), names(dd.get(0)));
+        assertEquals("C1", dd.get(0).path("serial").asText());
+        assertTrue(dd.get(0).path("verified").asBoolean());
+        assertTrue(dd.get(1).path("serial").isNull() && !dd.get(1).path("verified").asBoolean());
+    }
+
+    @Test
+    void withoutTheAuditPartTheReportIsAsBefore() throws Exception {
+        Report r = report(false, List.of(), ok("/a"));
+        assertEquals(null, r.audit());
+        assertEquals(List.of("command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"),
+                names(JSON.readTree(JSON.writeValueAsString(r))));
+    }
+
+    @Test
+    void aJsonReportReadsBackWithOrWithoutTheAuditFields() throws Exception {
+        Report plain = report(false, List.of(new Report.Range(2048, 16)), ok("/dev/sdc"));
+        assertEquals(plain, JSON.readValue(JSON.writeValueAsString(plain), Report.class));
+        Report full = plain.withAudit(new org.kclone.device.report.AuditInfo("1.0", "h", "2026-12-05T21:00:00Z",
+                "2026-12-05T21:00:01Z", java.util.Map.of("verify", true), null,
+                List.of(new org.kclone.device.report.DeviceFacts("/dev/sdc", "device", "M", "S", 1, true))));
+        Report back = JSON.readValue(JSON.writeValueAsString(full), Report.class);
+        assertEquals(plain.destinations(), back.destinations());
+        assertEquals(JSON.readTree(JSON.writeValueAsString(full)), JSON.readTree(JSON.writeValueAsString(back)),
+                "the audit fields too");
+    }
 }

@@ -3,6 +3,7 @@ package org.kclone.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -183,6 +184,62 @@ class ViewModelTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile());
         assertEquals("copy", json.path("command").asText());
         assertEquals(2, json.path("destinations").size());
+    }
+
+    @Test
+    void theSavedReportIsJsonOrAPrintablePageWithTheAuditFieldsAndSaysWhereItWent() throws Exception {
+        Path src = file("src.img", 1 << 20);
+        SourceViewModel source = new SourceViewModel(List::of);
+        source.choose(src.toString());
+        DestinationsViewModel dests = new DestinationsViewModel(source, List::of);
+        dests.add(dir.resolve("a.img").toString());
+        dests.add(dir.resolve("b.img").toString());
+        JobViewModel job = new JobViewModel();
+        job.verify().set(true);
+        job.start(dests.plan());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.running().get() && System.nanoTime() < deadline) {
+            job.poll();
+            Thread.sleep(1000 / MainWindow.UPDATES_PER_SECOND);
+        }
+        assertFalse(job.running().get());
+        assertEquals("", job.reportSaved().get(), "nothing said before a save");
+
+        Path json = dir.resolve("r.json");
+        job.saveReport(json);
+        assertEquals("Report saved in " + json.toAbsolutePath() + " (JSON)", job.reportSaved().get());
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals("copy", j.path("command").asText());
+        assertEquals(org.kclone.device.report.AuditInfo.kcloneVersion(), j.path("version").asText());
+        java.time.OffsetDateTime.parse(j.path("startedAt").asText());
+        java.time.OffsetDateTime.parse(j.path("endedAt").asText());
+        assertTrue(j.path("options").path("verify").asBoolean());
+        assertEquals(src.toString(), j.path("sourceDevice").path("path").asText());
+        assertEquals(2, j.path("destinationDevices").size());
+        for (var d : j.path("destinationDevices")) {
+            assertTrue(d.path("verified").asBoolean(), "the saved report says each destination was verified: " + d);
+            assertEquals("image", d.path("kind").asText());
+            assertEquals(1 << 20, d.path("size").asLong());
+        }
+
+        Path html = dir.resolve("r.html");
+        job.saveReport(html);
+        assertEquals("Report saved in " + html.toAbsolutePath() + " (printable page)", job.reportSaved().get());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>"));
+        assertTrue(page.contains(dir.resolve("a.img").toString()) && page.contains(dir.resolve("b.img").toString()));
+        assertEquals(2, page.split("<td class=\"state ok\">OK</td>", -1).length - 1);
+
+        Path nowhere = dir.resolve("missing").resolve("r.json");
+        assertThrows(java.io.IOException.class, () -> job.saveReport(nowhere));
+        assertTrue(job.reportSaved().get().startsWith("The report was NOT saved in " + nowhere.toAbsolutePath() + ": "),
+                job.reportSaved().get());
+        assertFalse(Files.exists(nowhere.getParent()));
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of("r.html", "r.json"), listing.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("r.") || n.startsWith(".r.") || n.endsWith(".tmp")).sorted().toList(),
+                    "the two reports, no temporary or empty file");
+        }
     }
 
     @Test
