@@ -20,6 +20,9 @@ import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
+import org.kclone.device.verify.DigestVerifier;
+import org.kclone.device.verify.OneShot;
+import org.kclone.device.verify.SourceHasher;
 
 /**
  * One planned copy or zero, run through the engine and optionally verified, ending in a
@@ -99,6 +102,10 @@ public final class CloneRun {
 
     /** Per destination, why the fake-capacity probe refused it, or null. */
     private final String[] probeFailures;
+    /** Hashes the source as it is copied (SHA-256, and the digests verification compares with); null for a zero. */
+    private volatile SourceHasher hasher;
+    /** Per destination, the SHA-256 verification read back, or null. */
+    private List<String> destSha256;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -185,9 +192,11 @@ public final class CloneRun {
                 dests.set(i, new IoRegion(new Probes.Refused(r.device(), probeFailures[i]), r.sector(), r.count()));
             }
         }
-        return plan.source() != null
-                ? client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener)
-                : client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
+        if (plan.source() == null) {
+            return client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
+        }
+        hasher = new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(), verify);
+        return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
     }
 
     /**
@@ -265,10 +274,17 @@ public final class CloneRun {
                     verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
                     events.verifying(this);
-                    checked = spread(Verifier.verify(opened.sourceRegion(), toVerify, result.unreadable(), b -> {
-                        verified.set(b);
-                        events.verified(this, b);
-                    }, () -> cancelled), index, dests.size());
+                    DigestVerifier.Verified v = DigestVerifier.afterCopy(hasher, plan.source().byteLength(),
+                            opened.sourceRegion(), !(opened.source() instanceof OneShot), toVerify,
+                            result.unreadable(), b -> {
+                                verified.set(b);
+                                events.verified(this, b);
+                            }, () -> cancelled);
+                    checked = spread(v.result(), index, dests.size());
+                    destSha256 = new ArrayList<>(Collections.nCopies(dests.size(), null));
+                    for (int k = 0; k < index.size(); k++) {
+                        destSha256.set(index.get(k), v.sha256().get(k));
+                    }
                 }
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
@@ -282,6 +298,9 @@ public final class CloneRun {
             client.destroy();
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
+        }
+        if (hasher != null) {
+            hasher.close();
         }
         try {
             opened.close();
@@ -443,13 +462,14 @@ public final class CloneRun {
                 status = UNVERIFIED;
                 error = "not verified: cancelled after the data was written and flushed, before verification";
             }
-            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches));
+            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), status, error, mismatches,
+                    destSha256 != null ? destSha256.get(i) : null));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null
-                : Report.Region.of(plan.source());
+                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
         long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
