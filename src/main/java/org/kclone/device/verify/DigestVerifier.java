@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.kclone.device.Verifier;
@@ -20,8 +16,9 @@ import org.kclone.engine.SectorRange;
 
 /**
  * Verifies destinations against the {@link ChunkDigests} kept while copying: reads only the
- * destinations, all in parallel, window by window through aligned buffers (O_DIRECT, past the
- * page cache), and compares each MiB's digest. A MiB that differs is narrowed to its sectors by
+ * destinations, each on its own thread, through aligned 4 MiB windows (O_DIRECT, past the page
+ * cache), and compares each MiB's digest. A destination may read a few windows ahead of the
+ * slowest; progress is told per window once every destination has it. A MiB that differs is narrowed to its sectors by
  * reading that MiB of the source once more ({@link Verifier} on the one MiB) where the source can be
  * read again; otherwise (a {@link OneShot} stream, given as a null source) the whole MiB is named.
  * Also gives each destination's SHA-256 of its region's content as read back.
@@ -83,99 +80,198 @@ public final class DigestVerifier {
     public static Verified verify(ChunkDigests digests, long contentBytes, List<IoRegion> dests, IoRegion source,
             List<SectorRange> knownUnreadable, LongConsumer progress, BooleanSupplier cancelled) {
         int n = dests.size();
+        int windows = (int) ((digests.bytes() + WINDOW - 1) / WINDOW);
         List<List<SectorRange>> mismatches = new ArrayList<>();
-        IOException[] errors = new IOException[n];
-        MessageDigest[] sha = new MessageDigest[n];
-        boolean[] shortRead = new boolean[n];
-        AlignedWindow[] win = new AlignedWindow[n];
+        Worker[] workers = new Worker[n];
+        Pace pace = new Pace();
         for (int i = 0; i < n; i++) {
             mismatches.add(new ArrayList<>());
-            sha[i] = sha256();
-            win[i] = new AlignedWindow(WINDOW);
+            workers[i] = new Worker(digests, contentBytes, dests.get(i), windows, pace);
         }
         List<SectorRange> unreadable = SectorRange.coalesce(knownUnreadable);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, n), r -> {
-            Thread t = new Thread(r, "kclone-verify");
+        List<Thread> threads = new ArrayList<>();
+        for (Worker w : workers) {
+            Thread t = new Thread(w, "kclone-verify");
             t.setDaemon(true);
-            return t;
-        });
+            threads.add(t);
+            t.start();
+        }
         boolean wasCancelled = false;
         try {
-            for (long first = 0; first < digests.bytes(); first += WINDOW) {
+            for (int k = 0; k < windows; k++) {
                 if (cancelled.getAsBoolean()) {
                     wasCancelled = true;
                     break;
                 }
-                long from = first;
-                int length = (int) Math.min(WINDOW, digests.bytes() - first);
-                List<Future<List<Integer>>> futures = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    int d = i;
-                    futures.add(errors[d] != null ? null : pool.submit(() -> {
-                        try {
-                            return readAndCompare(digests, contentBytes, dests.get(d), from, length, win[d], sha[d],
-                                    shortRead, d);
-                        } catch (IOException e) {
-                            errors[d] = e;
-                            return List.of();
-                        }
-                    }));
-                }
+                pace.awaitWindow(workers, k);
                 // unit -> destinations that differ there
                 TreeMap<Integer, List<Integer>> differing = new TreeMap<>();
                 for (int i = 0; i < n; i++) {
-                    if (futures.get(i) != null) {
-                        for (int u : futures.get(i).get()) {
-                            differing.computeIfAbsent(u, k -> new ArrayList<>()).add(i);
-                        }
+                    for (int u : workers[i].differing(k)) {
+                        differing.computeIfAbsent(u, x -> new ArrayList<>()).add(i);
                     }
                 }
                 for (var e : differing.entrySet()) {
                     unreadable = narrow(digests, e.getKey(), e.getValue(), dests, source, unreadable, mismatches);
                 }
-                progress.accept(from + length);
+                pace.allow(k + 1 + LEAD);
+                progress.accept(Math.min(digests.bytes(), (long) (k + 1) * WINDOW));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             wasCancelled = true;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("verification failed inside", e.getCause());
         } finally {
-            pool.shutdownNow();
+            pace.stop();
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    wasCancelled = true;
+                }
+            }
         }
         List<Verifier.Outcome> out = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Verifier.Outcome(SectorRange.coalesce(mismatches.get(i)), errors[i]));
-            boolean whole = !wasCancelled && errors[i] == null && !shortRead[i];
-            hashes.add(whole ? HexFormat.of().formatHex(sha[i].digest()) : null);
+            Worker w = workers[i];
+            out.add(new Verifier.Outcome(SectorRange.coalesce(mismatches.get(i)), w.error));
+            boolean whole = !wasCancelled && w.error == null && !w.shortRead;
+            hashes.add(whole ? HexFormat.of().formatHex(w.sha.digest()) : null);
         }
         return new Verified(new Verifier.Result(out, SectorRange.coalesce(unreadable), wasCancelled), hashes);
     }
 
+    /** How many windows a destination may read ahead of the slowest one (verification's progress). */
+    private static final int LEAD = 4;
+
     /**
-     * Reads one window of a destination, adds its content to the SHA-256 and returns the units whose
-     * digest differs (or that the destination does not fully hold: it ends before them).
+     * Which windows the destinations may read (at most {@link #LEAD} past the verified ones), and
+     * waiting for a window to be read on every destination.
      */
-    private static List<Integer> readAndCompare(ChunkDigests digests, long contentBytes, IoRegion dest, long from,
-            int length, AlignedWindow win, MessageDigest sha, boolean[] shortRead, int d) throws IOException {
-        long at = dest.byteOffset() + from;
-        int there = (int) Math.max(0, Math.min(length, dest.device().size() - at));
-        ByteBuffer got = win.read(dest.device(), at, there);
-        if (there < length) {
-            shortRead[d] = true;
+    private static final class Pace {
+        private int allowed = LEAD;
+        private boolean stopped;
+
+        synchronized void allow(int windows) {
+            allowed = windows;
+            notifyAll();
         }
-        sha.update(got.duplicate().limit((int) Math.max(0, Math.min(there, contentBytes - from))));
-        List<Integer> differ = new ArrayList<>();
-        for (int off = 0; off < length; off += ChunkDigests.UNIT) {
-            int u = (int) ((from + off) / ChunkDigests.UNIT);
-            int len = digests.unitLength(u);
-            if (off + len > there || ChunkDigests.of(got.duplicate().position(off).limit(off + len), u)
-                    != digests.digest(u)) {
-                differ.add(u);
+
+        synchronized void stop() {
+            stopped = true;
+            notifyAll();
+        }
+
+        /** On a destination's thread: false when verification stopped. */
+        synchronized boolean mayRead(int window) throws InterruptedException {
+            while (!stopped && window >= allowed) {
+                wait();
+            }
+            return !stopped;
+        }
+
+        synchronized void read() {
+            notifyAll();
+        }
+
+        /** Until every destination has read window {@code k} (or can read no more: failed). */
+        synchronized void awaitWindow(Worker[] workers, int k) throws InterruptedException {
+            for (Worker w : workers) {
+                while (w.done <= k && w.error == null && !w.ended) {
+                    wait();
+                }
             }
         }
-        return differ;
+    }
+
+    /** One destination read back front to back on its own thread, as far as {@link Pace} allows. */
+    private static final class Worker implements Runnable {
+        private final ChunkDigests digests;
+        private final long contentBytes;
+        private final IoRegion dest;
+        private final int windows;
+        private final Pace pace;
+        private final AlignedWindow win = new AlignedWindow(WINDOW);
+        final MessageDigest sha = sha256();
+        /** Units that differ, per window read (guarded by pace). */
+        private final List<List<Integer>> differing = new ArrayList<>();
+        // Guarded by pace.
+        int done;
+        boolean ended;
+        IOException error;
+        /** Written by this worker only; read after it was joined. */
+        boolean shortRead;
+
+        Worker(ChunkDigests digests, long contentBytes, IoRegion dest, int windows, Pace pace) {
+            this.digests = digests;
+            this.contentBytes = contentBytes;
+            this.dest = dest;
+            this.windows = windows;
+            this.pace = pace;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (int k = 0; k < windows && pace.mayRead(k); k++) {
+                    long from = (long) k * WINDOW;
+                    int length = (int) Math.min(WINDOW, digests.bytes() - from);
+                    List<Integer> d = readAndCompare(from, length);
+                    synchronized (pace) {
+                        differing.add(d);
+                        done = k + 1;
+                        pace.read();
+                    }
+                }
+            } catch (IOException e) {
+                synchronized (pace) {
+                    error = e;
+                }
+            } catch (RuntimeException e) { // a device that throws unchecked: this destination is not verified
+                synchronized (pace) {
+                    error = new IOException(e.toString(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                synchronized (pace) {
+                    ended = true;
+                    pace.read();
+                }
+            }
+        }
+
+        /** Units of window {@code k} that differ (none when this destination failed before it). */
+        List<Integer> differing(int k) {
+            synchronized (pace) {
+                return k < differing.size() ? differing.get(k) : List.of();
+            }
+        }
+
+        /**
+         * Reads one window, adds its content to the SHA-256 and returns the units whose digest
+         * differs (or that the destination does not fully hold: it ends before them).
+         */
+        private List<Integer> readAndCompare(long from, int length) throws IOException {
+            long at = dest.byteOffset() + from;
+            int there = (int) Math.max(0, Math.min(length, dest.device().size() - at));
+            ByteBuffer got = win.read(dest.device(), at, there);
+            if (there < length) {
+                shortRead = true;
+            }
+            sha.update(got.duplicate().limit((int) Math.max(0, Math.min(there, contentBytes - from))));
+            List<Integer> differ = new ArrayList<>();
+            for (int off = 0; off < length; off += ChunkDigests.UNIT) {
+                int u = (int) ((from + off) / ChunkDigests.UNIT);
+                int len = digests.unitLength(u);
+                if (off + len > there || ChunkDigests.of(got.duplicate().position(off).limit(off + len), u)
+                        != digests.digest(u)) {
+                    differ.add(u);
+                }
+            }
+            return differ;
+        }
     }
 
     /**
