@@ -281,10 +281,7 @@ public final class CloneRun {
                                 events.verified(this, b);
                             }, () -> cancelled);
                     checked = spread(v.result(), index, dests.size());
-                    destSha256 = new ArrayList<>(Collections.nCopies(dests.size(), null));
-                    for (int k = 0; k < index.size(); k++) {
-                        destSha256.set(index.get(k), v.sha256().get(k));
-                    }
+                    destSha256 = v.sha256At(index, dests.size());
                 }
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());

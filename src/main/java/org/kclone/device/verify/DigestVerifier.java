@@ -30,6 +30,15 @@ public final class DigestVerifier {
 
     /** The verdict in {@link Verifier}'s terms, and each destination's SHA-256 (null: not all read back). */
     public record Verified(Verifier.Result result, List<String> sha256) {
+
+        /** The hashes put back at their destinations' indexes {@code index} among {@code n} (null elsewhere). */
+        public List<String> sha256At(List<Integer> index, int n) {
+            List<String> all = new ArrayList<>(java.util.Collections.nCopies(n, null));
+            for (int k = 0; k < index.size(); k++) {
+                all.set(index.get(k), sha256.get(k));
+            }
+            return all;
+        }
     }
 
     private static final int WINDOW = 4 * ChunkDigests.UNIT;
