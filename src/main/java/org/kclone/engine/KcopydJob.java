@@ -56,6 +56,8 @@ public final class KcopydJob {
     private final GuardedListener listener;
     /** Sees each chunk's bytes after the read; null for none. */
     private final ChunkObserver observer;
+    /** Set at the observer's first throw: logged once per job, as a listener's. */
+    private final AtomicBoolean observerThrew = new AtomicBoolean();
     private final BadSectors badSectors;
     private final long totalBytes;
     private final int chunkBytes;
@@ -278,7 +280,10 @@ public final class KcopydJob {
         try {
             observer.chunkRead(chunk.offset, chunk.view().asReadOnlyBuffer(), done);
         } catch (RuntimeException | Error e) {
-            LOG.error("a chunk observer threw; the chunk is released", e);
+            if (observerThrew.compareAndSet(false, true)) {
+                LOG.error("a chunk observer threw; the chunk is released and the job goes on (further throws not"
+                        + " logged)", e);
+            }
             done.run();
         }
     }
