@@ -20,6 +20,9 @@ import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
+import org.kclone.device.verify.DigestVerifier;
+import org.kclone.device.verify.OneShot;
+import org.kclone.device.verify.SourceHasher;
 
 /**
  * One planned copy or zero, run through the engine and optionally verified, ending in a
@@ -110,6 +113,10 @@ public final class CloneRun {
 
     /** Per destination, why the fake-capacity probe refused it, or null. */
     private final String[] probeFailures;
+    /** Hashes the source as it is copied (SHA-256, and the digests verification compares with); null for a zero. */
+    private volatile SourceHasher hasher;
+    /** Per destination, the SHA-256 verification read back, or null. */
+    private List<String> destSha256;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -197,9 +204,11 @@ public final class CloneRun {
                 dests.set(i, new IoRegion(new Probes.Refused(r.device(), probeFailures[i]), r.sector(), r.count()));
             }
         }
-        return plan.source() != null
-                ? client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener)
-                : client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
+        if (plan.source() == null) {
+            return client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
+        }
+        hasher = new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(), verify);
+        return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
     }
 
     /**
@@ -278,11 +287,14 @@ public final class CloneRun {
                     verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
                     events.verifying(this);
-                    checked = gpt.afterVerify(spread(Verifier.verify(opened.sourceRegion(), toVerify,
+                    DigestVerifier.Verified v = DigestVerifier.afterCopy(hasher, plan.source().byteLength(),
+                            opened.sourceRegion(), !(opened.source() instanceof OneShot), toVerify,
                             result.unreadable(), b -> {
                                 verified.set(b);
                                 events.verified(this, b);
-                            }, () -> cancelled), index, dests.size()), opened);
+                            }, () -> cancelled);
+                    checked = gpt.afterVerify(spread(v.result(), index, dests.size()), opened);
+                    destSha256 = v.sha256At(index, dests.size());
                 }
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
@@ -296,6 +308,9 @@ public final class CloneRun {
             client.destroy();
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
+        }
+        if (hasher != null) {
+            hasher.close();
         }
         try {
             opened.close();
@@ -459,13 +474,13 @@ public final class CloneRun {
             }
             String[] g = gpt.adjust(i, status, error);
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
-                    gpt.note(i)));
+                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i)));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null
-                : Report.Region.of(plan.source());
+                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
         long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());

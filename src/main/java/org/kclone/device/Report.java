@@ -48,15 +48,28 @@ public record Report(String command, Region source, long bytes, double seconds, 
 
     /**
      * A region: path, first sector, sector count; {@code bytes} its exact length when its last
-     * sector is partial (an image file of odd size), else null and left out of the JSON.
+     * sector is partial (an image file of odd size), else null and left out of the JSON;
+     * {@code sha256} the SHA-256 of its content as the copy read it (null, left out, when the copy
+     * did not read all of it or some of it was unreadable).
      */
-    @JsonPropertyOrder({"path", "start", "length", "bytes"})
+    @JsonPropertyOrder({"path", "start", "length", "bytes", "sha256"})
     public record Region(String path, long start, long length,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Long bytes) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long bytes,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String sha256) {
+
+        /** A region without its hash. */
+        public Region(String path, long start, long length, Long bytes) {
+            this(path, start, length, bytes, null);
+        }
 
         /** A region of whole sectors. */
         public Region(String path, long start, long length) {
-            this(path, start, length, null);
+            this(path, start, length, null, null);
+        }
+
+        /** This region with the SHA-256 of its content (null: not known). */
+        public Region withSha256(String hash) {
+            return new Region(path, start, length, bytes, hash);
         }
 
         /** The region of an endpoint, with its bytes when the last sector is partial. */
@@ -94,19 +107,28 @@ public record Report(String command, Region source, long bytes, double seconds, 
 
     /**
      * One destination: {@code status} is ok, failed or mismatch; {@code error} the OS error of a
-     * failed one, or for a mismatch that the destination is shorter than the source; {@code gpt}
-     * what was done to a GPT copied to a larger disk (its backup moved to the end, with --grow-last
-     * the last partition grown) or why it was left as it is; left out when there was no such GPT.
+     * failed one, or for a mismatch that the destination is shorter than the source; {@code sha256}
+     * the SHA-256 of its region's content as verification read it back (null, left out, when it was
+     * not read back whole); {@code gpt} what was done to a GPT copied to a larger disk (its backup
+     * moved to the end, with --grow-last the last partition grown) or why it was left as it is;
+     * left out when there was no such GPT.
      */
-    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches", "gpt"})
+    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches", "sha256", "gpt"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Destination(String path, long start, long length, String status, String error,
-            List<Mismatch> mismatches, @JsonInclude(JsonInclude.Include.NON_NULL) String gpt) {
+            List<Mismatch> mismatches, @JsonInclude(JsonInclude.Include.NON_NULL) String sha256,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String gpt) {
 
         /** A destination with nothing to say about a GPT. */
         public Destination(String path, long start, long length, String status, String error,
+                List<Mismatch> mismatches, String sha256) {
+            this(path, start, length, status, error, mismatches, sha256, null);
+        }
+
+        /** A destination without its hash. */
+        public Destination(String path, long start, long length, String status, String error,
                 List<Mismatch> mismatches) {
-            this(path, start, length, status, error, mismatches, null);
+            this(path, start, length, status, error, mismatches, null, null);
         }
     }
 

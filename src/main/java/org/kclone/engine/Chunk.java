@@ -12,6 +12,8 @@ final class Chunk {
     /** Whether the buffer is the client's pages (a copy) and goes back to them, not the shared zeroes. */
     final boolean ownsPages;
     final AtomicInteger pendingWrites = new AtomicInteger();
+    /** Holders of the chunk's pages: its writes (one), plus a {@link ChunkObserver} while it has the bytes. */
+    final AtomicInteger holds = new AtomicInteger(1);
     /** Set when the read failed and the chunk must not be written (no IGNORE_ERROR). */
     volatile boolean skipWrite;
 

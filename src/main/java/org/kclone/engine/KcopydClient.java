@@ -101,8 +101,17 @@ public final class KcopydClient {
     /** {@code kcopyd_copy} with a progress listener. */
     public KcopydJob copy(IoRegion from, List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
             ProgressListener listener) {
+        return copy(from, dests, flags, notify, listener, null);
+    }
+
+    /**
+     * {@code kcopyd_copy} with a progress listener and an observer that sees every chunk's bytes as
+     * they are read (null: none); each chunk's pages are held until the observer gives it back.
+     */
+    public KcopydJob copy(IoRegion from, List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
+            ProgressListener listener, ChunkObserver observer) {
         Objects.requireNonNull(from, "from");
-        return submit(from, dests, flags, notify, listener);
+        return submit(from, dests, flags, notify, listener, observer);
     }
 
     /** {@code kcopyd_zero}: writes zeros to every region of {@code dests}. Needs no pages. */
@@ -113,18 +122,18 @@ public final class KcopydClient {
     /** {@code kcopyd_zero} with a progress listener. */
     public KcopydJob zero(List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
             ProgressListener listener) {
-        return submit(null, dests, flags, notify, listener);
+        return submit(null, dests, flags, notify, listener, null);
     }
 
     private KcopydJob submit(IoRegion from, List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
-            ProgressListener listener) {
+            ProgressListener listener, ChunkObserver observer) {
         Objects.requireNonNull(dests, "dests");
         Objects.requireNonNull(notify, "notify");
         Objects.requireNonNull(listener, "listener");
         Set<KcopydFlag> f = flags == null || flags.isEmpty() ? EnumSet.noneOf(KcopydFlag.class) : EnumSet.copyOf(flags);
         List<IoRegion> to = List.copyOf(dests);
         validate(from, to);
-        KcopydJob job = new KcopydJob(this, from, to, f, notify, listener);
+        KcopydJob job = new KcopydJob(this, from, to, f, notify, listener, observer);
         synchronized (jobsLock) {
             if (destroyed) {
                 throw new IllegalStateException("kcopyd client " + id + " has been destroyed: no new jobs");

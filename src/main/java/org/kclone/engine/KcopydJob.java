@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #dispatchWrites}: the chunk goes to every destination at once, or under WRITE_SEQ
  *       through a per-destination {@link WriteSequencer} that keeps offsets strictly ascending.</li>
  *   <li>{@link #write}: one destination's write; a failure sets its bit.</li>
- *   <li>{@link #chunkDone}: when every destination has the chunk, its pages and permit go back.</li>
+ *   <li>{@link #chunkDone}: when every destination has the chunk (and the {@link ChunkObserver}, if
+ *       any, has given it back), its pages and permit go back.</li>
  *   <li>{@link #finish()}: when nothing is in flight and nothing more will be issued, every
  *       destination still standing is flushed ({@link Flushes}), then the callback runs on the client's callback
  *       thread, exactly once.</li>
@@ -52,6 +54,10 @@ public final class KcopydJob {
     private final boolean dropFailed;
     private final KcopydNotify notify;
     private final GuardedListener listener;
+    /** Sees each chunk's bytes after the read; null for none. */
+    private final ChunkObserver observer;
+    /** Set at the observer's first throw: logged once per job, as a listener's. */
+    private final AtomicBoolean observerThrew = new AtomicBoolean();
     private final BadSectors badSectors;
     private final long totalBytes;
     private final int chunkBytes;
@@ -78,7 +84,7 @@ public final class KcopydJob {
     private boolean finishing;
 
     KcopydJob(KcopydClient client, IoRegion source, List<IoRegion> dests, Set<KcopydFlag> flags,
-            KcopydNotify notify, ProgressListener listener) {
+            KcopydNotify notify, ProgressListener listener, ChunkObserver observer) {
         this.client = client;
         this.source = source;
         this.dests = dests;
@@ -87,6 +93,7 @@ public final class KcopydJob {
         this.dropFailed = flags.contains(KcopydFlag.DROP_FAILED_DESTINATIONS);
         this.notify = notify;
         this.listener = new GuardedListener(listener);
+        this.observer = source != null ? observer : null;
         this.badSectors = source != null ? new BadSectors(source, client.zeroes()) : null;
         this.totalBytes = dests.get(0).byteLength();
         this.chunkBytes = client.config().chunkBytes();
@@ -254,8 +261,31 @@ public final class KcopydJob {
                 }
             }
         }
+        if (observer != null) {
+            observe(chunk);
+        }
         listener.bytesRead(bytesRead.addAndGet(chunk.length));
         dispatchWrites(chunk);
+    }
+
+    /** Hands the chunk's bytes to the observer, which holds its pages until it gives it back. */
+    private void observe(Chunk chunk) {
+        chunk.holds.incrementAndGet();
+        AtomicBoolean given = new AtomicBoolean();
+        Runnable done = () -> {
+            if (given.compareAndSet(false, true)) {
+                chunkDone(chunk);
+            }
+        };
+        try {
+            observer.chunkRead(chunk.offset, chunk.view().asReadOnlyBuffer(), done);
+        } catch (RuntimeException | Error e) {
+            if (observerThrew.compareAndSet(false, true)) {
+                LOG.error("a chunk observer threw; the chunk is released and the job goes on (further throws not"
+                        + " logged)", e);
+            }
+            done.run();
+        }
     }
 
     // ---- 3. handing a chunk to the destinations ---------------------------------------------
@@ -329,6 +359,9 @@ public final class KcopydJob {
     // ---- 5. a chunk is done -----------------------------------------------------------------
 
     private void chunkDone(Chunk chunk) {
+        if (chunk.holds.decrementAndGet() > 0) {
+            return; // the writes or the observer still have it
+        }
         if (chunk.ownsPages) {
             client.pages().release(chunk.buffer);
         }

@@ -67,13 +67,15 @@ class CloneRunImageTest {
 
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("copy", r.command());
-        assertEquals(new Report.Region(src.toString(), 8, 2000), r.source());
+        String sha = Sha256.hex(want);
+        assertEquals(new Report.Region(src.toString(), 8, 2000, null, sha), r.source(),
+                "the source's SHA-256 hashed while it was copied");
         assertEquals(2000L * 512, r.bytes());
         assertFalse(r.cancelled());
         assertEquals(List.of(), r.readErrors());
-        assertEquals(List.of(new Report.Destination(fresh.toString(), 0, 2000, "ok", null, List.of()),
-                new Report.Destination(existing.toString(), 100, 2000, "ok", null, List.of()),
-                new Report.Destination(shortImg.toString(), 4, 2000, "ok", null, List.of())), r.destinations());
+        assertEquals(List.of(new Report.Destination(fresh.toString(), 0, 2000, "ok", null, List.of(), sha),
+                new Report.Destination(existing.toString(), 100, 2000, "ok", null, List.of(), sha),
+                new Report.Destination(shortImg.toString(), 4, 2000, "ok", null, List.of(), sha)), r.destinations());
         assertTrue(r.seconds() >= 0);
         assertEquals(2000L * 512, run.totalBytes());
         assertEquals(2000L * 512, run.verifiedBytes(), "read back to the end");

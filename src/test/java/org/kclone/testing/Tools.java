@@ -42,7 +42,8 @@ public final class Tools {
             Map.entry("umount", "mount"),
             Map.entry("nbdkit", "nbdkit"),
             Map.entry("nbdfuse", "libnbd-bin"),
-            Map.entry("fusermount3", "fuse3"));
+            Map.entry("fusermount3", "fuse3"),
+            Map.entry("sha256sum", "coreutils"));
 
     private Tools() {
     }
