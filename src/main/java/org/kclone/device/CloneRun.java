@@ -273,6 +273,7 @@ public final class CloneRun {
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
             done = report(result, written, toCheck, checked);
+            opened.images().writeSidecars(plan, done.destinations()); // after the flush, for complete images only
         } catch (Throwable t) {
             failure = t;
         }
@@ -406,13 +407,18 @@ public final class CloneRun {
 
     private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
         List<Report.Destination> dests = new ArrayList<>();
+        String sourceBroken = opened.images().sourceFailure();
         for (int i = 0; i < plan.destinations().size(); i++) {
             Endpoint e = plan.destinations().get(i);
             String status = "ok";
             String error = null;
             List<Report.Mismatch> mismatches = List.of();
             long needed = e.count() * Sizes.SECTOR;
-            if (result.failed(i)) {
+            if (sourceBroken != null && !result.failed(i)) {
+                // a compressed stream that broke, an image that fails its checksum: nothing from it is trusted
+                status = "failed";
+                error = "incomplete: " + written[i] + " of " + needed + " bytes written; " + sourceBroken;
+            } else if (result.failed(i)) {
                 status = "failed";
                 // the engine keeps every failed destination's exception (JobResult holds no nulls)
                 error = message(result.destinationErrors().get(i));
