@@ -64,7 +64,14 @@ public final class CompressedImages {
         Format f = format.get();
         long bytes;
         try {
-            bytes = Lengths.recorded(e.path(), f);
+            try {
+                bytes = Lengths.recorded(e.path(), f);
+            } catch (IOException ex) {
+                if (length == null || f == Format.ZIP) {
+                    throw ex;
+                }
+                bytes = -1; // LENGTH given: the stream is read up to it, and says where it breaks if it does
+            }
             if (bytes < 0 && length != null) {
                 bytes = Math.multiplyExact((start != null ? start : 0) + length, (long) Sizes.SECTOR);
             } else if (bytes < 0) {

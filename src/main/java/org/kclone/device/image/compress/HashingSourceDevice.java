@@ -69,8 +69,8 @@ public final class HashingSourceDevice extends ForwardingBlockDevice {
             ByteBuffer seen = dst.duplicate();
             inner.read(dst, position);
             seen.limit(dst.position());
+            cursor = position + seen.remaining();
             sha.update(seen);
-            cursor = position + seen.limit() - seen.position();
             if (cursor >= regionEnd) {
                 hashRange(cursor, inner.size());
                 hashing = false;
