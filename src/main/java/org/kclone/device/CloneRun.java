@@ -414,7 +414,7 @@ public final class CloneRun {
             String error = null;
             List<Report.Mismatch> mismatches = List.of();
             long needed = e.count() * Sizes.SECTOR;
-            if (sourceBroken != null && !result.failed(i)) {
+            if (sourceBroken != null) {
                 // a compressed stream that broke, an image that fails its checksum: nothing from it is trusted
                 status = "failed";
                 error = "incomplete: " + written[i] + " of " + needed + " bytes written; " + sourceBroken;

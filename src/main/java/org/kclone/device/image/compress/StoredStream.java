@@ -18,6 +18,10 @@ import java.util.HexFormat;
  */
 final class StoredStream implements Closeable {
 
+    /** Why no bad-sector option helps: said with every break. */
+    static final String UNSKIPPABLE = " (a compressed stream cannot be read past a break: bad-sector skipping and"
+            + " --ignore-errors do not apply)";
+
     private final Path file;
     private final Format format;
     private final InputStream raw;
@@ -89,14 +93,14 @@ final class StoredStream implements Closeable {
     CorruptStreamException broken(Throwable e, long uncompressedAt) {
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is corrupt or truncated:"
                 + " it broke at compressed byte " + counted.count() + " of " + size() + " (uncompressed byte "
-                + uncompressedAt + "): " + Lengths.message(e), e);
+                + uncompressedAt + "): " + Lengths.message(e) + UNSKIPPABLE, e);
     }
 
     /** As {@link #broken} for data that ended before the length the plan expects. */
     CorruptStreamException endedEarly(long uncompressedAt, long expected) {
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is truncated: its"
                 + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + counted.count() + " of "
-                + size() + "), before the " + expected + " bytes expected", null);
+                + size() + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null);
     }
 
     private long size() {

@@ -98,8 +98,7 @@ public final class StreamSourceDevice implements BlockDevice {
             }
         }
         if (broken != null) {
-            throw new CorruptStreamException(broken.getMessage() + " (a compressed stream cannot be read past a"
-                    + " break: bad-sector skipping and --ignore-errors do not apply)", broken);
+            throw new CorruptStreamException(broken.getMessage(), broken);
         }
         if (position < cursor - tailLength) {
             if (firstPass && cursor < length) {

@@ -94,6 +94,7 @@ class StreamDevicesTest {
             CorruptStreamException later = assertThrows(CorruptStreamException.class,
                     () -> d.read(ByteBuffer.allocate(MiB), Math.min(next, data.length - MiB)));
             assertTrue(later.getMessage().contains("--ignore-errors do not apply"), later.getMessage());
+            assertTrue(first.getMessage().contains("--ignore-errors do not apply"), first.getMessage());
             assertEquals(first, d.failure());
         }
     }
