@@ -146,6 +146,24 @@ public final class CompressedImages {
         }
     }
 
+    /**
+     * Opens an existing device or image file for comparing (kclone verify): a compressed image as a
+     * stream of its uncompressed bytes, read past the page cache; anything else as it is.
+     *
+     * @param firstRead the byte the comparison starts at (the region's start)
+     */
+    public static BlockDevice openForReading(Path path, int logicalSectorSize, long firstRead) throws IOException {
+        Optional<Format> f = Format.detect(path);
+        if (f.isEmpty()) {
+            return org.kclone.engine.FileBlockDevice.open(path, false, logicalSectorSize);
+        }
+        long length = Lengths.recorded(path, f.get());
+        if (length < 0) {
+            length = measured(path, f.get());
+        }
+        return new StreamSourceDevice(path, f.get(), length, firstRead, true, null);
+    }
+
     /** Opens a new (just created, empty) image file for writing compressed. */
     public static CompressedImageDevice openDestination(Endpoint e, Format f) throws RefusedException {
         try {
