@@ -47,7 +47,7 @@ public final class Lengths {
      * @throws CorruptStreamException where the stream breaks
      */
     public static long measure(Path file, Format format, LongConsumer progress) throws IOException {
-        try (StoredStream s = StoredStream.open(file, format, false)) {
+        try (StoredStream s = StoredStream.open(file, format, false, false)) {
             byte[] buf = new byte[1 << 20];
             long total = 0;
             long told = 0;

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -39,16 +38,13 @@ final class StoredStream implements Closeable {
 
     /**
      * @param direct read the file past the page cache (O_DIRECT: reading back what was written)
+     * @param hash hash the stored bytes ({@link #finishDigest}): only when a checksum is to be checked
      */
-    static StoredStream open(Path file, Format format, boolean direct) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+    static StoredStream open(Path file, Format format, boolean direct, boolean hash) throws IOException {
+        MessageDigest sha = hash ? ImageChecksum.sha256() : null;
         InputStream raw = direct ? DirectInputStream.open(file) : Files.newInputStream(file);
-        Counting counted = new Counting(new BufferedInputStream(new DigestInputStream(raw, sha), 256 << 10));
+        Counting counted = new Counting(new BufferedInputStream(hash ? new DigestInputStream(raw, sha) : raw,
+                256 << 10));
         StoredStream s = new StoredStream(file, format, raw, sha, counted);
         try {
             s.decoded = Decoders.open(format, counted);
@@ -83,6 +79,9 @@ final class StoredStream implements Closeable {
      * and returns the SHA-256 of all of it, as hex.
      */
     String finishDigest() throws IOException {
+        if (digest == null) {
+            throw new IllegalStateException("opened without hashing");
+        }
         byte[] buf = new byte[256 << 10];
         while (counted.read(buf, 0, buf.length) >= 0) {
             // hashed on the way through

@@ -141,7 +141,7 @@ public final class StreamSourceDevice implements BlockDevice {
             stream.close();
             firstPass = false;
         }
-        stream = StoredStream.open(file, format, direct);
+        stream = StoredStream.open(file, format, direct, firstPass && expected != null);
         cursor = 0;
         tailLength = 0;
         try {
