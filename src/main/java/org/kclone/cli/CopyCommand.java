@@ -55,6 +55,7 @@ final class CopyCommand implements Callable<Integer> {
         try {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
+            org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
             org.kclone.device.image.compress.CompressedImages.onMeasuring((file, format, bytes) -> err.println(
                     "kclone: measuring the uncompressed length of " + file + " (" + format.label() + " does not"
                             + " record it; SOURCE+LENGTH skips this): " + org.kclone.device.Sizes.human(bytes)));

@@ -87,9 +87,14 @@ class CliCompressedImageTest {
         Path src = loop("src.img", data);
         for (String suffix : List.of(".zst", ".xz", ".gz")) {
             Path image = dir.resolve("backup.img" + suffix);
-            Cli out = Cli.run("copy", "--yes", "--verify", "--json", src.toString(), image.toString());
+            // a raw device beside the compressed image in the same job
+            Path raw = loops.attach(dir.resolve("raw" + suffix.substring(1) + ".img"), SIZE);
+            Cli out = Cli.run("copy", "--yes", "--verify", "--json", src.toString(), image.toString(),
+                    raw.toString());
             assertEquals(0, out.exit, out.toString());
             assertEquals("ok", json(out).path("destinations").get(0).path("status").asText());
+            assertEquals("ok", json(out).path("destinations").get(1).path("status").asText());
+            assertArrayEquals(data, CliLoopDeviceTest.contents(raw), "the raw destination beside " + suffix);
             // the sidecar in sha256sum -c format, of the file as stored
             String side = Files.readString(dir.resolve("backup.img" + suffix + ".sha256"));
             assertTrue(side.matches("[0-9a-f]{64}  backup\\.img" + suffix.replace(".", "\\.") + "\n"), side);

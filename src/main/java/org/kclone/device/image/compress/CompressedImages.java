@@ -33,7 +33,18 @@ public final class CompressedImages {
             "kclone: measuring the uncompressed length of " + file + " (" + format.label()
                     + " does not record it; SOURCE+LENGTH skips this): " + Sizes.human(bytes) + " so far");
 
+    /** Whether a measuring pass may run where a length is needed (not on the window's thread: it would freeze). */
+    private static volatile boolean measureAllowed = true;
+
     private CompressedImages() {
+    }
+
+    /**
+     * The window plans on its toolkit thread: there a gzip or bzip2 source needs its Length given
+     * (or a length already measured), instead of a decompression pass that would freeze the window.
+     */
+    public static void allowMeasuring(boolean allowed) {
+        measureAllowed = allowed;
     }
 
     /** Where measuring passes are shown (the CLI prints them; tests listen). */
@@ -91,6 +102,10 @@ public final class CompressedImages {
         Long known = MEASURED.get(key);
         if (known != null) {
             return known;
+        }
+        if (!measureAllowed) {
+            throw new IOException(f.label() + " does not record the uncompressed length; give the Length (the"
+                    + " command line measures it with one decompression pass: kclone copy " + file + " ...)");
         }
         MeasureListener l = measuring;
         long n = Lengths.measure(file, f, bytes -> l.measured(file, f, bytes));
