@@ -60,11 +60,11 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             Endpoint s = plan.source();
             // a compressed image (either side) is compared by its uncompressed bytes
-            BlockDevice srcDev = CompressedImages.openForReading(s.path(), s.logicalSectorSize(), s.startByte());
+            BlockDevice srcDev = CompressedImages.openForReading(s);
             opened.add(srcDev);
             List<IoRegion> regions = new ArrayList<>();
             for (Endpoint d : plan.destinations()) {
-                BlockDevice dev = CompressedImages.openForReading(d.path(), d.logicalSectorSize(), d.startByte());
+                BlockDevice dev = CompressedImages.openForReading(d);
                 opened.add(dev);
                 regions.add(new IoRegion(dev, d.start(), d.count()));
             }
@@ -76,6 +76,8 @@ final class VerifyCommand implements Callable<Integer> {
                 JobRunner.printHuman(report, out);
             }
             return report.exitCode();
+        } catch (RefusedException e) {
+            return KcloneCommand.refused(err, e);
         } finally {
             for (BlockDevice d : opened) {
                 d.close();

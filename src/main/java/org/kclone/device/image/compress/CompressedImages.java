@@ -163,20 +163,26 @@ public final class CompressedImages {
 
     /**
      * Opens an existing device or image file for comparing (kclone verify): a compressed image as a
-     * stream of its uncompressed bytes, read past the page cache; anything else as it is.
+     * stream of its uncompressed bytes from the region's start, read past the page cache; anything
+     * else as it is.
      *
-     * @param firstRead the byte the comparison starts at (the region's start)
+     * @throws RefusedException naming the argument when a compressed image's length cannot be found
      */
-    public static BlockDevice openForReading(Path path, int logicalSectorSize, long firstRead) throws IOException {
-        Optional<Format> f = Format.detect(path);
+    public static BlockDevice openForReading(Endpoint e) throws RefusedException, IOException {
+        Optional<Format> f = Format.detect(e.path());
         if (f.isEmpty()) {
-            return org.kclone.engine.FileBlockDevice.open(path, false, logicalSectorSize);
+            return org.kclone.engine.FileBlockDevice.open(e.path(), false, e.logicalSectorSize());
         }
-        long length = Lengths.recorded(path, f.get());
-        if (length < 0) {
-            length = measured(path, f.get());
+        try {
+            long length = Lengths.recorded(e.path(), f.get());
+            if (length < 0) {
+                length = measured(e.path(), f.get());
+            }
+            return new StreamSourceDevice(e.path(), f.get(), length, e.startByte(), true, null);
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot read " + e.path()
+                    + f.map(x -> " as a " + x.label() + " image").orElse("") + ": " + Lengths.message(ex));
         }
-        return new StreamSourceDevice(path, f.get(), length, firstRead, true, null);
     }
 
     /** Opens a new (just created, empty) image file for writing compressed. */
