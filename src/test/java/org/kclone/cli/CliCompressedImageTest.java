@@ -99,6 +99,8 @@ class CliCompressedImageTest {
             String side = Files.readString(dir.resolve("backup.img" + suffix + ".sha256"));
             assertTrue(side.matches("[0-9a-f]{64}  backup\\.img" + suffix.replace(".", "\\.") + "\n"), side);
             sh(dir, "sha256sum -c --status backup.img" + suffix + ".sha256");
+            Cli compared = Cli.run("verify", image.toString(), src.toString()); // by the uncompressed bytes
+            assertEquals(0, compared.exit, compared.toString());
             String tool = switch (suffix) {
                 case ".zst" -> "zstd -dcq";
                 case ".xz" -> "xz -dc";
