@@ -178,6 +178,7 @@ public final class CloneRun {
                 errors.set(destination, message(error));
             }
         };
+        opened.images().removeStaleSidecars(plan); // the image files' bytes change from here on
         List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
         for (int i = 0; i < dests.size(); i++) {
             if (probeFailures[i] != null) { // dropped by the engine at its first write, the others go on

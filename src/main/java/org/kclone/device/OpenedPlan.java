@@ -104,7 +104,6 @@ public final class OpenedPlan implements Closeable {
                     setLength(e, needed);
                 }
             }
-            images.removeStaleSidecars(plan);
             OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
             done.claims = claims;
             done.images = images;
