@@ -61,6 +61,11 @@ final class CopyCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try {
             RegionSpec src = RegionSpec.parse("SOURCE", source);
+            // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
+            org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
+            org.kclone.device.image.compress.CompressedImages.onMeasuring((file, format, bytes) -> err.println(
+                    "kclone: measuring the uncompressed length of " + file + " (" + format.label() + " does not"
+                            + " record it; SOURCE+LENGTH skips this): " + org.kclone.device.Sizes.human(bytes)));
             List<RegionSpec> to = KcloneCommand.destinations(dests, err);
             JobRunner runner = new JobRunner("copy", options, parent.terminal, out, err);
             runner.config();

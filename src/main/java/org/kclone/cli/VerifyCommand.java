@@ -17,7 +17,7 @@ import org.kclone.device.Report;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Verifier;
 import org.kclone.engine.BlockDevice;
-import org.kclone.engine.FileBlockDevice;
+import org.kclone.device.image.compress.CompressedImages;
 import org.kclone.engine.IoRegion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,11 +67,12 @@ final class VerifyCommand implements Callable<Integer> {
         List<BlockDevice> opened = new ArrayList<>();
         try {
             Endpoint s = plan.source();
-            FileBlockDevice srcDev = FileBlockDevice.open(s.path(), false, s.logicalSectorSize());
+            // a compressed image (either side) is compared by its uncompressed bytes
+            BlockDevice srcDev = CompressedImages.openForReading(s);
             opened.add(srcDev);
             List<IoRegion> regions = new ArrayList<>();
             for (Endpoint d : plan.destinations()) {
-                FileBlockDevice dev = FileBlockDevice.open(d.path(), false, d.logicalSectorSize());
+                BlockDevice dev = CompressedImages.openForReading(d);
                 opened.add(dev);
                 regions.add(new IoRegion(dev, d.start(), d.count()));
             }
@@ -89,6 +90,8 @@ final class VerifyCommand implements Callable<Integer> {
                 JobRunner.printHuman(r, out);
             }
             return ReportFile.write(report, r, err, r.exitCode());
+        } catch (RefusedException e) {
+            return KcloneCommand.refused(err, e);
         } finally {
             for (BlockDevice d : opened) {
                 d.close();

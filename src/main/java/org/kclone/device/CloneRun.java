@@ -21,7 +21,6 @@ import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
 import org.kclone.device.verify.DigestVerifier;
-import org.kclone.device.verify.OneShot;
 import org.kclone.device.verify.SourceHasher;
 
 /**
@@ -197,6 +196,7 @@ public final class CloneRun {
                 errors.set(destination, message(error));
             }
         };
+        opened.images().removeStaleSidecars(plan); // the image files' bytes change from here on
         List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
         for (int i = 0; i < dests.size(); i++) {
             if (probeFailures[i] != null) { // dropped by the engine at its first write, the others go on
@@ -288,7 +288,7 @@ public final class CloneRun {
                     phase = Phase.VERIFYING;
                     events.verifying(this);
                     DigestVerifier.Verified v = DigestVerifier.afterCopy(hasher, plan.source().byteLength(),
-                            opened.sourceRegion(), !(opened.source() instanceof OneShot), toVerify,
+                            opened.sourceRegion(), opened.sourceRereadable(), toVerify,
                             result.unreadable(), b -> {
                                 verified.set(b);
                                 events.verified(this, b);
@@ -299,6 +299,7 @@ public final class CloneRun {
             }
             sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
             done = report(result, written, toCheck, checked);
+            opened.images().writeSidecars(plan, done.destinations()); // after the flush, for complete images only
         } catch (Throwable t) {
             failure = t;
         }
@@ -435,13 +436,18 @@ public final class CloneRun {
 
     private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
         List<Report.Destination> dests = new ArrayList<>();
+        String sourceBroken = opened.images().sourceFailure();
         for (int i = 0; i < plan.destinations().size(); i++) {
             Endpoint e = plan.destinations().get(i);
             String status = "ok";
             String error = null;
             List<Report.Mismatch> mismatches = List.of();
             long needed = e.count() * Sizes.SECTOR;
-            if (result.failed(i)) {
+            if (sourceBroken != null) {
+                // a compressed stream that broke, an image that fails its checksum: nothing from it is trusted
+                status = "failed";
+                error = "incomplete: " + written[i] + " of " + needed + " bytes written; " + sourceBroken;
+            } else if (result.failed(i)) {
                 status = "failed";
                 // the engine keeps every failed destination's exception (JobResult holds no nulls)
                 error = message(result.destinationErrors().get(i));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.kclone.device.image.compress.CompressedImages;
 import org.kclone.device.mount.LiveSourceGuard;
 import org.kclone.device.mount.MountTable;
 
@@ -182,7 +183,8 @@ public final class CopyPlanner {
         if (!Files.exists(path)) {
             throw new RefusedException(field, spec.path() + " does not exist");
         }
-        Endpoint e = identify(field, path);
+        // a compressed image is sized by its uncompressed length (CompressedImages)
+        Endpoint e = CompressedImages.sized(identify(field, path), spec.start(), spec.length());
         // An image file's last sector may be partial: it counts, and reads as zeros past the file's end.
         long sectors = RegionChecks.sectorsOf(e);
         long start = spec.start() != null ? spec.start() : 0;
@@ -267,6 +269,7 @@ public final class CopyPlanner {
         Endpoint r = new Endpoint(field, e.path(), e.kind(), e.device(), start, count, e.sizeBytes(),
                 e.logicalSectorSize(), byteLength);
         RegionChecks.checkFits(r, options.grow());
+        CompressedImages.checkDestination(r);
         checkWritable(r);
         RegionChecks.checkAlignment(r, copying);
         return r;

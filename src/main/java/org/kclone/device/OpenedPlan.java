@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kclone.device.claim.Claims;
 import org.kclone.device.image.ByteLimitedDevice;
+import org.kclone.device.image.compress.CompressedImages;
+import org.kclone.device.image.compress.Format;
+import org.kclone.device.image.compress.ImageStreams;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
@@ -25,6 +28,13 @@ public final class OpenedPlan implements Closeable {
     private final List<BlockDevice> destinations;
     /** One writer per destination, held until everything is closed. */
     private Claims claims;
+    /** The compressed and checksummed images among the devices (sidecars, stream failures). */
+    private ImageStreams images = new ImageStreams(0);
+
+    /** What compressed or checksummed images of this plan know: a broken source, stored hashes. */
+    public ImageStreams images() {
+        return images;
+    }
 
     private OpenedPlan(CopyPlanner.Plan plan, BlockDevice source, List<BlockDevice> destinations) {
         this.plan = plan;
@@ -40,13 +50,20 @@ public final class OpenedPlan implements Closeable {
     public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
+        ImageStreams images = new ImageStreams(plan.destinations().size());
         Claims claims = Claims.take(plan); // before anything is opened for writing
         opened.add(claims);
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
-                source = openDevice(plan.source(), false);
-                opened.add(source);
+                source = images.openSource(plan.source());
+                if (source == null) {
+                    source = openDevice(plan.source(), false);
+                    opened.add(source);
+                    source = images.checked(plan.source(), source);
+                } else {
+                    opened.add(source);
+                }
                 source = limitedToRegion(plan.source(), source);
             }
             BlockDevice[] dests = new BlockDevice[plan.destinations().size()];
@@ -69,6 +86,14 @@ public final class OpenedPlan implements Closeable {
                                 + whyNotCreated(e.path(), ex, created));
                     }
                     created.add(e.path());
+                    java.util.Optional<Format> compressed = CompressedImages.newImageFormat(e);
+                    if (compressed.isPresent()) { // written as one compressed stream: no size, no holes
+                        claims.claimNewImage(e);
+                        dests[i] = images.openDestination(i, e, compressed.get());
+                        opened.add(dests[i]);
+                        dests[i] = limitedToRegion(e, dests[i]);
+                        continue;
+                    }
                     setLength(e, needed);
                     claims.claimNewImage(e);
                     dests[i] = new SparseImageDevice(openDevice(e, true));
@@ -81,6 +106,7 @@ public final class OpenedPlan implements Closeable {
             }
             OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
             done.claims = claims;
+            done.images = images;
             return done;
         } catch (RefusedException e) {
             for (Closeable c : opened) {
@@ -174,6 +200,15 @@ public final class OpenedPlan implements Closeable {
 
     public BlockDevice source() {
         return source;
+    }
+
+    /**
+     * Whether the source may be read again after the copy (to narrow a mismatch to its sectors):
+     * not a compressed image, which is one stream (reading it again means decompressing it again
+     * from its start), nor a device a test marks {@link org.kclone.device.verify.OneShot}.
+     */
+    public boolean sourceRereadable() {
+        return images.stream() == null && !(source instanceof org.kclone.device.verify.OneShot);
     }
 
     public List<BlockDevice> destinations() {

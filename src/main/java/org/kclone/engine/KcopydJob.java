@@ -244,6 +244,14 @@ public final class KcopydJob {
     private void read(Chunk chunk) {
         try {
             source.device().read(chunk.view(), source.byteOffset() + chunk.offset);
+        } catch (UnskippableReadException e) {
+            // a stream source: no sectors to narrow to, nothing IGNORE_ERROR may skip
+            LOG.warn("source {} failed: {}", source.device().name(), e.getMessage());
+            synchronized (this) {
+                readError = true;
+            }
+            chunk.skipWrite = true;
+            stopped = true;
         } catch (IOException | RuntimeException e) {
             List<SectorRange> bad = badSectors.find(chunk);
             if (!bad.isEmpty()) {

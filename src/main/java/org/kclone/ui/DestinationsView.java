@@ -65,12 +65,22 @@ final class DestinationsView {
             path.clear();
         });
         path.setOnAction(e -> add.fire());
+        Button newImage = new Button("New image file…");
+        newImage.setId("chooseNewImage");
+        newImage.disableProperty().bind(locked);
+        newImage.setOnAction(e -> {
+            javafx.stage.FileChooser fc = ImageFileChoosers.forNewImage();
+            java.io.File f = fc.showSaveDialog(newImage.getScene().getWindow());
+            if (f != null) {
+                destVm.add(ImageFileChoosers.withSuffix(f, fc.getSelectedExtensionFilter()));
+            }
+        });
         Button removable = new Button("Add all removable drives");
         removable.setId("addRemovable");
         removable.disableProperty().bind(locked);
         removable.setOnAction(e -> destVm.addAllRemovable());
         HBox.setHgrow(path, Priority.ALWAYS);
-        return MainWindow.titled("Destinations", new VBox(6, scroll, new HBox(6, path, add, removable)));
+        return MainWindow.titled("Destinations", new VBox(6, scroll, new HBox(6, path, add, newImage, removable)));
     }
 
     /** Puts the rows' nodes in list order, building only those of new rows; ids follow the order. */

@@ -18,6 +18,8 @@ public final class KcloneApp extends Application {
     @Override
     public void start(Stage stage) {
         DeviceTableViewModel devices = new DeviceTableViewModel(DeviceTableViewModel.lsblk(), Platform::runLater);
+        // no decompression pass on the toolkit thread: a gzip/bzip2 source there needs its Length
+        org.kclone.device.image.compress.CompressedImages.allowMeasuring(false);
         window = new MainWindow(devices);
         Scene scene = new Scene(window.root(), 1200, 760);
         scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());

@@ -10,7 +10,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
-import javafx.stage.FileChooser;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
 
@@ -28,7 +27,7 @@ final class SourceView {
         Button choose = new Button("Image file…");
         choose.setId("chooseSource");
         choose.setOnAction(e -> {
-            File f = new FileChooser().showOpenDialog(owner.getScene().getWindow());
+            File f = ImageFileChoosers.forSource().showOpenDialog(owner.getScene().getWindow());
             if (f != null) {
                 sourceVm.choose(f.getPath());
             }

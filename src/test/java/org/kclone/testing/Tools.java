@@ -43,6 +43,12 @@ public final class Tools {
             Map.entry("nbdkit", "nbdkit"),
             Map.entry("nbdfuse", "libnbd-bin"),
             Map.entry("fusermount3", "fuse3"),
+            Map.entry("xz", "xz-utils"),
+            Map.entry("zstd", "zstd"),
+            Map.entry("gzip", "gzip"),
+            Map.entry("bzip2", "bzip2"),
+            Map.entry("zip", "zip"),
+            Map.entry("unzip", "unzip"),
             Map.entry("sha256sum", "coreutils"));
 
     private Tools() {

@@ -1,0 +1,123 @@
+package org.kclone.device.image.compress;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * A compressed file read once from its start: stored bytes, hashed (SHA-256) as they are read,
+ * counted, then decompressed. Every error of the decoder is turned into a
+ * {@link CorruptStreamException} that names the file, the format and where it broke.
+ */
+final class StoredStream implements Closeable {
+
+    /** Why no bad-sector option helps: said with every break. */
+    static final String UNSKIPPABLE = " (a compressed stream cannot be read past a break: bad-sector skipping and"
+            + " --ignore-errors do not apply)";
+
+    private final Path file;
+    private final Format format;
+    private final InputStream raw;
+    private final MessageDigest digest;
+    private final Counting counted;
+    private InputStream decoded;
+
+    private StoredStream(Path file, Format format, InputStream raw, MessageDigest digest, Counting counted) {
+        this.file = file;
+        this.format = format;
+        this.raw = raw;
+        this.digest = digest;
+        this.counted = counted;
+    }
+
+    /**
+     * @param direct read the file past the page cache (O_DIRECT: reading back what was written)
+     * @param hash hash the stored bytes ({@link #finishDigest}): only when a checksum is to be checked
+     */
+    static StoredStream open(Path file, Format format, boolean direct, boolean hash) throws IOException {
+        MessageDigest sha = hash ? ImageChecksum.sha256() : null;
+        InputStream raw = direct ? DirectInputStream.open(file) : Files.newInputStream(file);
+        Counting counted = new Counting(new BufferedInputStream(hash ? new DigestInputStream(raw, sha) : raw,
+                256 << 10));
+        StoredStream s = new StoredStream(file, format, raw, sha, counted);
+        try {
+            s.decoded = Decoders.open(format, counted);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw s.broken(e, 0);
+        }
+        return s;
+    }
+
+    /**
+     * Reads decompressed bytes.
+     *
+     * @param at the uncompressed offset of {@code b[off]} (for the message when it breaks)
+     * @return bytes read, or -1 at the end of the data
+     */
+    int read(byte[] b, int off, int len, long at) throws CorruptStreamException {
+        try {
+            return decoded.read(b, off, len);
+        } catch (IOException | RuntimeException e) {
+            throw broken(e, at);
+        }
+    }
+
+    /** The stored bytes read so far (the decoder reads ahead by up to its input buffer). */
+    long storedOffset() {
+        return counted.count();
+    }
+
+    /**
+     * Reads the rest of the stored file (whatever follows the compressed data the decoder used)
+     * and returns the SHA-256 of all of it, as hex.
+     */
+    String finishDigest() throws IOException {
+        if (digest == null) {
+            throw new IllegalStateException("opened without hashing");
+        }
+        byte[] buf = new byte[256 << 10];
+        while (counted.read(buf, 0, buf.length) >= 0) {
+            // hashed on the way through
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    CorruptStreamException broken(Throwable e, long uncompressedAt) {
+        return new CorruptStreamException("the " + format.label() + " stream of " + file + " is corrupt or truncated:"
+                + " it broke at compressed byte " + counted.count() + " of " + size() + " (uncompressed byte "
+                + uncompressedAt + "): " + Lengths.message(e) + UNSKIPPABLE, e);
+    }
+
+    /** As {@link #broken} for data that ended before the length the plan expects. */
+    CorruptStreamException endedEarly(long uncompressedAt, long expected) {
+        return new CorruptStreamException("the " + format.label() + " stream of " + file + " is truncated: its"
+                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + counted.count() + " of "
+                + size() + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null);
+    }
+
+    private long size() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (decoded != null) {
+                decoded.close();
+            }
+        } finally {
+            raw.close();
+        }
+    }
+}
