@@ -2,7 +2,6 @@ package org.kclone.device;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import org.kclone.device.claim.Claims;
 import org.kclone.device.image.ByteLimitedDevice;
 import org.kclone.engine.BlockDevice;
-import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 
 /**
@@ -38,6 +36,17 @@ public final class OpenedPlan implements Closeable {
      * @throws RefusedException naming the argument that could not be opened (nothing was written)
      */
     public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
+        return open(plan, DeviceOpener.BY_PATH);
+    }
+
+    /**
+     * Opens every device of the plan through {@code opener}. A new image file is created, then
+     * opened, then sized (in that order, so an opener that checks what it opens checks it before
+     * anything is done to it but its creation).
+     *
+     * @throws RefusedException naming the argument that could not be opened (nothing was written)
+     */
+    public static OpenedPlan open(CopyPlanner.Plan plan, DeviceOpener opener) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
         Claims claims = Claims.take(plan); // before anything is opened for writing
@@ -45,7 +54,7 @@ public final class OpenedPlan implements Closeable {
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
-                source = openDevice(plan.source(), false);
+                source = openDevice(opener, plan.source(), false);
                 opened.add(source);
                 source = limitedToRegion(plan.source(), source);
             }
@@ -53,7 +62,7 @@ public final class OpenedPlan implements Closeable {
             for (int i = 0; i < dests.length; i++) {
                 Endpoint e = plan.destinations().get(i);
                 if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
-                    dests[i] = openDevice(e, true);
+                    dests[i] = openDevice(opener, e, true);
                     opened.add(dests[i]);
                     dests[i] = limitedToRegion(e, dests[i]);
                 }
@@ -69,14 +78,14 @@ public final class OpenedPlan implements Closeable {
                                 + whyNotCreated(e.path(), ex, created));
                     }
                     created.add(e.path());
-                    setLength(e, needed);
                     claims.claimNewImage(e);
-                    dests[i] = new SparseImageDevice(openDevice(e, true));
+                    dests[i] = new SparseImageDevice(openDevice(opener, e, true));
                     opened.add(dests[i]);
+                    setLength(opener, e, needed);
                     dests[i] = limitedToRegion(e, dests[i]);
                 } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed) {
                     // the planner let a short image through only because --grow was given
-                    setLength(e, needed);
+                    setLength(opener, e, needed);
                 }
             }
             OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
@@ -117,17 +126,18 @@ public final class OpenedPlan implements Closeable {
         return e.isFile() && e.endByte() % Sizes.SECTOR != 0 ? new ByteLimitedDevice(device, e.endByte()) : device;
     }
 
-    private static void setLength(Endpoint e, long bytes) throws RefusedException {
-        try (RandomAccessFile f = new RandomAccessFile(e.path().toFile(), "rw")) {
-            f.setLength(bytes);
+    private static void setLength(DeviceOpener opener, Endpoint e, long bytes) throws RefusedException {
+        try {
+            opener.setLength(e, bytes);
         } catch (IOException ex) {
             throw new RefusedException(e.field(), "cannot size " + e.path() + " to " + bytes + " bytes: " + reason(ex));
         }
     }
 
-    private static BlockDevice openDevice(Endpoint e, boolean writable) throws RefusedException {
+    private static BlockDevice openDevice(DeviceOpener opener, Endpoint e, boolean writable)
+            throws RefusedException {
         try {
-            return FileBlockDevice.open(e.path(), writable, e.logicalSectorSize());
+            return opener.open(e, writable);
         } catch (java.nio.file.AccessDeniedException ex) {
             throw new RefusedException(e.field(), "permission denied opening " + e.path()
                     + (writable ? " for writing" : "") + "; run kclone as root (sudo) or join the disk group");
