@@ -75,7 +75,11 @@ public final class HelperSession {
         if (run != null) {
             run.cancel(); // no-op when it is over; else it stops cleanly and flushes
             reporter.join();
-            code = run.completion().join().exitCode();
+            try {
+                code = run.completion().join().exitCode();
+            } catch (RuntimeException e) {
+                code = 1; // told as "aborted"
+            }
         }
         return code;
     }

@@ -16,7 +16,8 @@ import org.kclone.device.Report;
  * {@code cancel}. Out: {@code hello} (the helper runs: authorization is done), {@code refused}
  * (nothing was written), {@code started}, {@code progress} (at most about ten a second),
  * {@code failed} (a destination dropped), {@code unreadable} (the source's bad ranges so far),
- * {@code report} (the same JSON as {@code kclone copy --json}), and {@code error} (a line the helper
+ * {@code report} (the same JSON as {@code kclone copy --json}), {@code aborted} (no report: the job
+ * failed inside), and {@code error} (a line the helper
  * did not accept; it goes on reading).
  */
 public final class Protocol {
@@ -81,6 +82,12 @@ public final class Protocol {
         static Event error(String message) {
             return new Event("error", null, null, null, message, null, null, null, null, null, null, null, null, null,
                     null);
+        }
+
+        /** The job ended without a report (an internal failure); {@code message} says what. */
+        static Event aborted(String message) {
+            return new Event("aborted", null, null, null, message, null, null, null, null, null, null, null, null,
+                    null, null);
         }
 
         static Event started(long totalBytes, List<String> destinations) {

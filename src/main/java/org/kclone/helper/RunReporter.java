@@ -65,7 +65,7 @@ final class RunReporter implements Runnable {
                 out.send(Protocol.Event.unreadable(Report.Range.of(bad)));
             }
             if (failure != null) {
-                out.send(Protocol.Event.error("the job failed inside the helper: " + failure));
+                out.send(Protocol.Event.aborted(failure.toString()));
                 return;
             }
         }

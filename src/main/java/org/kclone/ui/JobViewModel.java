@@ -89,6 +89,8 @@ public final class JobViewModel {
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> unreadable = FXCollections.observableArrayList();
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
+    private final StringProperty problem = new SimpleStringProperty();
+    private JobLauncher launcher = JobLauncher.automatic();
     private JobRun run;
     private boolean cancelling;
     private long startNanos;
@@ -150,6 +152,19 @@ public final class JobViewModel {
         return report;
     }
 
+    /**
+     * Set when a job ends without a report: refused before anything was written, the administrator
+     * password not given, no polkit agent, the helper gone. The text says what to do.
+     */
+    public StringProperty problem() {
+        return problem;
+    }
+
+    /** How jobs are run (tests: the helper spawned directly instead of through pkexec). */
+    void launcher(JobLauncher launcher) {
+        this.launcher = launcher;
+    }
+
     /** How many times poll() ran (the coalescing is measured by it). */
     public int polls() {
         return polls;
@@ -188,8 +203,8 @@ public final class JobViewModel {
         }
         long rate = limitBytes();
         boolean check = verify.get();
-        CloneRun r = CloneRun.start(plan, settings(rate, flags, check));
-        start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+        JobRun r = launcher.start(plan, settings(rate, flags, check));
+        start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
     }
 
     /** How the window runs a job: the default budget, and fake-capacity probes of removable drives when asked. */
@@ -203,6 +218,7 @@ public final class JobViewModel {
         rows.clear();
         unreadable.clear();
         report.set(null);
+        problem.set(null);
         for (String p : paths) {
             rows.add(new Row(p));
         }
@@ -232,6 +248,14 @@ public final class JobViewModel {
             return;
         }
         polls++;
+        String waiting = run.waitingFor();
+        if (waiting != null && !run.isDone()) {
+            if (!cancelling) {
+                status.set(waiting);
+            }
+            rows.forEach(r -> r.state.set("waiting"));
+            return;
+        }
         long total = Math.max(1, run.totalBytes());
         long[] written = run.written();
         boolean nowVerifying = run.phase() == CloneRun.Phase.VERIFYING;
@@ -282,6 +306,10 @@ public final class JobViewModel {
 
     private void finish() {
         Report r = run.report();
+        if (r == null) {
+            finishWithout(run.problem() != null ? run.problem() : "the job ended without a report");
+            return;
+        }
         boolean check = verifyRequested.get();
         for (int i = 0; i < rows.size(); i++) {
             var d = r.destinations().get(i);
@@ -328,6 +356,21 @@ public final class JobViewModel {
         }
         verifying.set(false);
         report.set(r);
+        running.set(false);
+        run = null;
+    }
+
+    /** A job that ended without a report: every row not already failed says why; the setup unlocks. */
+    private void finishWithout(String why) {
+        for (Row row : rows) {
+            if (!"failed".equals(row.state.get())) {
+                row.state.set("not done");
+                row.error.set(why);
+            }
+        }
+        status.set(why);
+        verifying.set(false);
+        problem.set(why);
         running.set(false);
         run = null;
     }
