@@ -38,10 +38,11 @@ public final class HelperClient {
     private volatile String problem;
     private volatile boolean done;
     private volatile boolean cancelled;
+    private Thread stderrReader;
 
     private HelperClient(Process process, int destinations, long totalBytes) {
         this.process = process;
-        this.toHelper = process.getOutputStream();
+        this.toHelper = process == null ? null : process.getOutputStream();
         this.destinations = destinations;
         this.totalBytes = totalBytes;
         this.written = new long[destinations];
@@ -64,12 +65,12 @@ public final class HelperClient {
         }
         HelperClient c = new HelperClient(p, request.destinations().size(), totalBytes);
         c.send(request); // waits in the pipe while pkexec asks for the password
+        c.stderrReader = new Thread(c::readErrors, "kclone-helper-stderr");
+        c.stderrReader.setDaemon(true);
+        c.stderrReader.start();
         Thread events = new Thread(c::readEvents, "kclone-helper-client");
         events.setDaemon(true);
         events.start();
-        Thread err = new Thread(c::readErrors, "kclone-helper-stderr");
-        err.setDaemon(true);
-        err.start();
         return c;
     }
 
@@ -107,6 +108,11 @@ public final class HelperClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exit = -1;
+        }
+        try {
+            stderrReader.join(5000); // what pkexec said before it ended (its output ends with it)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (report == null && problem == null) {
             String err;
@@ -191,7 +197,9 @@ public final class HelperClient {
         }
         send(Protocol.Request.cancel());
         if (!hello) {
-            process.destroy(); // pkexec, still the user's process while it asks; the helper (root) ignores it
+            // pkexec, still the user's process while it asks (the helper, root, cannot be signalled by us)
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
         }
     }
 
