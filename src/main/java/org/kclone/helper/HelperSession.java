@@ -91,9 +91,12 @@ public final class HelperSession {
         } catch (UnrecognizedPropertyException e) {
             out.send(Protocol.Event.error("refused a message with the unknown field '" + e.getPropertyName() + "'"));
             return;
-        } catch (JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.core.JsonParseException e) { // also a line cut short
             out.send(Protocol.Event.error("refused a line that is not a JSON message: "
                     + e.getOriginalMessage()));
+            return;
+        } catch (JsonProcessingException e) {
+            out.send(Protocol.Event.error("refused a malformed message: " + e.getOriginalMessage()));
             return;
         }
         if (request == null || request.type() == null) {

@@ -178,6 +178,8 @@ class HelperProtocolTest {
                 assertTrue(h.next("error").message().contains("unknown type 'format-disk'"));
                 h.send("{\"type\":\"start\",\"source\":\"/x\",\"destinations\":[\"/y\"],\"force\":true}");
                 assertTrue(h.next("error").message().contains("unknown field 'force'"));
+                h.send("{\"type\":\"start\",\"source\":\"/x\",\"destinations\":\"/y\"}");
+                assertTrue(h.next("error").message().contains("malformed message"));
                 h.send("{\"type\":\"cancel\"}");
                 assertTrue(h.next("error").message().contains("no job is running"));
                 h.send("{\"type\":\"start\"");
