@@ -43,7 +43,7 @@ final class Logging {
     }
 
     /** The commands that write or compare, the only ones that keep a log (and so move the last one aside). */
-    static final List<String> LOGGED = List.of("copy", "zero", "verify");
+    static final List<String> LOGGED = List.of("copy", "zero", "verify", "helper");
 
     /**
      * Whether this command line runs a command that writes or verifies ({@code copy}, {@code

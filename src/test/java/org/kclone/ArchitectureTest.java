@@ -30,4 +30,11 @@ class ArchitectureTest {
                         .and(not(resideInAPackage("org.kclone.engine.."))))
                 .check(MAIN);
     }
+
+    @Test
+    void theHelperKnowsNothingOfTheWindowOrTheCommandLine() {
+        noClasses().that().resideInAPackage("org.kclone.helper..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.kclone.ui..", "org.kclone.cli..")
+                .check(MAIN);
+    }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = KcloneCommand.Version.class,
         description = "Clone a disk, a partition or an image file to one or more destinations at once.",
-        subcommands = {ListCommand.class, CopyCommand.class, ZeroCommand.class, VerifyCommand.class},
+        subcommands = {ListCommand.class, CopyCommand.class, ZeroCommand.class, VerifyCommand.class,
+            HelperCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:everything written (and verified, if asked) with no read error",

@@ -227,7 +227,13 @@ public final class CloneRun {
      */
     public static CloneRun start(CopyPlanner.Plan plan, Settings settings, Listener listener)
             throws RefusedException {
-        return start(OpenedPlan.open(plan), settings, listener, CloneRun::newClient, System::nanoTime);
+        return start(plan, DeviceOpener.BY_PATH, settings, listener);
+    }
+
+    /** As {@link #start(CopyPlanner.Plan, Settings, Listener)}, the devices opened by {@code opener}. */
+    public static CloneRun start(CopyPlanner.Plan plan, DeviceOpener opener, Settings settings, Listener listener)
+            throws RefusedException {
+        return start(OpenedPlan.open(plan, opener), settings, listener, CloneRun::newClient, System::nanoTime);
     }
 
     /**

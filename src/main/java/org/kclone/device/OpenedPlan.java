@@ -2,7 +2,6 @@ package org.kclone.device;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.kclone.device.image.compress.CompressedImages;
 import org.kclone.device.image.compress.Format;
 import org.kclone.device.image.compress.ImageStreams;
 import org.kclone.engine.BlockDevice;
-import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 
 /**
@@ -48,6 +46,17 @@ public final class OpenedPlan implements Closeable {
      * @throws RefusedException naming the argument that could not be opened (nothing was written)
      */
     public static OpenedPlan open(CopyPlanner.Plan plan) throws RefusedException {
+        return open(plan, DeviceOpener.BY_PATH);
+    }
+
+    /**
+     * Opens every device of the plan through {@code opener}. A new image file is created, then
+     * opened, then sized (in that order, so an opener that checks what it opens checks it before
+     * anything is done to it but its creation).
+     *
+     * @throws RefusedException naming the argument that could not be opened (nothing was written)
+     */
+    public static OpenedPlan open(CopyPlanner.Plan plan, DeviceOpener opener) throws RefusedException {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
         ImageStreams images = new ImageStreams(plan.destinations().size());
@@ -56,13 +65,16 @@ public final class OpenedPlan implements Closeable {
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
-                source = images.openSource(plan.source());
-                if (source == null) {
-                    source = openDevice(plan.source(), false);
+                if (CompressedImages.isCompressedSource(plan.source())) {
+                    // one stream, opened (and opened again for a later pass) through what the opener pinned
+                    DeviceOpener.Pinned at = pin(opener, plan.source());
+                    opened.add(at);
+                    source = images.openSource(plan.source(), at.path());
+                    opened.add(source);
+                } else {
+                    source = openDevice(opener, plan.source(), false);
                     opened.add(source);
                     source = images.checked(plan.source(), source);
-                } else {
-                    opened.add(source);
                 }
                 source = limitedToRegion(plan.source(), source);
             }
@@ -70,7 +82,7 @@ public final class OpenedPlan implements Closeable {
             for (int i = 0; i < dests.length; i++) {
                 Endpoint e = plan.destinations().get(i);
                 if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
-                    dests[i] = openDevice(e, true);
+                    dests[i] = openDevice(opener, e, true);
                     opened.add(dests[i]);
                     dests[i] = limitedToRegion(e, dests[i]);
                 }
@@ -89,19 +101,21 @@ public final class OpenedPlan implements Closeable {
                     java.util.Optional<Format> compressed = CompressedImages.newImageFormat(e);
                     if (compressed.isPresent()) { // written as one compressed stream: no size, no holes
                         claims.claimNewImage(e);
-                        dests[i] = images.openDestination(i, e, compressed.get());
+                        DeviceOpener.Pinned at = pin(opener, e); // (the helper hands the new file to its user here)
+                        opened.add(at);
+                        dests[i] = images.openDestination(i, e, compressed.get(), at.path());
                         opened.add(dests[i]);
                         dests[i] = limitedToRegion(e, dests[i]);
                         continue;
                     }
-                    setLength(e, needed);
                     claims.claimNewImage(e);
-                    dests[i] = new SparseImageDevice(openDevice(e, true));
+                    dests[i] = new SparseImageDevice(openDevice(opener, e, true));
                     opened.add(dests[i]);
+                    setLength(opener, e, needed);
                     dests[i] = limitedToRegion(e, dests[i]);
                 } else if (e.kind() == Endpoint.Kind.IMAGE && e.sizeBytes() < needed) {
                     // the planner let a short image through only because --grow was given
-                    setLength(e, needed);
+                    setLength(opener, e, needed);
                 }
             }
             OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
@@ -143,17 +157,18 @@ public final class OpenedPlan implements Closeable {
         return e.isFile() && e.endByte() % Sizes.SECTOR != 0 ? new ByteLimitedDevice(device, e.endByte()) : device;
     }
 
-    private static void setLength(Endpoint e, long bytes) throws RefusedException {
-        try (RandomAccessFile f = new RandomAccessFile(e.path().toFile(), "rw")) {
-            f.setLength(bytes);
+    private static void setLength(DeviceOpener opener, Endpoint e, long bytes) throws RefusedException {
+        try {
+            opener.setLength(e, bytes);
         } catch (IOException ex) {
             throw new RefusedException(e.field(), "cannot size " + e.path() + " to " + bytes + " bytes: " + reason(ex));
         }
     }
 
-    private static BlockDevice openDevice(Endpoint e, boolean writable) throws RefusedException {
+    private static BlockDevice openDevice(DeviceOpener opener, Endpoint e, boolean writable)
+            throws RefusedException {
         try {
-            return FileBlockDevice.open(e.path(), writable, e.logicalSectorSize());
+            return opener.open(e, writable);
         } catch (java.nio.file.AccessDeniedException ex) {
             throw new RefusedException(e.field(), "permission denied opening " + e.path()
                     + (writable ? " for writing" : "") + "; run kclone as root (sudo) or join the disk group");
@@ -191,6 +206,14 @@ public final class OpenedPlan implements Closeable {
             return "the folder " + path.toAbsolutePath().getParent() + " does not exist";
         }
         return reason(e);
+    }
+
+    private static DeviceOpener.Pinned pin(DeviceOpener opener, Endpoint e) throws RefusedException {
+        try {
+            return opener.pin(e);
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot open " + e.path() + ": " + reason(ex));
+        }
     }
 
     static String reason(IOException e) {

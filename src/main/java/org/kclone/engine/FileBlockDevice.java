@@ -49,6 +49,16 @@ public final class FileBlockDevice implements BlockDevice {
      * @param logicalSectorSize the device's logical sector size (the device layer knows it)
      */
     public static FileBlockDevice open(Path path, boolean writable, int logicalSectorSize) throws IOException {
+        return open(path, path, writable, logicalSectorSize);
+    }
+
+    /**
+     * Opens {@code openAt} and calls it {@code path} (in messages and {@link #name()}): the
+     * privileged helper opens {@code /proc/self/fd/N} of a descriptor it has checked, so what is
+     * written is exactly the file or device it checked, whatever {@code path} names by then.
+     */
+    public static FileBlockDevice open(Path path, Path openAt, boolean writable, int logicalSectorSize)
+            throws IOException {
         if (logicalSectorSize != 512 && logicalSectorSize != 4096) {
             throw new IllegalArgumentException("logical sector size must be 512 or 4096, not " + logicalSectorSize);
         }
@@ -57,11 +67,11 @@ public final class FileBlockDevice implements BlockDevice {
         if (writable) {
             options.add(StandardOpenOption.WRITE);
         }
-        FileChannel buffered = FileChannel.open(path, options.toArray(new OpenOption[0]));
+        FileChannel buffered = FileChannel.open(openAt, options.toArray(new OpenOption[0]));
         FileChannel direct = null;
         try {
             options.add(ExtendedOpenOption.DIRECT);
-            direct = FileChannel.open(path, options.toArray(new OpenOption[0]));
+            direct = FileChannel.open(openAt, options.toArray(new OpenOption[0]));
         } catch (IOException | UnsupportedOperationException e) {
             // The file system refuses O_DIRECT (tmpfs, some FUSE mounts): buffered I/O plus flush.
             direct = null;

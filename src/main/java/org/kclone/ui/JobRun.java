@@ -34,6 +34,22 @@ interface JobRun {
 
     void cancel();
 
+    /**
+     * What the run waits for before it starts (the administrator's password, asked by polkit for the
+     * privileged helper), shown as the status; null once it runs.
+     */
+    default String waitingFor() {
+        return null;
+    }
+
+    /**
+     * Once done: why there is no {@link #report()} (refused before anything was written, not
+     * authorized, the helper ended without one), with what to do; null when there is a report.
+     */
+    default String problem() {
+        return null;
+    }
+
     static JobRun of(CloneRun r) {
         return new JobRun() {
             public CloneRun.Phase phase() {

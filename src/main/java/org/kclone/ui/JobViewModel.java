@@ -88,6 +88,8 @@ public final class JobViewModel {
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
     private final StringProperty reportSaved = new SimpleStringProperty("");
     private org.kclone.device.report.PendingAudit audit;
+    private final StringProperty problem = new SimpleStringProperty();
+    private JobLauncher launcher = JobLauncher.automatic();
     private JobRun run;
     private boolean cancelling;
     private long startNanos;
@@ -149,6 +151,19 @@ public final class JobViewModel {
         return report;
     }
 
+    /**
+     * Set when a job ends without a report: refused before anything was written, the administrator
+     * password not given, no polkit agent, the helper gone. The text says what to do.
+     */
+    public StringProperty problem() {
+        return problem;
+    }
+
+    /** How jobs are run (tests: the helper spawned directly instead of through pkexec). */
+    void launcher(JobLauncher launcher) {
+        this.launcher = launcher;
+    }
+
     /** How many times poll() ran (the coalescing is measured by it). */
     public int polls() {
         return polls;
@@ -194,8 +209,8 @@ public final class JobViewModel {
         used.put("probe", probe.get() ? "removable" : "off");
         used.put("window", true);
         var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
-        CloneRun r = CloneRun.start(plan, settings(rate, flags, check));
-        start(JobRun.of(r), plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+        JobRun r = launcher.start(plan, settings(rate, flags, check));
+        start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
         audit = pending;
     }
 
@@ -212,6 +227,7 @@ public final class JobViewModel {
         report.set(null);
         reportSaved.set("");
         audit = null;
+        problem.set(null);
         for (String p : paths) {
             rows.add(new Row(p));
         }
@@ -241,6 +257,14 @@ public final class JobViewModel {
             return;
         }
         polls++;
+        String waiting = run.waitingFor();
+        if (waiting != null && !run.isDone()) {
+            if (!cancelling) {
+                status.set(waiting);
+            }
+            rows.forEach(r -> r.state.set("waiting"));
+            return;
+        }
         long total = Math.max(1, run.totalBytes());
         long[] written = run.written();
         boolean nowVerifying = run.phase() == CloneRun.Phase.VERIFYING;
@@ -290,7 +314,12 @@ public final class JobViewModel {
     }
 
     private void finish() {
-        Report r = audit != null ? audit.attach(run.report()) : run.report();
+        Report r = run.report();
+        if (r == null) {
+            finishWithout(run.problem() != null ? run.problem() : "the job ended without a report");
+            return;
+        }
+        r = audit != null ? audit.attach(r) : r;
         boolean check = verifyRequested.get();
         for (int i = 0; i < rows.size(); i++) {
             var d = r.destinations().get(i);
@@ -318,7 +347,7 @@ public final class JobViewModel {
                     row.state.set("mismatch");
                     List<SectorRange> ranges = d.mismatches().stream()
                             .map(m -> new SectorRange(m.start(), m.count())).toList();
-                    row.error.set(mismatchText(ranges));
+                    row.error.set(MismatchText.of(ranges));
                 }
                 case "unverified" -> {
                     row.state.set("unverified");
@@ -342,30 +371,19 @@ public final class JobViewModel {
         run = null;
     }
 
-    /** The sectors where a destination differs, in its own sectors: "differs at sectors 7048–7055, 9000". */
-    static String mismatchText(List<SectorRange> ranges) {
-        if (ranges.isEmpty()) {
-            return "differs from the source";
-        }
-        StringBuilder b = new StringBuilder("differs from the source at ");
-        b.append(ranges.size() == 1 && ranges.get(0).count() == 1 ? "sector " : "sectors ");
-        int shown = Math.min(5, ranges.size());
-        for (int i = 0; i < shown; i++) {
-            SectorRange m = ranges.get(i);
-            if (i > 0) {
-                b.append(", ");
-            }
-            b.append(m.start());
-            if (m.count() > 1) {
-                b.append('–').append(m.start() + m.count() - 1);
+    /** A job that ended without a report: every row not already failed says why; the setup unlocks. */
+    private void finishWithout(String why) {
+        for (Row row : rows) {
+            if (!"failed".equals(row.state.get())) {
+                row.state.set("not done");
+                row.error.set(why);
             }
         }
-        if (ranges.size() > shown) {
-            b.append(" and ").append(ranges.size() - shown).append(" more ranges");
-        }
-        long sectors = ranges.stream().mapToLong(SectorRange::count).sum();
-        return b.append(" (").append(sectors).append(sectors == 1 ? " sector, " : " sectors, ")
-                .append(Sizes.human(sectors * Sizes.SECTOR)).append(")").toString();
+        status.set(why);
+        verifying.set(false);
+        problem.set(why);
+        running.set(false);
+        run = null;
     }
 
     /** Where the report was last saved, or why it was not ("" before any save of this job's report). */

@@ -68,6 +68,16 @@ public final class MainWindow {
                 ticker.stop();
             }
         });
+        jobVm.problem().addListener((o, was, now) -> {
+            if (now != null && root.getScene() != null) {
+                // show(), not showAndWait(): this comes from the timer's poll, during an animation pulse
+                Alert a = new Alert(Alert.AlertType.ERROR, now);
+                a.initOwner(root.getScene().getWindow());
+                a.setHeaderText("The job did not run to its end");
+                a.getDialogPane().setId("jobProblem");
+                a.show();
+            }
+        });
         BooleanExpression locked = jobVm.running();
         Label lockedNote = new Label("The setup is locked while the job runs.");
         lockedNote.setId("lockedNote");

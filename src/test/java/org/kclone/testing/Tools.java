@@ -37,6 +37,8 @@ public final class Tools {
             Map.entry("lsblk", "util-linux"),
             Map.entry("prlimit", "util-linux"),
             Map.entry("setsid", "util-linux"),
+            Map.entry("findmnt", "util-linux"),
+            Map.entry("id", "coreutils"),
             Map.entry("losetup", "mount"),
             Map.entry("mount", "mount"),
             Map.entry("umount", "mount"),

@@ -344,7 +344,7 @@ class ViewModelTest {
     }
 
     /** A run the test drives: counters, phase and the final report are set by hand. */
-    static final class FakeRun implements JobRun {
+    static class FakeRun implements JobRun {
         org.kclone.device.CloneRun.Phase phase = org.kclone.device.CloneRun.Phase.COPYING;
         final long total;
         long[] written;

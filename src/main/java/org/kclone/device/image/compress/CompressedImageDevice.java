@@ -26,6 +26,8 @@ import org.kclone.engine.BlockDevice;
 public final class CompressedImageDevice implements BlockDevice {
 
     private final Path file;
+    /** Where the file is opened: itself, or the helper's pinned descriptor ({@code /proc/self/fd/N}). */
+    private Path openAt;
     private final Format format;
     private final long length;
     private final FileChannel channel;
@@ -60,9 +62,16 @@ public final class CompressedImageDevice implements BlockDevice {
 
     /** Opens {@code file} (an empty file just created) for writing a {@code format} image. */
     public static CompressedImageDevice create(Path file, Format format, long length) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return create(file, file, format, length);
+    }
+
+    /** As above, opening (and later reading back) the file at {@code openAt}, named {@code file} in messages. */
+    public static CompressedImageDevice create(Path file, Path openAt, Format format, long length) throws IOException {
+        FileChannel ch = FileChannel.open(openAt, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            return new CompressedImageDevice(file, format, length, ch);
+            CompressedImageDevice d = new CompressedImageDevice(file, format, length, ch);
+            d.openAt = openAt;
+            return d;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -156,7 +165,7 @@ public final class CompressedImageDevice implements BlockDevice {
                 throw new IOException(file + ": a compressed image reads back only once it is complete and flushed");
             }
             if (reader == null) {
-                reader = new StreamSourceDevice(file, format, length, position, true, null);
+                reader = new StreamSourceDevice(file, openAt != null ? openAt : file, format, length, position, true, null);
             }
             r = reader;
         }

@@ -132,15 +132,35 @@ public final class CompressedImages {
      * Opens a compressed source as a stream device, or returns null for any other source.
      */
     public static StreamSourceDevice openStreamSource(Endpoint e) throws RefusedException {
+        return openStreamSource(e, e.path());
+    }
+
+    /** Whether {@code e} is an image file whose first bytes are a compressed format's. */
+    public static boolean isCompressedSource(Endpoint e) throws RefusedException {
+        if (e.kind() != Endpoint.Kind.IMAGE) {
+            return false;
+        }
+        try {
+            return Format.detect(e.path()).isPresent();
+        } catch (IOException ex) {
+            throw new RefusedException(e.field(), "cannot read " + e.path() + ": " + Lengths.message(ex));
+        }
+    }
+
+    /**
+     * As {@link #openStreamSource(Endpoint)}, the file opened at {@code at} (the helper's pinned
+     * descriptor; messages still name the endpoint's path).
+     */
+    public static StreamSourceDevice openStreamSource(Endpoint e, Path at) throws RefusedException {
         if (e.kind() != Endpoint.Kind.IMAGE) {
             return null;
         }
         try {
-            Optional<Format> f = Format.detect(e.path());
+            Optional<Format> f = Format.detect(at);
             if (f.isEmpty()) {
                 return null;
             }
-            return new StreamSourceDevice(e.path(), f.get(), e.sizeBytes(), e.startByte(), false,
+            return new StreamSourceDevice(e.path(), at, f.get(), e.sizeBytes(), e.startByte(), false,
                     ImageChecksum.find(e.path()));
         } catch (IOException ex) {
             throw new RefusedException(e.field(), "cannot read " + e.path() + ": " + Lengths.message(ex));
@@ -187,8 +207,13 @@ public final class CompressedImages {
 
     /** Opens a new (just created, empty) image file for writing compressed. */
     public static CompressedImageDevice openDestination(Endpoint e, Format f) throws RefusedException {
+        return openDestination(e, f, e.path());
+    }
+
+    /** As {@link #openDestination(Endpoint, Format)}, the file opened at {@code at} (the helper's pinned descriptor). */
+    public static CompressedImageDevice openDestination(Endpoint e, Format f, Path at) throws RefusedException {
         try {
-            return CompressedImageDevice.create(e.path(), f, e.byteLength());
+            return CompressedImageDevice.create(e.path(), at, f, e.byteLength());
         } catch (IOException | RuntimeException ex) {
             throw new RefusedException(e.field(), "cannot start a " + f.label() + " image in " + e.path() + ": "
                     + ex.getMessage());

@@ -97,12 +97,35 @@ public final class ImageChecksum {
         Path side = sidecarOf(image);
         Path tmp = side.resolveSibling(side.getFileName() + ".tmp");
         byte[] text = (hex + "  " + image.getFileName() + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // a new file, never one that is there (as root, in a folder a user writes, a link planted at this name
+        // would otherwise be followed to whatever it names): a stale one is removed (a link itself, not its target)
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             ch.write(java.nio.ByteBuffer.wrap(text));
             ch.force(true);
         }
+        sameOwnerAs(image, tmp);
         Files.move(tmp, side, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Run as root (the window's helper), the sidecar belongs to whoever owns the image (the user
+     * the helper wrote it for), not to root.
+     */
+    static void sameOwnerAs(Path image, Path side) throws IOException {
+        java.nio.file.LinkOption nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        Object uid = Files.getAttribute(image, "unix:uid");
+        Object gid = Files.getAttribute(image, "unix:gid");
+        if (!uid.equals(Files.getAttribute(side, "unix:uid", nofollow))
+                || !gid.equals(Files.getAttribute(side, "unix:gid", nofollow))) {
+            try {
+                Files.setAttribute(side, "unix:gid", gid, nofollow);
+                Files.setAttribute(side, "unix:uid", uid, nofollow);
+            } catch (java.nio.file.FileSystemException e) {
+                // not root: the sidecar is the writer's, as the image it wrote
+            }
+        }
     }
 
     /** Removes a sidecar left from an earlier write of {@code image} (it would describe other bytes). */

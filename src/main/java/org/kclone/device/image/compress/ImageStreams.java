@@ -33,6 +33,12 @@ public final class ImageStreams {
         return stream;
     }
 
+    /** As {@link #openSource(Endpoint)}, the file opened at {@code at} (the helper's pinned descriptor). */
+    public BlockDevice openSource(Endpoint source, java.nio.file.Path at) throws RefusedException {
+        stream = CompressedImages.openStreamSource(source, at);
+        return stream;
+    }
+
     /** The compressed source opened by {@link #openSource}, or null (a raw source, or none yet). */
     public BlockDevice stream() {
         return stream;
@@ -47,7 +53,12 @@ public final class ImageStreams {
 
     /** Opens new image {@code i} for writing compressed. */
     public BlockDevice openDestination(int i, Endpoint e, Format f) throws RefusedException {
-        compressed[i] = CompressedImages.openDestination(e, f);
+        return openDestination(i, e, f, e.path());
+    }
+
+    /** As {@link #openDestination(int, Endpoint, Format)}, the file opened at {@code at}. */
+    public BlockDevice openDestination(int i, Endpoint e, Format f, java.nio.file.Path at) throws RefusedException {
+        compressed[i] = CompressedImages.openDestination(e, f, at);
         return compressed[i];
     }
 

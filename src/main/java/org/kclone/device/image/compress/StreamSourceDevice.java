@@ -25,6 +25,8 @@ public final class StreamSourceDevice implements BlockDevice {
     private static final int TAIL = 64 << 10;
 
     private final Path file;
+    /** Where the file is opened: itself, or the helper's pinned descriptor ({@code /proc/self/fd/N}). */
+    private final Path openAt;
     private final Format format;
     private final long length;
     private final long firstRead;
@@ -48,7 +50,14 @@ public final class StreamSourceDevice implements BlockDevice {
      */
     public StreamSourceDevice(Path file, Format format, long length, long firstRead, boolean direct,
             ImageChecksum.Expected expected) {
+        this(file, file, format, length, firstRead, direct, expected);
+    }
+
+    /** As above, opening the file at {@code openAt} (named {@code file} in messages). */
+    public StreamSourceDevice(Path file, Path openAt, Format format, long length, long firstRead, boolean direct,
+            ImageChecksum.Expected expected) {
         this.file = file;
+        this.openAt = openAt;
         this.format = format;
         this.length = length;
         this.firstRead = firstRead;
@@ -141,7 +150,7 @@ public final class StreamSourceDevice implements BlockDevice {
             stream.close();
             firstPass = false;
         }
-        stream = StoredStream.open(file, format, direct, firstPass && expected != null);
+        stream = StoredStream.open(openAt, format, direct, firstPass && expected != null);
         cursor = 0;
         tailLength = 0;
         try {

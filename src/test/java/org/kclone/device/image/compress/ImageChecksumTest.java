@@ -54,4 +54,21 @@ class ImageChecksumTest {
         IOException e = assertThrows(IOException.class, () -> ImageChecksum.find(img));
         assertTrue(e.getMessage().contains("holds no SHA-256 line"), e.getMessage());
     }
+
+    @Test
+    void aLinkPlantedAtTheTemporaryNameIsNotFollowedAndTheSidecarIsTheImageOwners() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me\n");
+        Path img = Files.write(dir.resolve("z.img"), "disk".getBytes());
+        Files.createSymbolicLink(dir.resolve("z.img.sha256.tmp"), victim);
+        ImageChecksum.write(img, ImageChecksum.hashFile(img));
+        assertEquals("keep me\n", Files.readString(victim), "the link's target was not written");
+        assertTrue(Files.readString(dir.resolve("z.img.sha256")).endsWith("  z.img\n"));
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "handing a file to another user needs root");
+        Files.setAttribute(img, "unix:uid", 65534);
+        Files.setAttribute(img, "unix:gid", 65534);
+        ImageChecksum.write(img, ImageChecksum.hashFile(img));
+        assertEquals(65534, Files.getAttribute(dir.resolve("z.img.sha256"), "unix:uid"), "the image's owner's");
+        assertEquals(65534, Files.getAttribute(dir.resolve("z.img.sha256"), "unix:gid"));
+    }
 }

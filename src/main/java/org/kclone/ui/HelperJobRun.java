@@ -1,0 +1,119 @@
+package org.kclone.ui;
+
+import java.util.List;
+import org.kclone.device.CloneRun;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.Endpoint;
+import org.kclone.device.Report;
+import org.kclone.engine.KcopydFlag;
+import org.kclone.engine.SectorRange;
+import org.kclone.helper.HelperClient;
+import org.kclone.helper.Protocol;
+
+/**
+ * A job run by the privileged helper, seen as a {@link JobRun}: the helper's events, kept by
+ * {@link HelperClient}, read by the window's timer like an in-process run's counters. The helper
+ * plans again from the regions sent (every guard runs there), so what is sent is only the
+ * regions and the options.
+ */
+final class HelperJobRun implements JobRun {
+
+    private final HelperClient client;
+
+    private HelperJobRun(HelperClient client) {
+        this.client = client;
+    }
+
+    static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings) {
+        return new HelperJobRun(HelperClient.start(command, request(plan, settings),
+                plan.destinations().get(0).byteLength()));
+    }
+
+    /** The plan's regions as the command line writes them, with the window's options. */
+    static Protocol.Request request(CopyPlanner.Plan plan, CloneRun.Settings settings) {
+        Endpoint s = plan.source();
+        String source = escape(s) + "@" + s.start() + "+" + s.count();
+        List<String> dests = plan.destinations().stream()
+                .map(d -> d.start() == 0 ? escape(d) : escape(d) + "@" + d.start()).toList();
+        return Protocol.Request.start(source, dests, settings.verify(),
+                settings.flags().contains(KcopydFlag.IGNORE_ERROR), settings.bytesPerSecond(),
+                settings.probe().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A path with its @ and + doubled (PATH[@START][+LENGTH] reads them literally then), made absolute. */
+    private static String escape(Endpoint e) {
+        return e.path().toAbsolutePath().toString().replace("@", "@@").replace("+", "++");
+    }
+
+    @Override
+    public CloneRun.Phase phase() {
+        if (client.isDone()) {
+            return CloneRun.Phase.DONE;
+        }
+        try {
+            return CloneRun.Phase.valueOf(client.phase());
+        } catch (IllegalArgumentException e) {
+            return CloneRun.Phase.COPYING;
+        }
+    }
+
+    @Override
+    public long totalBytes() {
+        return client.totalBytes();
+    }
+
+    @Override
+    public boolean probing() {
+        return client.probing();
+    }
+
+    @Override
+    public long[] written() {
+        return client.written();
+    }
+
+    @Override
+    public long verifiedBytes() {
+        return client.verifiedBytes();
+    }
+
+    @Override
+    public String error(int i) {
+        return client.error(i);
+    }
+
+    @Override
+    public List<SectorRange> unreadableSoFar() {
+        return client.unreadableSoFar();
+    }
+
+    @Override
+    public boolean isDone() {
+        return client.isDone();
+    }
+
+    @Override
+    public Report report() {
+        return client.report();
+    }
+
+    @Override
+    public void cancel() {
+        client.cancel();
+    }
+
+    @Override
+    public String waitingFor() {
+        if (client.isDone() || client.started()) {
+            return null;
+        }
+        return client.authorizing()
+                ? "waiting for the administrator password: kclone needs it to open the devices (polkit asks)"
+                : "starting: the helper checks the devices";
+    }
+
+    @Override
+    public String problem() {
+        return client.problem();
+    }
+}

@@ -1,0 +1,76 @@
+package org.kclone.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kclone.device.CloneRun;
+import org.kclone.device.CopyPlanner;
+import org.kclone.device.Endpoint;
+import org.kclone.device.RefusedException;
+
+/**
+ * How the window runs a job: in this process ({@link #IN_PROCESS}), or in the privileged helper
+ * ({@link #helper}: {@code kclone helper} through pkexec). {@link JobViewModel} sees a
+ * {@link JobRun} either way. {@link #automatic()} chooses per job: in this process when it can
+ * open every device of the plan itself (root, or a member of the disk group, or image files
+ * only), else through the helper.
+ */
+interface JobLauncher {
+
+    /** The installed program the polkit action org.kclone.helper allows (resources/org.kclone.helper.policy). */
+    Path INSTALLED = Path.of("/opt/kclone/bin/kclone");
+
+    JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) throws RefusedException;
+
+    JobLauncher IN_PROCESS = (plan, settings) -> JobRun.of(CloneRun.start(plan, settings));
+
+    /** Through the helper started by {@code command} (tests: the helper itself, without pkexec). */
+    static JobLauncher helper(List<String> command) {
+        return (plan, settings) -> HelperJobRun.start(command, plan, settings);
+    }
+
+    /** In this process when it may open every device of the plan, else through pkexec and the helper. */
+    static JobLauncher automatic() {
+        return (plan, settings) -> (canOpenAll(plan) ? IN_PROCESS : helper(pkexecCommand()))
+                .start(plan, settings);
+    }
+
+    /** Whether this process may read the source and write every destination (access(2), as the kernel says). */
+    static boolean canOpenAll(CopyPlanner.Plan plan) {
+        if (plan.source() != null && !Files.isReadable(plan.source().path())) {
+            return false;
+        }
+        for (Endpoint e : plan.destinations()) {
+            Path p = e.kind() == Endpoint.Kind.NEW_IMAGE ? e.path().toAbsolutePath().getParent() : e.path();
+            if (p == null || !Files.isWritable(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code pkexec /opt/kclone/bin/kclone helper} when kclone is installed (polkit then asks under
+     * the action org.kclone.helper, with its message). Run from a build, there is no such program:
+     * pkexec runs this same Java with this same class path (polkit asks with its generic message,
+     * for the administrator's password, showing that command line).
+     */
+    static List<String> pkexecCommand() {
+        List<String> cmd = new ArrayList<>(List.of("pkexec"));
+        if (Files.isExecutable(INSTALLED)) {
+            cmd.addAll(List.of(INSTALLED.toString(), "helper"));
+        } else {
+            cmd.addAll(javaCommand());
+            cmd.add("helper");
+        }
+        return cmd;
+    }
+
+    /** This JVM and class path running org.kclone.Main (no further arguments). */
+    static List<String> javaCommand() {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "org.kclone.Main"));
+    }
+}
