@@ -83,4 +83,21 @@ class CliSha256Test {
         assertTrue(dv.has("sha256"), dv.toString());
         assertEquals(sha256sum(src), dv.path("sha256").asText());
     }
+
+    /** The benchmark's baseline switch: -Dkclone.sha256=off copies without hashing; --verify still hashes. */
+    @Test
+    void theBenchmarksSwitchTurnsHashingOffExceptForVerify() throws Exception {
+        Path src = randomFile("b.img", (int) (2 * MiB), 7);
+        System.setProperty("kclone.sha256", "off");
+        try {
+            Cli r = Cli.run("copy", src.toString(), dir.resolve("c1.img").toString(), "--yes", "--json");
+            assertEquals(0, r.exit, r.toString());
+            assertFalse(JSON.readTree(r.out).path("source").has("sha256"), r.out);
+            Cli v = Cli.run("copy", src.toString(), dir.resolve("c2.img").toString(), "--yes", "--verify", "--json");
+            assertEquals(0, v.exit, v.toString());
+            assertTrue(JSON.readTree(v.out).path("source").has("sha256"), v.out);
+        } finally {
+            System.clearProperty("kclone.sha256");
+        }
+    }
 }
