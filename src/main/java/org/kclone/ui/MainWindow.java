@@ -48,6 +48,7 @@ public final class MainWindow {
     public MainWindow(DeviceTableViewModel deviceVm) {
         this.deviceVm = deviceVm;
         this.sourceVm = new SourceViewModel(deviceVm::roots);
+        sourceVm.runResultsOn(javafx.application.Platform::runLater); // a measuring pass's result
         this.destVm = new DestinationsViewModel(sourceVm, deviceVm::roots);
         sourceVm.valid().addListener((o, a, b) -> destVm.validate());
         sourceVm.summary().addListener((o, a, b) -> destVm.validate());

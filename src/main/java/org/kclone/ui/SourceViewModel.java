@@ -31,6 +31,11 @@ public final class SourceViewModel {
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final Supplier<List<DeviceInfo>> devices;
     private Endpoint resolved;
+    /** Where a finished measuring pass is told (the FX thread in the window). */
+    private java.util.concurrent.Executor fx = Runnable::run;
+    /** The compressed file whose uncompressed length is being measured, or null. */
+    private String measuring;
+    private volatile String measuredSoFar = "";
 
     public SourceViewModel(Supplier<List<DeviceInfo>> devices) {
         this.devices = devices;
@@ -74,6 +79,16 @@ public final class SourceViewModel {
                 && lengthError.get().isEmpty(), pathError, startError, lengthError);
     }
 
+    /** Where the result of a measuring pass (run on its own thread) is applied: the FX thread. */
+    public void runResultsOn(java.util.concurrent.Executor fx) {
+        this.fx = fx;
+    }
+
+    /** Whether a compressed source's length is being measured (a gzip or bzip2 image). */
+    public boolean measuring() {
+        return measuring != null;
+    }
+
     /** Picks a whole device, partition or file. */
     public void choose(String p) {
         start.set("0");
@@ -112,6 +127,11 @@ public final class SourceViewModel {
                     .resolveCopySource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
             summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
         } catch (RefusedException e) {
+            if (org.kclone.device.image.compress.CompressedImages.needsMeasuring(e.reason())
+                    && (l == null || l == 0)) {
+                measure(path.get());
+                return;
+            }
             String r = Reasons.forTheWindow(e.reason());
             if (r.startsWith("Start")) {
                 startError.set(r);
@@ -120,6 +140,56 @@ public final class SourceViewModel {
             } else {
                 pathError.set(r);
             }
+        }
+    }
+
+    /**
+     * A gzip or bzip2 image does not record its uncompressed length: one decompression pass
+     * measures it, on its own thread, its progress in the path's line (at most five updates a
+     * second); then the source is checked again. The Length field skips it.
+     */
+    private void measure(String file) {
+        pathError.set("measuring its uncompressed length (one decompression pass; a Length skips it)...");
+        if (file.equals(measuring)) {
+            return; // already under way
+        }
+        measuring = file;
+        Thread t = new Thread(() -> {
+            long[] last = {0};
+            String failure = null;
+            try {
+                org.kclone.device.image.compress.CompressedImages.measureNow(java.nio.file.Path.of(file),
+                        (f, format, bytes) -> {
+                            long now = System.nanoTime();
+                            if (now - last[0] > 200_000_000L) {
+                                last[0] = now;
+                                measuredSoFar = Sizes.human(bytes);
+                                fx.execute(this::showMeasuring);
+                            }
+                        });
+            } catch (java.io.IOException | RuntimeException e) {
+                failure = "cannot measure " + file + ": " + e.getMessage();
+            }
+            String why = failure;
+            fx.execute(() -> {
+                if (!file.equals(measuring)) {
+                    return; // another path was chosen meanwhile
+                }
+                measuring = null;
+                validate();
+                if (why != null && file.equals(path.get())) {
+                    pathError.set(why);
+                }
+            });
+        }, "kclone-measure");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void showMeasuring() {
+        if (measuring != null && measuring.equals(path.get())) {
+            pathError.set("measuring its uncompressed length (one decompression pass; a Length skips it): "
+                    + measuredSoFar + " so far");
         }
     }
 

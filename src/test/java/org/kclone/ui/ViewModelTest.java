@@ -504,4 +504,41 @@ class ViewModelTest {
         assertEquals("done, verified", job.rows().get(2).state().get());
         assertTrue(job.overall().get() < 1.0, "a job with a bad destination is not shown as fully done");
     }
+
+    /**
+     * A gzip image does not record its uncompressed length: the window measures it with one pass off
+     * its toolkit thread (results applied through the given executor, here this test's queue), the
+     * source is invalid while it runs, and valid with the measured length after.
+     */
+    @Test
+    void aGzipSourcesLengthIsMeasuredOffTheToolkitThreadThenTheSourceIsValid() throws Exception {
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(4).nextBytes(data);
+        Path gz = dir.resolve("disk.img.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(data);
+        }
+        org.kclone.device.image.compress.CompressedImages.allowMeasuring(false); // as the window runs
+        try {
+            java.util.concurrent.BlockingQueue<Runnable> fx = new java.util.concurrent.LinkedBlockingQueue<>();
+            SourceViewModel source = new SourceViewModel(List::of);
+            source.runResultsOn(fx::add);
+            source.choose(gz.toString());
+            assertTrue(source.pathError().get().startsWith("measuring its uncompressed length"),
+                    source.pathError().get());
+            assertFalse(source.valid().get(), "not before its length is known");
+            for (int i = 0; i < 600 && source.measuring(); i++) {
+                Runnable r = fx.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS); // bounded: 60 s
+                if (r != null) {
+                    r.run();
+                }
+            }
+            assertFalse(source.measuring(), "the measuring pass ended");
+            assertEquals("", source.pathError().get());
+            assertTrue(source.valid().get());
+            assertEquals(3L << 20, source.bytes());
+        } finally {
+            org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
+        }
+    }
 }

@@ -96,15 +96,39 @@ public final class CompressedImages {
                 e.logicalSectorSize(), e.byteLength());
     }
 
-    private static long measured(Path file, Format f) throws IOException {
+    /**
+     * Measures now (the window does, off its toolkit thread) the uncompressed length of a
+     * compressed {@code file} whose format does not record it, and remembers it for the plan.
+     *
+     * @return the length in bytes
+     */
+    public static long measureNow(Path file, MeasureListener listener) throws IOException {
+        Format f = Format.detect(file).orElseThrow(() -> new IOException(file + " is not a compressed image"));
+        long n = Lengths.measure(file, f, bytes -> listener.measured(file, f, bytes));
+        MEASURED.put(key(file), n);
+        return n;
+    }
+
+    private static String key(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        String key = file.toRealPath() + "|" + a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        return file.toRealPath() + "|" + a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+    }
+
+    /** Whether a refusal is about a length to be measured (a gzip or bzip2 source, where measuring may not run). */
+    public static boolean needsMeasuring(String reason) {
+        return reason.contains(NOT_RECORDED);
+    }
+
+    private static final String NOT_RECORDED = "does not record the uncompressed length; give the Length";
+
+    private static long measured(Path file, Format f) throws IOException {
+        String key = key(file);
         Long known = MEASURED.get(key);
         if (known != null) {
             return known;
         }
         if (!measureAllowed) {
-            throw new IOException(f.label() + " does not record the uncompressed length; give the Length (the"
+            throw new IOException(f.label() + " " + NOT_RECORDED + " (the"
                     + " command line measures it with one decompression pass: kclone copy " + file + " ...)");
         }
         MeasureListener l = measuring;
