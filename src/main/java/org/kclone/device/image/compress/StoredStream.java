@@ -27,6 +27,8 @@ final class StoredStream implements Closeable {
     private final MessageDigest digest;
     private final Counting counted;
     private InputStream decoded;
+    /** The parallel xz decoder, where it is used (it reads the file itself: {@link #counted} stays 0). */
+    private ParallelXzInputStream parallel;
 
     private StoredStream(Path file, Format format, InputStream raw, MessageDigest digest, Counting counted) {
         this.file = file;
@@ -47,7 +49,11 @@ final class StoredStream implements Closeable {
                 256 << 10));
         StoredStream s = new StoredStream(file, format, raw, sha, counted);
         try {
-            s.decoded = Decoders.open(format, counted);
+            // an xz file of several blocks (xz -T) decodes on every core, where the stored bytes need no hash
+            ParallelXzInputStream parallel = format == Format.XZ && !hash && !direct
+                    ? ParallelXzInputStream.open(file, Runtime.getRuntime().availableProcessors()) : null;
+            s.parallel = parallel;
+            s.decoded = parallel != null ? parallel : Decoders.open(format, counted);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw s.broken(e, 0);
@@ -71,7 +77,7 @@ final class StoredStream implements Closeable {
 
     /** The stored bytes read so far (the decoder reads ahead by up to its input buffer). */
     long storedOffset() {
-        return counted.count();
+        return parallel != null ? parallel.compressedPosition() : counted.count();
     }
 
     /**
@@ -91,14 +97,14 @@ final class StoredStream implements Closeable {
 
     CorruptStreamException broken(Throwable e, long uncompressedAt) {
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is corrupt or truncated:"
-                + " it broke at compressed byte " + counted.count() + " of " + size() + " (uncompressed byte "
+                + " it broke at compressed byte " + storedOffset() + " of " + size() + " (uncompressed byte "
                 + uncompressedAt + "): " + Lengths.message(e) + UNSKIPPABLE, e);
     }
 
     /** As {@link #broken} for data that ended before the length the plan expects. */
     CorruptStreamException endedEarly(long uncompressedAt, long expected) {
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is truncated: its"
-                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + counted.count() + " of "
+                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + storedOffset() + " of "
                 + size() + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null);
     }
 
