@@ -1,7 +1,6 @@
 package org.kclone.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import org.slf4j.LoggerFactory;
@@ -149,18 +147,9 @@ public final class KcloneCommand implements Runnable {
         return REFUSED;
     }
 
-    /** The version from the build ({@code version.properties}, filtered by Maven). */
+    /** The version from the build ({@code version.properties}, filtered by Maven), as the report has it. */
     public static String version() {
-        try (InputStream in = KcloneCommand.class.getResourceAsStream("/org/kclone/version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.kclone.device.report.AuditInfo.kcloneVersion();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -3,7 +3,6 @@ package org.kclone.device.gpt;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.kclone.engine.BlockDevice;
 
 /**
@@ -196,13 +195,6 @@ public final class GptRelocator {
     }
 
     static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return org.kclone.device.Sizes.human(bytes);
     }
 }
