@@ -22,11 +22,17 @@ final class Decoders {
     static InputStream open(Format format, InputStream stored) throws IOException {
         return switch (format) {
             case GZIP -> new GZIPInputStream(stored, 64 << 10);
-            case XZ -> new XZInputStream(stored);
+            case XZ -> xz(stored);
             case ZSTD -> new ZstdInputStream(stored);
             case BZIP2 -> new BZip2CompressorInputStream(stored, true);
             case ZIP -> firstFile(new ZipInputStream(stored));
         };
+    }
+
+    /** liblzma where it loads (about twice as fast), else xz for Java. */
+    private static InputStream xz(InputStream stored) throws IOException {
+        InputStream fast = LiblzmaInputStream.open(stored);
+        return fast != null ? fast : new XZInputStream(stored);
     }
 
     private static InputStream firstFile(ZipInputStream zip) throws IOException {

@@ -50,7 +50,8 @@ final class StoredStream implements Closeable {
         StoredStream s = new StoredStream(file, format, raw, sha, counted);
         try {
             // an xz file of several blocks (xz -T) decodes on every core, where the stored bytes need no hash
-            ParallelXzInputStream parallel = format == Format.XZ && !hash && !direct
+            // (where liblzma loads, its one thread is as fast as xz for Java on two, and leaves a core to the copy)
+            ParallelXzInputStream parallel = format == Format.XZ && !hash && !direct && !LiblzmaInputStream.loaded()
                     ? ParallelXzInputStream.open(file, Runtime.getRuntime().availableProcessors()) : null;
             s.parallel = parallel;
             s.decoded = parallel != null ? parallel : Decoders.open(format, counted);

@@ -1,0 +1,158 @@
+package org.kclone.device.image.compress;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * xz decoded by the system's liblzma (the library of the {@code xz} tool, on every Debian and
+ * Fedora system), through JNA: about twice as fast as xz for Java, which is used where liblzma
+ * cannot be loaded. One decoder ({@code lzma_stream_decoder}, concatenated streams, every check
+ * verified), fed from the stored bytes through native buffers. Not thread-safe: one reader.
+ */
+final class LiblzmaInputStream extends InputStream {
+
+    /** The calls used, from lzma/base.h and lzma/container.h. */
+    interface Lzma extends Library {
+        int lzma_stream_decoder(Pointer strm, long memlimit, int flags);
+
+        int lzma_code(Pointer strm, int action);
+
+        void lzma_end(Pointer strm);
+    }
+
+    static final int LZMA_OK = 0;
+    static final int LZMA_STREAM_END = 1;
+    static final int LZMA_RUN = 0;
+    static final int LZMA_FINISH = 3;
+    static final int LZMA_CONCATENATED = 0x08;
+    /** {@code lzma_stream} is 136 bytes on 64-bit Linux; zeroed is {@code LZMA_STREAM_INIT}. */
+    static final int STREAM_SIZE = 256;
+    // offsets of lzma_stream's fields (LP64)
+    static final int NEXT_IN = 0;
+    static final int AVAIL_IN = 8;
+    static final int NEXT_OUT = 24;
+    static final int AVAIL_OUT = 32;
+
+    private static final Lzma LIB = load();
+
+    private final InputStream stored;
+    private final Memory strm = new Memory(STREAM_SIZE);
+    private final Memory in = new Memory(256 << 10);
+    private final Memory out = new Memory(1 << 20);
+    private final byte[] inBytes = new byte[256 << 10];
+    private long outStart;
+    private long outEnd;
+    private boolean inputEnded;
+    private boolean ended;
+    private boolean closed;
+
+    private LiblzmaInputStream(InputStream stored) throws IOException {
+        this.stored = stored;
+        strm.clear();
+        int r = LIB.lzma_stream_decoder(strm, -1L, LZMA_CONCATENATED); // UINT64_MAX: no memory limit
+        if (r != LZMA_OK) {
+            throw new IOException("liblzma cannot start a decoder (error " + r + ")");
+        }
+        strm.setPointer(NEXT_IN, in);
+        strm.setLong(AVAIL_IN, 0);
+    }
+
+    private static Lzma load() {
+        for (String name : new String[] {"lzma", "liblzma.so.5"}) {
+            try {
+                return Native.load(name, Lzma.class);
+            } catch (LinkageError e) {
+                // next name; none: xz for Java
+            }
+        }
+        return null;
+    }
+
+    /** Whether liblzma could be loaded here. */
+    static boolean loaded() {
+        return LIB != null;
+    }
+
+    /** A decoder of {@code stored}, or null where liblzma cannot be loaded. */
+    static LiblzmaInputStream open(InputStream stored) throws IOException {
+        return LIB == null ? null : new LiblzmaInputStream(stored);
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        while (outStart == outEnd) {
+            if (ended) {
+                return -1;
+            }
+            decode();
+        }
+        int n = (int) Math.min(len, outEnd - outStart);
+        out.read(outStart, b, off, n);
+        outStart += n;
+        return n;
+    }
+
+    /** Runs the decoder once: input refilled when it is used up, output into the empty out buffer. */
+    private void decode() throws IOException {
+        if (strm.getLong(AVAIL_IN) == 0 && !inputEnded) {
+            int n = stored.read(inBytes);
+            if (n < 0) {
+                inputEnded = true;
+            } else {
+                in.write(0, inBytes, 0, n);
+                strm.setPointer(NEXT_IN, in);
+                strm.setLong(AVAIL_IN, n);
+            }
+        }
+        strm.setPointer(NEXT_OUT, out);
+        strm.setLong(AVAIL_OUT, out.size());
+        int r = LIB.lzma_code(strm, inputEnded ? LZMA_FINISH : LZMA_RUN);
+        outStart = 0;
+        outEnd = out.size() - strm.getLong(AVAIL_OUT);
+        if (r == LZMA_STREAM_END) {
+            ended = true;
+        } else if (r != LZMA_OK) {
+            throw new IOException(message(r));
+        } else if (inputEnded && outEnd == 0 && strm.getLong(AVAIL_IN) == 0) {
+            throw new IOException("the xz data ends before its stream does (truncated)");
+        }
+    }
+
+    static String message(int code) {
+        return switch (code) {
+            case 5 -> "liblzma: out of memory";
+            case 6 -> "liblzma: memory limit reached";
+            case 7 -> "not in the xz format";
+            case 8 -> "unsupported xz options";
+            case 9 -> "compressed data is corrupt";
+            case 10 -> "the xz data ends before its stream does (truncated)";
+            default -> "liblzma error " + code;
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            LIB.lzma_end(strm);
+            stored.close();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.kclone.device.image.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/** xz through the system's liblzma: the same bytes as xz for Java; corrupt and truncated data refused. */
+class LiblzmaTest {
+
+    private static byte[] data() {
+        byte[] d = new byte[3 << 20];
+        Random r = new Random(9);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = i % (1 << 20) < (1 << 19) ? (byte) r.nextInt() : (byte) (i % 7);
+        }
+        return d;
+    }
+
+    private static byte[] xz(byte[] d, int streams) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int part = d.length / streams;
+        for (int s = 0; s < streams; s++) { // concatenated streams, as `cat a.xz b.xz` makes
+            try (XZOutputStream out = new XZOutputStream(b, new LZMA2Options(2))) {
+                out.write(d, s * part, s == streams - 1 ? d.length - s * part : part);
+                out.endBlock();
+            }
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[77_777];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            b.write(buf, 0, n);
+        }
+        return b.toByteArray();
+    }
+
+    private static void assumeLoaded() {
+        assumeTrue(LiblzmaInputStream.loaded(), "liblzma (package liblzma5) cannot be loaded here");
+    }
+
+    @Test
+    void decodesConcatenatedStreamsToTheSameBytes() throws Exception {
+        assumeLoaded();
+        byte[] d = data();
+        try (InputStream in = LiblzmaInputStream.open(new ByteArrayInputStream(xz(d, 3)))) {
+            assertArrayEquals(d, readAll(in));
+        }
+    }
+
+    @Test
+    void corruptAndTruncatedDataAreErrorsNotShortData() throws Exception {
+        assumeLoaded();
+        byte[] stored = xz(data(), 1);
+        byte[] flipped = stored.clone();
+        flipped[stored.length / 2] ^= 0x10;
+        IOException corrupt = assertThrows(IOException.class,
+                () -> readAll(LiblzmaInputStream.open(new ByteArrayInputStream(flipped))));
+        assertEquals("compressed data is corrupt", corrupt.getMessage());
+        byte[] cut = Arrays.copyOf(stored, stored.length - 100);
+        IOException truncated = assertThrows(IOException.class,
+                () -> readAll(LiblzmaInputStream.open(new ByteArrayInputStream(cut))));
+        assertEquals("the xz data ends before its stream does (truncated)", truncated.getMessage());
+        IOException notXz = assertThrows(IOException.class,
+                () -> readAll(LiblzmaInputStream.open(new ByteArrayInputStream(new byte[4096]))));
+        assertEquals("not in the xz format", notXz.getMessage());
+    }
+}
