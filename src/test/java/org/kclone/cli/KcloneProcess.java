@@ -185,7 +185,17 @@ final class KcloneProcess {
 
     @Override
     public String toString() {
-        return "--- out\n" + out.text() + "\n--- err\n" + err.text();
+        String state = "running";
+        if (!process.isAlive()) { // ended: everything it wrote, and how it ended
+            try {
+                out.join(5000);
+                err.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            state = "ended, exit " + process.exitValue();
+        }
+        return "kclone " + state + "\n--- out\n" + out.text() + "\n--- err\n" + err.text();
     }
 
     /** Collects a stream in the background. */
