@@ -20,6 +20,15 @@ import org.kclone.device.mount.MountTable;
 public final class CopyPlanner {
 
     /** What the user explicitly allowed. */
+    /** How the free room of an image's file system is found (tests give their own). */
+    private org.kclone.device.image.FreeSpace.Probe freeSpace = org.kclone.device.image.FreeSpace.SYSTEM;
+
+    /** Finds the free room of image files' file systems with {@code probe} (tests). */
+    CopyPlanner withFreeSpace(org.kclone.device.image.FreeSpace.Probe probe) {
+        this.freeSpace = probe;
+        return this;
+    }
+
     public record Options(boolean force, boolean allowSystemDisk, boolean grow) {
         public static final Options NONE = new Options(false, false, false);
     }
@@ -272,6 +281,7 @@ public final class CopyPlanner {
         CompressedImages.checkDestination(r);
         checkWritable(r);
         RegionChecks.checkAlignment(r, copying);
+        org.kclone.device.image.FreeSpace.check(r, freeSpace); // last: a read-only file says so first
         return r;
     }
 

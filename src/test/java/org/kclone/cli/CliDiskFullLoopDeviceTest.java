@@ -17,7 +17,10 @@ import org.kclone.testing.Tools;
 
 /**
  * A full file system under an image destination (ENOSPC, for real: an 8 MiB ext4 on a loop device):
- * that destination fails alone, with the OS's words; the other finishes and verifies; exit 1.
+ * that destination fails alone, with the OS's words; the other finishes and verifies; exit 1. The
+ * destination is an existing sparse image (its holes take room only when written), which the
+ * free-space check before the job cannot see coming; a new image too large is refused before the
+ * job (CliFreeSpaceTest).
  */
 class CliDiskFullLoopDeviceTest {
 
@@ -39,6 +42,9 @@ class CliDiskFullLoopDeviceTest {
             LoopDevices.run("mount", dev.toString(), mnt.toString());
             try {
                 Path full = mnt.resolve("backup.img");
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(full.toFile(), "rw")) {
+                    f.setLength(16 << 20); // sparse: fits the 8 MiB file system until it is written
+                }
                 Path good = dir.resolve("good.img");
                 Cli r = Cli.run("copy", src.toString(), full.toString(), good.toString(), "--yes", "--verify", "--json");
                 assertEquals(1, r.exit, r.toString());
