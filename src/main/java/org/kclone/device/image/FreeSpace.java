@@ -9,10 +9,12 @@ import org.kclone.device.Sizes;
 import org.kclone.device.image.compress.CompressedImages;
 
 /**
- * Before anything is written, an image file must fit where it goes: a new raw image needs its
- * length free in its folder's file system, an image grown with --grow the growth. A full file
- * system is refused now, naming the room there is and the ways out, instead of failing mid-job.
- * A new compressed image (size unknown before it is written) is not checked.
+ * Before anything is written, an image file must fit where it goes: a new raw image needs room
+ * for the bytes written into it (the region's length; what lies before its START is a hole), an
+ * image grown with --grow for what is written past its old end. A full file system is refused
+ * now, naming the room there is and the ways out, instead of failing mid-job. A new compressed
+ * image (size unknown before it is written) is not checked, nor an image written within its
+ * size (its holes cannot be told from here).
  */
 public final class FreeSpace {
 
@@ -35,10 +37,10 @@ public final class FreeSpace {
             if (CompressedImages.newImageFormat(e).isPresent()) {
                 return;
             }
-            needed = e.endByte();
+            needed = e.byteLength();
             folder = e.path().toAbsolutePath().getParent();
         } else if (e.kind() == Endpoint.Kind.IMAGE && e.endByte() > e.sizeBytes()) {
-            needed = e.endByte() - e.sizeBytes();
+            needed = Math.min(e.byteLength(), e.endByte() - e.sizeBytes());
             folder = e.path().toAbsolutePath().getParent();
         } else {
             return;

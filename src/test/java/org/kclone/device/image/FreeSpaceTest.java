@@ -38,6 +38,9 @@ class FreeSpaceTest {
         RefusedException g = assertThrows(RefusedException.class, () -> FreeSpace.check(grown, folder -> 6L << 20));
         assertTrue(g.reason().startsWith(existing + " needs 7.0 MiB but its file system has 6.0 MiB free"), g.reason());
         FreeSpace.check(grown, folder -> 7L << 20);
+        // at START 1 GiB the first GiB is a hole: only the region's 1 MiB is written
+        FreeSpace.check(new Endpoint("DEST 1", dir.resolve("far.img"), Endpoint.Kind.NEW_IMAGE, null, 2097152, 2048,
+                0, 512, 1L << 20), folder -> 1L << 20);
         FreeSpace.check(newImage("x.img", 64L << 20), folder -> {
             throw new java.io.IOException("statvfs failed");
         }); // not known: not refused
