@@ -104,9 +104,7 @@ public final class CompressedImages {
      */
     public static long measureNow(Path file, MeasureListener listener) throws IOException {
         Format f = Format.detect(file).orElseThrow(() -> new IOException(file + " is not a compressed image"));
-        long n = Lengths.measure(file, f, bytes -> listener.measured(file, f, bytes));
-        MEASURED.put(key(file), n);
-        return n;
+        return measureAndRemember(file, f, listener);
     }
 
     private static String key(Path file) throws IOException {
@@ -131,9 +129,12 @@ public final class CompressedImages {
             throw new IOException(f.label() + " " + NOT_RECORDED + " (the"
                     + " command line measures it with one decompression pass: kclone copy " + file + " ...)");
         }
-        MeasureListener l = measuring;
+        return measureAndRemember(file, f, measuring);
+    }
+
+    private static long measureAndRemember(Path file, Format f, MeasureListener l) throws IOException {
         long n = Lengths.measure(file, f, bytes -> l.measured(file, f, bytes));
-        MEASURED.put(key, n);
+        MEASURED.put(key(file), n);
         return n;
     }
 
@@ -152,12 +153,6 @@ public final class CompressedImages {
         return e.kind() == Endpoint.Kind.NEW_IMAGE ? Format.forNewFile(e.path()) : Optional.empty();
     }
 
-    /**
-     * Opens a compressed source as a stream device, or returns null for any other source.
-     */
-    public static StreamSourceDevice openStreamSource(Endpoint e) throws RefusedException {
-        return openStreamSource(e, e.path());
-    }
 
     /** Whether {@code e} is an image file whose first bytes are a compressed format's. */
     public static boolean isCompressedSource(Endpoint e) throws RefusedException {
@@ -172,8 +167,8 @@ public final class CompressedImages {
     }
 
     /**
-     * As {@link #openStreamSource(Endpoint)}, the file opened at {@code at} (the helper's pinned
-     * descriptor; messages still name the endpoint's path).
+     * A compressed source as a stream device (null for any other source), the file opened at
+     * {@code at} (its own path, or the helper's pinned descriptor; messages name the endpoint's path).
      */
     public static StreamSourceDevice openStreamSource(Endpoint e, Path at) throws RefusedException {
         if (e.kind() != Endpoint.Kind.IMAGE) {
@@ -229,12 +224,8 @@ public final class CompressedImages {
         }
     }
 
-    /** Opens a new (just created, empty) image file for writing compressed. */
-    public static CompressedImageDevice openDestination(Endpoint e, Format f) throws RefusedException {
-        return openDestination(e, f, e.path());
-    }
 
-    /** As {@link #openDestination(Endpoint, Format)}, the file opened at {@code at} (the helper's pinned descriptor). */
+    /** Opens a new (just created, empty) image file for writing compressed, at {@code at} (its path, or the helper's pinned descriptor). */
     public static CompressedImageDevice openDestination(Endpoint e, Format f, Path at) throws RefusedException {
         try {
             return CompressedImageDevice.create(e.path(), at, f, e.byteLength());

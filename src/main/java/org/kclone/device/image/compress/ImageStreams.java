@@ -27,13 +27,10 @@ public final class ImageStreams {
         this.compressed = new CompressedImageDevice[destinations];
     }
 
-    /** The source as a stream device when it is compressed, else null. */
-    public BlockDevice openSource(Endpoint source) throws RefusedException {
-        stream = CompressedImages.openStreamSource(source);
-        return stream;
-    }
-
-    /** As {@link #openSource(Endpoint)}, the file opened at {@code at} (the helper's pinned descriptor). */
+    /**
+     * Opens the compressed source {@code source} as a stream, the file opened at {@code at} (its
+     * own path, or the helper's pinned descriptor).
+     */
     public BlockDevice openSource(Endpoint source, java.nio.file.Path at) throws RefusedException {
         stream = CompressedImages.openStreamSource(source, at);
         return stream;
@@ -52,11 +49,7 @@ public final class ImageStreams {
     }
 
     /** Opens new image {@code i} for writing compressed. */
-    public BlockDevice openDestination(int i, Endpoint e, Format f) throws RefusedException {
-        return openDestination(i, e, f, e.path());
-    }
-
-    /** As {@link #openDestination(int, Endpoint, Format)}, the file opened at {@code at}. */
+    /** Opens new image {@code i} for writing compressed, the file opened at {@code at}. */
     public BlockDevice openDestination(int i, Endpoint e, Format f, java.nio.file.Path at) throws RefusedException {
         compressed[i] = CompressedImages.openDestination(e, f, at);
         return compressed[i];
