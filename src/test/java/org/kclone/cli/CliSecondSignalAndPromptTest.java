@@ -95,8 +95,13 @@ class CliSecondSignalAndPromptTest {
                 pause(control, 'p');
                 p = KcloneProcess.start(dir, dir.resolve("state"), List.of(), "copy", "src.img", dev, "--yes", "--json");
                 KcloneProcess k = p;
-                assertTrue(k.awaitWhileAlive(() -> opens(k.process.pid(), dev) && waitsInTheKernel(k.process.pid())),
-                        "the copy's writes are held by the paused device\n" + k);
+                // held: in the kernel on every look for a quarter of a second (a thread passes through state D
+                // briefly on any I/O; held by the paused device, it stays there)
+                int[] seen = {0};
+                assertTrue(k.awaitWhileAlive(() -> {
+                    seen[0] = opens(k.process.pid(), dev) && waitsInTheKernel(k.process.pid()) ? seen[0] + 1 : 0;
+                    return seen[0] >= 12;
+                }), "the copy's writes are held by the paused device\n" + k);
                 k.signal("INT");
                 assertTrue(k.awaitWhileAlive(() -> k.err.text().contains("finishing the writes in flight")),
                         "the first signal says what it waits for\n" + k);

@@ -169,10 +169,15 @@ final class KcloneProcess {
     /** Waits (polling, at most a minute) until {@code condition} holds or the process ended. */
     boolean awaitWhileAlive(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean() && process.isAlive() && System.nanoTime() < deadline) {
+        while (true) { // the condition is asked once a round: a state seen is the answer, not a second look at it
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (!process.isAlive() || System.nanoTime() >= deadline) {
+                return condition.getAsBoolean();
+            }
             Thread.sleep(20);
         }
-        return condition.getAsBoolean();
     }
 
     /** Sends a signal by name (INT, TERM, HUP) with kill(1). */
