@@ -1,6 +1,7 @@
 package org.kclone.device.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -54,6 +55,37 @@ class NtfsReaderTest {
         assertEquals(0, check.exit(), check.output());
         assertTrue(check.output().contains("Checking the alternate boot sector... OK"), check.output());
         assertEquals("ntfs", FsReaders.probe(FsImages.source(img)).orElseThrow().type());
+    }
+
+    @Test
+    void aTornBitmapRecordIsRefusedAndARegionWithoutTheBackupBootSectorIsReadWithoutIt() throws Exception {
+        FsImages.tools("mkntfs");
+        Path img = FsImages.sparse(dir.resolve("n.img"), 40 * MIB);
+        FsImages.run("mkntfs", "-F", "-Q", "-c", "4096", img.toString());
+        ByteSource whole = FsImages.source(img);
+        long fsBytes = whole.read(0, 512).getLong(40) * 512;
+        ByteSource cut = new ByteSource() {
+            @Override
+            public long length() {
+                return fsBytes;
+            }
+
+            @Override
+            public void read(java.nio.ByteBuffer dst, long offset) throws java.io.IOException {
+                whole.read(dst, offset);
+            }
+        };
+        FsUsage u = new NtfsReader().read(cut);
+        assertEquals(fsBytes, u.size());
+        assertEquals(new NtfsReader().read(whole).usedBytes() - 512, u.usedBytes());
+
+        long mft = whole.read(0, 512).getLong(48) * 4096;
+        long sectorEnd = mft + 6 * 1024 + 510; // record 6's first update sequence slot
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x5a, 0x5a}), sectorEnd);
+        }
+        FsFormatException e = assertThrows(FsFormatException.class, () -> new NtfsReader().read(whole));
+        assertTrue(e.getMessage().contains("MFT record 6 ($Bitmap) is torn"), e.getMessage());
     }
 
     @Test
