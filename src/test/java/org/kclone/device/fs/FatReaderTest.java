@@ -25,13 +25,14 @@ class FatReaderTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "FAT{0}")
-    @CsvSource({"12, 8, 4", "16, 64, 4", "32, 64, 1"})
-    void usedClustersAreWhatFsckCountsAndTheirCopyIsTheFileSystem(int bits, int mib, int sectorsPerCluster)
-            throws Exception {
+    @ParameterizedTest(name = "FAT{0}, {1} MiB, {2} sector(s) of {3} bytes per cluster")
+    @CsvSource({"12, 8, 4, 512", "16, 64, 4, 512", "32, 64, 1, 512", "32, 320, 1, 4096"})
+    void usedClustersAreWhatFsckCountsAndTheirCopyIsTheFileSystem(int bits, int mib, int sectorsPerCluster,
+            int sectorBytes) throws Exception {
         FsImages.tools("mkfs.vfat", "fsck.vfat", "mcopy", "mmd", "mdel");
         Path img = FsImages.sparse(dir.resolve("fat.img"), mib * MIB);
-        FsImages.run("mkfs.vfat", "-F", Integer.toString(bits), "-s", Integer.toString(sectorsPerCluster), img.toString());
+        FsImages.run("mkfs.vfat", "-F", Integer.toString(bits), "-s", Integer.toString(sectorsPerCluster),
+                "-S", Integer.toString(sectorBytes), img.toString());
         String i = img.toString();
         FsImages.run("mmd", "-i", i, "::/dir", "::/dir/deeper");
         List<String> names = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kclone.testing.LoopDevices;
 import org.kclone.testing.Tools;
 
@@ -38,17 +38,18 @@ class NtfsReaderTest {
         return (clusters - free) * clusterBytes + sectorBytes;
     }
 
-    @ParameterizedTest(name = "clusters of {0} bytes")
-    @ValueSource(ints = {512, 4096, 65536})
-    void aNewVolumeUsesItsMetadataFilesAndBothBootSectors(int clusterBytes) throws Exception {
+    @ParameterizedTest(name = "clusters of {0} bytes, sectors of {1}")
+    @CsvSource({"512, 512", "4096, 512", "65536, 512", "4096, 4096"})
+    void aNewVolumeUsesItsMetadataFilesAndBothBootSectors(int clusterBytes, int sectorBytes) throws Exception {
         FsImages.tools("mkntfs", "ntfsinfo", "ntfsfix");
         Path img = FsImages.sparse(dir.resolve("n.img"), 80 * MIB);
-        FsImages.run("mkntfs", "-F", "-Q", "-c", Integer.toString(clusterBytes), img.toString());
+        FsImages.run("mkntfs", "-F", "-Q", "-c", Integer.toString(clusterBytes), "-s", Integer.toString(sectorBytes),
+                img.toString());
         FsUsage u = new NtfsReader().read(FsImages.source(img));
         assertEquals("ntfs", u.type());
         assertEquals(80 * MIB, u.size());
         assertEquals(usedByNtfsinfo(img), u.usedBytes());
-        assertTrue(FsImages.covered(u, 80 * MIB - 512), "the backup boot sector is copied");
+        assertTrue(FsImages.covered(u, 80 * MIB - sectorBytes), "the backup boot sector is copied");
         assertTrue(u.usedBytes() < 16 * MIB, "a new volume uses little: " + u.usedBytes());
         Path clone = FsImages.cloneUsed(img, u, dir.resolve("clone.img"));
         FsImages.Result check = FsImages.exec("ntfsfix", "-n", clone.toString());
