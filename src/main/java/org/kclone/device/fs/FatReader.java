@@ -67,7 +67,12 @@ public final class FatReader implements FsReader {
             for (long first = 0; first < entries; first += perChunk) {
                 int count = (int) Math.min(perChunk, entries - first);
                 ByteBuffer fat = src.read(fatStart + first * entryBytes, count * entryBytes);
+                int perLong = 8 / entryBytes;
                 for (int i = 0; i < count; i++) {
+                    if (i % perLong == 0 && count - i >= perLong && fat.getLong(i * entryBytes) == 0) {
+                        i += perLong - 1; // a long of free entries at once: most of a large FAT
+                        continue;
+                    }
                     long n = first + i;
                     long v = b.bits == 16 ? fat.getShort(i * 2) & 0xffff : fat.getInt(i * 4) & 0x0fffffff;
                     if (n >= 2 && v != 0) {
