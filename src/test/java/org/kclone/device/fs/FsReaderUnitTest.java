@@ -102,6 +102,24 @@ class FsReaderUnitTest {
     }
 
     @Test
+    void attributeDataIsReadAcrossRunsAsAnMftRecordSpanningTwoFragmentsIs() throws Exception {
+        MemorySource m = new MemorySource(16 * 512);
+        for (int i = 0; i < m.bytes.length; i++) {
+            m.bytes[i] = (byte) (i / 512);
+        }
+        List<NtfsRecords.Run> runs = List.of(new NtfsRecords.Run(0, 4, 1), new NtfsRecords.Run(1, 10, 2));
+        ByteBuffer dst = ByteBuffer.allocate(1024);
+        NtfsRecords.read(m, runs, 512, 256, dst, "$MFT");
+        assertEquals(4, dst.get(0));
+        assertEquals(4, dst.get(255));
+        assertEquals(10, dst.get(256));
+        assertEquals(11, dst.get(1023));
+        FsFormatException e = assertThrows(FsFormatException.class, () -> NtfsRecords.read(m,
+                List.of(new NtfsRecords.Run(0, 15, 2)), 512, 0, ByteBuffer.allocate(1024), "$Bitmap"));
+        assertTrue(e.getMessage().contains("past the region"), e.getMessage());
+    }
+
+    @Test
     void aBitmapDataInAnAttributeListIsRefused() {
         NtfsRecords.Attribute list = new NtfsRecords.Attribute(NtfsRecords.ATTRIBUTE_LIST, false, false, 0, -1, 0, 0,
                 List.of(), ByteBuffer.allocate(0));
