@@ -26,8 +26,13 @@ public final class FatReader implements FsReader {
             return false;
         }
         try {
-            Bpb.parse(src.read(0, 512));
-            return true;
+            ByteBuffer boot = src.read(0, 512);
+            Bpb b = Bpb.parse(boot);
+            // FAT[0] holds the media byte in its low 8 bits (fatgen103): boot code that happens to
+            // look like a BIOS parameter block is not taken for a FAT (its free space would be skipped)
+            long fat0 = (long) (b.reservedSectors + (long) b.activeFat * b.fatSectors) * b.bytesPerSector;
+            return b.totalSectors * b.bytesPerSector <= src.length()
+                    && src.read(fat0, 1).get(0) == boot.get(21);
         } catch (FsFormatException e) {
             return false;
         }

@@ -53,6 +53,18 @@ class FsReaderUnitTest {
     }
 
     @Test
+    void aBootSectorIsTakenForFatOnlyWhereTheFatStartsWithItsMediaByte() throws Exception {
+        MemorySource m = fat12();
+        assertFalse(new FatReader().recognises(m), "FAT[0] is 0, not the media byte 0xF8");
+        assertTrue(FsReaders.probe(m).isEmpty());
+        setFat12(m.bytes, 512, 0, 0xFF8);
+        assertTrue(new FatReader().recognises(m));
+        assertEquals("vfat", FsReaders.probe(m).orElseThrow().type());
+        m.buffer().putShort(19, (short) 100); // longer than the region: not taken, so copied whole
+        assertFalse(new FatReader().recognises(m));
+    }
+
+    @Test
     void aFatVolumeLongerThanItsRegionIsRefusedNamingBoth() throws Exception {
         MemorySource m = fat12();
         m.buffer().putShort(19, (short) 100);
