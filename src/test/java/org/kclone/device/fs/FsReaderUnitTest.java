@@ -65,6 +65,25 @@ class FsReaderUnitTest {
     }
 
     @Test
+    void fat32WithMirroringOffReadsOnlyTheActiveFat() throws Exception {
+        // FAT32 (FATSz16 0): 32 reserved sectors, 2 FATs of 1 sector, 100 clusters of 1 sector from sector 34
+        MemorySource m = new MemorySource(134 * 512);
+        ByteBuffer b = m.buffer();
+        b.put(0, (byte) 0xEB).putShort(11, (short) 512).put(13, (byte) 1).putShort(14, (short) 32).put(16, (byte) 2);
+        b.putInt(32, 134).put(21, (byte) 0xF8).putInt(36, 1).putShort(40, (short) 0x81).putInt(44, 2);
+        int fat0 = 32 * 512;
+        int fat1 = 33 * 512;
+        b.putInt(fat0, 0x0FFFFFF8).putInt(fat1, 0x0FFFFFF8);
+        b.putInt(fat0 + 5 * 4, 0x0FFFFFFF); // only in the stale FAT 0
+        b.putInt(fat1 + 3 * 4, 0xFFFFFFFF); // the upper 4 bits are reserved: still end of chain
+        b.putInt(fat1 + 101 * 4, 0x10000000); // the upper 4 bits alone: free
+        FsUsage u = new FatReader().read(m);
+        assertEquals(List.of(new Extent(0, 34 * 512), new Extent(35 * 512, 512)), u.used());
+        b.putShort(40, (short) 0);
+        assertEquals(List.of(new Extent(0, 34 * 512), new Extent(37 * 512, 512)), new FatReader().read(m).used());
+    }
+
+    @Test
     void aFatVolumeLongerThanItsRegionIsRefusedNamingBoth() throws Exception {
         MemorySource m = fat12();
         m.buffer().putShort(19, (short) 100);
