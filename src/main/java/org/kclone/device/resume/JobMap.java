@@ -257,7 +257,7 @@ public final class JobMap {
         long bytes = current.source.bytes();
         for (int i = 0; i < whole.size(); i++) {
             IoRegion r = whole.get(i);
-            RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i), this);
+            RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i), this::written);
             recs.add(rec);
             out.add(new IoRegion(rec, r.sector() + skip / Sizes.SECTOR, r.count() - skip / Sizes.SECTOR));
         }

@@ -10,13 +10,13 @@ import org.kclone.engine.ForwardingBlockDevice;
  * pending set (relative to the region's first byte), and a flush moves what was pending before it
  * began into the durable set once it has succeeded. A write that completes while a flush runs
  * stays pending until the next one: the durable set never holds a byte that was not flushed.
- * After each write the {@link JobMap} is told, so it can decide when to flush every destination.
+ * After each write {@code afterWrite} is told the bytes ({@link JobMap} decides when to flush them all).
  */
 final class RecordingDevice extends ForwardingBlockDevice {
 
     private final long regionStart;
     private final long regionBytes;
-    private final JobMap owner;
+    private final java.util.function.LongConsumer afterWrite;
     private final Object flushing = new Object();
     // Guarded by this.
     private final Ranges pending = new Ranges();
@@ -25,13 +25,15 @@ final class RecordingDevice extends ForwardingBlockDevice {
     /**
      * @param regionStart the whole region's first byte on the device (also when this run copies only its tail)
      * @param durable what an earlier run recorded as durable (copied)
+     * @param afterWrite told the byte count after each write
      */
-    RecordingDevice(BlockDevice inner, long regionStart, long regionBytes, Ranges durable, JobMap owner) {
+    RecordingDevice(BlockDevice inner, long regionStart, long regionBytes, Ranges durable,
+            java.util.function.LongConsumer afterWrite) {
         super(inner);
         this.regionStart = regionStart;
         this.regionBytes = regionBytes;
         this.durable = durable.copy();
-        this.owner = owner;
+        this.afterWrite = afterWrite;
     }
 
     @Override
@@ -45,7 +47,7 @@ final class RecordingDevice extends ForwardingBlockDevice {
                 pending.add(from, to - from);
             }
         }
-        owner.written(n);
+        afterWrite.accept(n);
     }
 
     /** Flushes the device; what was written before this call is durable afterwards, and recorded so. */
