@@ -1,0 +1,99 @@
+package org.kclone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --map on image files (no root needed): a cancelled job resumed, a finished map, maps and options refused. */
+class CliMapTest {
+
+    @TempDir
+    Path dir;
+
+    private byte[] source(int bytes) throws Exception {
+        byte[] data = new byte[bytes];
+        new Random(5).nextBytes(data);
+        Files.write(dir.resolve("src.img"), data);
+        return data;
+    }
+
+    @Test
+    void aCancelledJobResumesFromItsMapAndAFinishedOneHasNothingToDo() throws Exception {
+        byte[] data = source(32 << 20);
+        Path map = dir.resolve("job.map");
+        KcloneProcess p = KcloneProcess.start(dir, dir.resolve("state"), List.of("-Xmx256m"), "copy", "src.img",
+                "dst.img", "--yes", "--map", "job.map", "--map-every", "2M", "--limit", "4M");
+        assertTrue(p.awaitWhileAlive(() -> {
+            try {
+                return Files.readString(map).contains("\n0  0x0000000000000000  0x0000000000");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "the map shows progress\n" + p);
+        p.signal("TERM");
+        assertEquals(1, p.waitFor(), p.toString());
+        String text = Files.readString(map);
+        assertTrue(text.contains("\nstatus interrupted\n"), text);
+
+        Cli r = Cli.run("copy", dir.resolve("src.img").toString(), dir.resolve("dst.img").toString(), "--yes",
+                "--json", "--map", map.toString());
+        assertEquals(0, r.exit, r.err + r.out);
+        assertTrue(r.err.contains("resuming from"), r.err);
+        JsonNode report = new ObjectMapper().readTree(r.out);
+        assertEquals(data.length, report.path("bytes").asLong());
+        assertEquals(map.toString(), report.path("options").path("map").asText(), r.out);
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("dst.img")));
+        assertTrue(Files.readString(map).contains("\nstatus finished\n"));
+
+        FileTime was = Files.getLastModifiedTime(dir.resolve("dst.img"));
+        Cli again = Cli.run("copy", dir.resolve("src.img").toString(), dir.resolve("dst.img").toString(), "--yes",
+                "--map", map.toString());
+        assertEquals(0, again.exit, again.err);
+        assertTrue(again.err.contains("says this job is finished") && again.err.contains("nothing to do"), again.err);
+        assertEquals(was, Files.getLastModifiedTime(dir.resolve("dst.img")), "not opened for writing");
+    }
+
+    @Test
+    void aFileThatIsNotAMapIsRefusedAndNothingIsCreated() throws Exception {
+        source(1 << 20);
+        Files.writeString(dir.resolve("notes.txt"), "# my notes\nbuy milk\n");
+        Cli r = Cli.run("copy", dir.resolve("src.img").toString(), dir.resolve("new.img").toString(), "--yes",
+                "--map", dir.resolve("notes.txt").toString());
+        assertEquals(2, r.exit, r.err);
+        assertTrue(r.err.contains("refused: --map: " + dir.resolve("notes.txt") + " is not a kclone map: line 2"),
+                r.err);
+        assertFalse(Files.exists(dir.resolve("new.img")));
+    }
+
+    @Test
+    void optionsThatCannotWorkAreRefused() throws Exception {
+        source(1 << 20);
+        String src = dir.resolve("src.img").toString();
+        Cli every = Cli.run("copy", src, dir.resolve("a.img").toString(), "--yes", "--map-every", "8M");
+        assertEquals(2, every.exit, every.err);
+        assertTrue(every.err.contains("refused: --map-every: only with --map FILE"), every.err);
+
+        Cli xz = Cli.run("copy", src, dir.resolve("a.img.xz").toString(), "--yes", "--map",
+                dir.resolve("m").toString());
+        assertEquals(2, xz.exit, xz.err);
+        assertTrue(xz.err.contains("refused: --map: DEST 1 ") && xz.err.contains("cannot resume"), xz.err);
+
+        Cli folder = Cli.run("copy", src, dir.resolve("a.img").toString(), "--yes", "--map",
+                dir.resolve("none/m").toString());
+        assertEquals(2, folder.exit, folder.err);
+        assertTrue(folder.err.contains("refused: --map: the folder of") && folder.err.contains("does not exist"),
+                folder.err);
+        assertFalse(Files.exists(dir.resolve("a.img")) || Files.exists(dir.resolve("a.img.xz")));
+    }
+}
