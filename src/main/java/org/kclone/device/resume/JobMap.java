@@ -216,8 +216,11 @@ public final class JobMap {
         }
         if (stored != null) {
             checkSameJob(file, stored, plan);
-            try {
-                checkSourceUnchanged(file, stored, opened.source(), plan.source().startByte());
+            // opened apart: the run's source may be an image checked against its sidecar, whose reads must
+            // come in order from its start (prefill's); these come from the middle
+            try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
+                    plan.source().logicalSectorSize())) {
+                checkSourceUnchanged(file, stored, src, plan.source().startByte());
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE to check it against " + file + ": "
                         + e.getMessage() + "; nothing was written");
@@ -276,10 +279,12 @@ public final class JobMap {
     /**
      * Reads the source's already-copied part again (read only) into {@code hasher}, so its SHA-256
      * and digests cover the whole region. Returns the hasher, or null (and closes it) when that part
-     * cannot be read: the report then has no SHA-256 and verification reads the source.
+     * cannot be read: the report then has no SHA-256 and verification reads the source. Read also
+     * without a hasher: a source image checked against its SHA-256 sidecar is hashed in order from its
+     * start, and waits for these bytes before it serves the engine's first read.
      */
     public SourceHasher prefill(SourceHasher hasher, IoRegion whole) {
-        if (hasher == null || skip == 0) {
+        if (skip == 0) {
             return hasher;
         }
         int size = 4 << 20;
@@ -293,7 +298,11 @@ public final class JobMap {
                 b.clear().limit(n);
                 whole.device().read(b, whole.byteOffset() + at);
                 b.flip();
-                hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
+                if (hasher != null) {
+                    hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
+                } else {
+                    free.add(b);
+                }
                 at += n;
             }
             return hasher;
@@ -302,7 +311,9 @@ public final class JobMap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        hasher.close();
+        if (hasher != null) {
+            hasher.close();
+        }
         return null;
     }
 
