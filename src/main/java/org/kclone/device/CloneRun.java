@@ -284,7 +284,8 @@ public final class CloneRun {
         if (job != null) {
             return job;
         }
-        String[] found = probe(settings.probe());
+        // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
+        String[] found = probe(map != null && map.resuming() ? ProbeMode.OFF : settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
         KcopydJob j = startJob(settings);
         job = j;
