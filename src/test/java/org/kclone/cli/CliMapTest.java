@@ -108,6 +108,15 @@ class CliMapTest {
         assertEquals(2, folder.exit, folder.err);
         assertTrue(folder.err.contains("refused: --map: the folder of") && folder.err.contains("does not exist"),
                 folder.err);
+        Cli itself = Cli.run("copy", src, dir.resolve("a.img").toString(), "--yes", "--map",
+                dir.resolve("a.img").toString());
+        assertEquals(2, itself.exit, itself.err);
+        assertTrue(itself.err.contains("refused: --map: " + dir.resolve("a.img") + " is DEST 1 of this job"),
+                itself.err);
+
+        Cli folderAsMap = Cli.run("copy", src, dir.resolve("a.img").toString(), "--yes", "--map", dir.toString());
+        assertEquals(2, folderAsMap.exit, folderAsMap.err);
+        assertTrue(folderAsMap.err.contains("is not a regular file"), folderAsMap.err);
         assertFalse(Files.exists(dir.resolve("a.img")) || Files.exists(dir.resolve("a.img.xz")));
     }
 }

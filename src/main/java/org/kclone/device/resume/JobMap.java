@@ -52,6 +52,9 @@ public final class JobMap {
     /** ... and at least this often while writing. */
     static final long EVERY_NANOS = 5_000_000_000L;
 
+    /** A map is a few lines per destination; a larger file given as one is refused unread. */
+    static final long MAX_MAP_BYTES = 16L << 20;
+
     private final Path file;
     private final long every;
     /** The map an earlier run left, or null for a new job. */
@@ -97,6 +100,18 @@ public final class JobMap {
                         + " one stream from its start: such a copy cannot resume; nothing was written");
             }
         }
+        List<Endpoint> all = new ArrayList<>(plan.destinations());
+        all.add(0, plan.source());
+        for (Endpoint e : all) {
+            if (samePath(file, e.path())) {
+                throw new RefusedException("--map", file + " is " + e.field() + " of this job: give the map a file of"
+                        + " its own; nothing was written");
+            }
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new RefusedException("--map", file + " is not a regular file (a map is a small text file);"
+                    + " nothing was written");
+        }
         if (!Files.exists(file)) {
             Path dir = file.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {
@@ -110,6 +125,9 @@ public final class JobMap {
         }
         MapFile m;
         try {
+            if (Files.size(file) > MAX_MAP_BYTES) {
+                throw new MapFile.BadMapException(Files.size(file) + " bytes, more than a map ever holds");
+            }
             m = MapFile.read(file);
         } catch (MapFile.BadMapException e) {
             throw new RefusedException("--map", file + " is not a kclone map: " + e.getMessage()
@@ -128,6 +146,17 @@ public final class JobMap {
             }
         }
         return new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether the map says the job is done: every destination has its whole region, durably. */
