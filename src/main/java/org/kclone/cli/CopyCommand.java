@@ -92,7 +92,7 @@ final class CopyCommand implements Callable<Integer> {
                 GptStep.checkGrowLast(plan, gpt);
             }
             if (map != null || mapEvery != null) {
-                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, plan, err);
+                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, options.report, plan, err);
                 if (m.finished()) {
                     return 0;
                 }

@@ -18,9 +18,14 @@ final class ResumeOption {
      * refused before anyone is asked) and says on {@code err} what the run will do: start, resume
      * (from where), or nothing at all (a finished job: {@link JobMap#finished()}).
      */
-    static JobMap prepare(Path file, String every, CopyPlanner.Plan plan, PrintWriter err) throws RefusedException {
+    static JobMap prepare(Path file, String every, Path report, CopyPlanner.Plan plan, PrintWriter err)
+            throws RefusedException {
         if (file == null) {
             throw new RefusedException("--map-every", "only with --map FILE");
+        }
+        if (report != null && report.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            throw new RefusedException("--map", file + " is also the --report file: give each its own; nothing was"
+                    + " written");
         }
         long bytes = JobMap.DEFAULT_EVERY;
         if (every != null) {
