@@ -37,6 +37,10 @@ final class ResumeOption {
         }
         JobMap m = JobMap.prepare(file, bytes, plan);
         long total = plan.source().byteLength();
+        if (!m.leftOut().isEmpty()) {
+            err.println("kclone: " + file + " also lists " + String.join(", ", m.leftOut()) + ", left out of this"
+                    + " command: " + (m.leftOut().size() == 1 ? "it leaves" : "they leave") + " the map");
+        }
         if (m.finished()) {
             err.println("kclone: " + file + " says this job is finished: every destination has all "
                     + Sizes.human(total) + ", flushed; nothing to do (remove the map, or give another, to copy again)");

@@ -78,6 +78,35 @@ class CliMapTest {
         assertEquals(was, Files.getLastModifiedTime(dir.resolve("dst.img")), "not opened for writing");
     }
 
+    /** A destination that failed holds the others back; left out of the command, the others go on from their point. */
+    @Test
+    void aDestinationLeftOutOfTheCommandLeavesTheMap() throws Exception {
+        byte[] data = source(16 << 20);
+        Path map = dir.resolve("job.map");
+        String src = dir.resolve("src.img").toString();
+        String one = dir.resolve("one.img").toString();
+        String two = dir.resolve("two.img").toString();
+        Cli first = Cli.run("copy", src, one, two, "--yes", "--map", map.toString());
+        assertEquals(0, first.exit, first.err);
+        // as if the copy had stopped at 8 MiB on one.img and two.img had failed at once
+        String text = Files.readString(map).replaceAll("(?m)^[01]  .*\\n", "").replace("status finished",
+                "status interrupted");
+        Files.writeString(map, text + String.format("0  0x%016X  0x%016X  +%n0  0x%016X  0x%016X  ?%n"
+                + "1  0x%016X  0x%016X  ?%n", 0, 8 << 20, 8 << 20, 8 << 20, 0, 16 << 20));
+        try (var ch = java.nio.channels.FileChannel.open(Path.of(one), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[8 << 20]), 8 << 20); // what it would lack
+        }
+        Cli r = Cli.run("copy", src, one, "--yes", "--json", "--map", map.toString());
+        assertEquals(0, r.exit, r.err + r.out);
+        assertTrue(r.err.contains(map + " also lists " + two + ", left out of this command: it leaves the map"),
+                r.err);
+        assertTrue(r.err.contains("resuming from " + map + ": 8.0 MiB of 16.0 MiB"), r.err);
+        assertArrayEquals(data, Files.readAllBytes(Path.of(one)));
+        String after = Files.readString(map);
+        assertTrue(after.contains("\nstatus finished\n") && !after.contains(two) && !after.contains("\ndest 1 "),
+                after);
+    }
+
     @Test
     void aFileThatIsNotAMapIsRefusedAndNothingIsCreated() throws Exception {
         source(1 << 20);

@@ -125,8 +125,9 @@ class CliResumeLoopDeviceTest {
 
             Cli other = Cli.run("copy", src.toString(), a.toString(), c.toString(), "--yes", "--map", map.toString());
             assertEquals(2, other.exit, other.err);
-            assertTrue(other.err.contains("refused: --map: " + map + " is the map of another job: DEST 2 was " + b),
+            assertTrue(other.err.contains("refused: --map: " + map + " is the map of another job: DEST 2 " + c + " ("),
                     other.err);
+            assertTrue(other.err.contains("is not one of its destinations: " + a + " ("), other.err);
             assertTrue(other.err.contains("nothing was written"), other.err);
 
             // one byte of the source changed right before the resume point (what was copied last)

@@ -135,7 +135,8 @@ public final class JobMap {
         } catch (IOException e) {
             throw new RefusedException("--map", "cannot read " + file + ": " + e.getMessage() + "; nothing was written");
         }
-        checkSameJob(file, m, plan);
+        List<String> leftOut = new ArrayList<>();
+        m = forPlan(file, m, plan, leftOut);
         if (!m.complete()) {
             try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
                     plan.source().logicalSectorSize())) {
@@ -145,7 +146,16 @@ public final class JobMap {
                         + " against " + file + ": " + e.getMessage() + "; nothing was written");
             }
         }
-        return new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
+        JobMap j = new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
+        j.leftOut = List.copyOf(leftOut);
+        return j;
+    }
+
+    private List<String> leftOut = List.of();
+
+    /** The map's destinations this command does not name (they leave the map when this run writes it). */
+    public List<String> leftOut() {
+        return leftOut;
     }
 
     private static boolean samePath(Path a, Path b) {
@@ -173,17 +183,54 @@ public final class JobMap {
         return file;
     }
 
-    private static void checkSameJob(Path file, MapFile m, CopyPlanner.Plan plan) throws RefusedException {
+    /**
+     * The map's part for this plan: its source must be this one, and each destination of the plan
+     * one of the map's (same device or file, same region), in any order. A destination of the map
+     * may be left out (one that failed, so the others go on from their own point).
+     */
+    private static MapFile forPlan(Path file, MapFile m, CopyPlanner.Plan plan, List<String> leftOut)
+            throws RefusedException {
         String other = file + " is the map of another job: ";
-        Endpoint s = plan.source();
-        if (m.dests.size() != plan.destinations().size()) {
-            throw refused(other + "it has " + m.dests.size() + " destination(s), this command "
-                    + plan.destinations().size());
+        same(other, "SOURCE", m.source, plan.source(), true);
+        MapFile view = new MapFile();
+        view.status = m.status;
+        view.source = m.source;
+        view.hashes.addAll(m.hashes);
+        boolean[] used = new boolean[m.dests.size()];
+        for (Endpoint e : plan.destinations()) {
+            String id = null;
+            if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
+                try {
+                    id = Identity.of(e, false);
+                } catch (IOException ex) {
+                    throw new RefusedException("--map", "cannot tell what " + e.path() + " is: " + ex.getMessage()
+                            + "; nothing was written");
+                }
+            }
+            int found = -1;
+            for (int j = 0; j < m.dests.size() && found < 0; j++) {
+                MapFile.Entry d = m.dests.get(j);
+                if (!used[j] && d.id().equals(id) && d.start() == e.start() && d.count() == e.count()) {
+                    found = j;
+                }
+            }
+            if (found < 0) {
+                List<String> theirs = m.dests.stream().map(d -> d.path() + " (" + d.id() + ", sectors " + d.start()
+                        + "+" + d.count() + ")").toList();
+                throw refused(other + e.field() + " " + e.path() + (id == null ? " does not exist"
+                        : " (" + id + ", sectors " + e.start() + "+" + e.count() + ")") + " is not one of its"
+                        + " destinations: " + String.join(", ", theirs));
+            }
+            used[found] = true;
+            view.dests.add(m.dests.get(found));
+            view.done.add(m.done.get(found).copy());
         }
-        same(other, "SOURCE", m.source, s, true);
-        for (int i = 0; i < m.dests.size(); i++) {
-            same(other, plan.destinations().get(i).field(), m.dests.get(i), plan.destinations().get(i), false);
+        for (int j = 0; j < used.length; j++) {
+            if (!used[j] && leftOut != null) {
+                leftOut.add(m.dests.get(j).path());
+            }
         }
+        return view;
     }
 
     private static void same(String other, String field, MapFile.Entry was, Endpoint now, boolean source)
@@ -244,7 +291,7 @@ public final class JobMap {
                     + "; nothing was written");
         }
         if (stored != null) {
-            checkSameJob(file, stored, plan);
+            MapFile again = forPlan(file, stored, plan, null);
             // opened apart: the run's source may be an image checked against its sidecar, whose reads must
             // come in order from its start (prefill's); these come from the middle
             try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
@@ -255,7 +302,7 @@ public final class JobMap {
                         + e.getMessage() + "; nothing was written");
             }
             for (int i = 0; i < m.done.size(); i++) {
-                m.done.get(i).addAll(stored.done.get(i));
+                m.done.get(i).addAll(again.done.get(i));
             }
             m.hashes.addAll(stored.hashes);
         }
