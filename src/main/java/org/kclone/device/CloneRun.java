@@ -147,15 +147,15 @@ public final class CloneRun {
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
+        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
+        if (map != null) {
+            map.begin(opened); // refused here (nothing written) when the devices are not the map's
+        }
         this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
-            this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
-            if (map != null) {
-                map.begin(opened); // refused here (nothing written) when the devices are not the map's
-            }
             // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
             if (plan.destinations().stream().noneMatch(settings.probe()::applies) && (map == null || !map.resuming())) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
@@ -275,6 +275,9 @@ public final class CloneRun {
             return new CloneRun(opened, settings, listener, clients, clock);
         } catch (RefusedException | RuntimeException | Error e) {
             opened.discard();
+            if (settings.map() != null) {
+                settings.map().discard(); // a new job's map goes with its new images
+            }
             throw e;
         }
     }

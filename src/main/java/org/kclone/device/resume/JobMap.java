@@ -315,6 +315,20 @@ public final class JobMap {
         current = m;
     }
 
+    /**
+     * For a run that could not start: a new job's map is removed (its new image files are too, and a
+     * map naming them would refuse the next run); an earlier run's map was written back unchanged.
+     */
+    public void discard() {
+        if (stored == null && current != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // best effort: the run is refused either way
+            }
+        }
+    }
+
     private static MapFile.Entry entry(Endpoint e, boolean source) throws IOException {
         return new MapFile.Entry(e.start(), e.count(), e.byteLength(), Identity.of(e, source), e.path().toString());
     }
