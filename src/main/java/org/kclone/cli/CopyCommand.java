@@ -96,7 +96,7 @@ final class CopyCommand implements Callable<Integer> {
                 if (m.finished()) {
                     return 0;
                 }
-                runner.map(m).option("map", map.toString());
+                runner.map(m).option("map", map.toString()).option("resumedAt", m.resumeAt());
             }
             return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
                     .run(plan, verify, ignoreErrors);

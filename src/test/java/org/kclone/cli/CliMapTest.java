@@ -67,6 +67,9 @@ class CliMapTest {
         assertEquals("ok", report.path("destinations").path(0).path("status").asText(), r.out);
         assertEquals(sha, report.path("source").path("sha256").asText(), r.out);
         assertEquals(map.toString(), report.path("options").path("map").asText(), r.out);
+        long at = report.path("options").path("resumedAt").asLong();
+        assertTrue(at > 0 && at < data.length && at % 4096 == 0, r.out);
+        assertTrue(r.err.contains("resuming from " + map + ": " + org.kclone.device.Sizes.human(at)), r.err);
         assertArrayEquals(data, Files.readAllBytes(dir.resolve("dst.img")));
         assertTrue(Files.readString(map).contains("\nstatus finished\n"));
 
