@@ -7,7 +7,7 @@ import org.kclone.device.RefusedException;
 import org.kclone.device.Sizes;
 import org.kclone.device.resume.JobMap;
 
-/** {@code --map FILE} and {@code --map-every SIZE} of {@code kclone copy}: the map read, checked, and what it means said. */
+/** {@code --map FILE} and {@code --map-every SIZE} of {@code kclone copy}: the map read, checked, its meaning said. */
 final class ResumeOption {
 
     private ResumeOption() {

@@ -157,7 +157,8 @@ public final class CloneRun {
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
             // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
-            if (plan.destinations().stream().noneMatch(settings.probe()::applies) && (map == null || !map.resuming())) {
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies)
+                    && (map == null || !map.resuming())) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
@@ -232,7 +233,7 @@ public final class CloneRun {
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
                 verify);
         if (map != null) { // only what is missing; the copied part read again for the hash
-            hasher = map.prefill(hasher, opened.sourceRegion());
+            hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
             return client.copy(map.source(opened.sourceRegion()), map.destinations(dests), settings.flags(),
                     (r, w, res) -> { }, listener, map.observer(hasher));
         }

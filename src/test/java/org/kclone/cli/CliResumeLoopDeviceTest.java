@@ -107,7 +107,8 @@ class CliResumeLoopDeviceTest {
 
             Cli again = Cli.run("copy", src.toString(), a.toString(), b.toString(), "--yes", "--map", map.toString());
             assertEquals(0, again.exit, again.err);
-            assertTrue(again.err.contains("says this job is finished") && again.err.contains("nothing to do"), again.err);
+            assertTrue(again.err.contains("says this job is finished") && again.err.contains("nothing to do"),
+                    again.err);
             assertEquals(start[0] + first[0] + second[0], sectorsWritten(a), "nothing written");
         }
     }

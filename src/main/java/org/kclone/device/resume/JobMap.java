@@ -133,7 +133,8 @@ public final class JobMap {
             throw new RefusedException("--map", file + " is not a kclone map: " + e.getMessage()
                     + "; nothing was written");
         } catch (IOException e) {
-            throw new RefusedException("--map", "cannot read " + file + ": " + e.getMessage() + "; nothing was written");
+            throw new RefusedException("--map", "cannot read " + file + ": " + e.getMessage()
+                    + "; nothing was written");
         }
         List<String> leftOut = new ArrayList<>();
         m = forPlan(file, m, plan, leftOut);
@@ -350,7 +351,8 @@ public final class JobMap {
         long bytes = current.source.bytes();
         for (int i = 0; i < whole.size(); i++) {
             IoRegion r = whole.get(i);
-            RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i), this::written);
+            RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i),
+                    this::written);
             recs.add(rec);
             out.add(new IoRegion(rec, r.sector() + skip / Sizes.SECTOR, r.count() - skip / Sizes.SECTOR));
         }
@@ -373,7 +375,7 @@ public final class JobMap {
      * without a hasher: a source image checked against its SHA-256 sidecar is hashed in order from its
      * start, and waits for these bytes before it serves the engine's first read.
      */
-    public SourceHasher prefill(SourceHasher hasher, IoRegion whole) {
+    public SourceHasher prefill(SourceHasher hasher, IoRegion whole, java.util.function.BooleanSupplier cancelled) {
         if (skip == 0) {
             return hasher;
         }
@@ -383,6 +385,9 @@ public final class JobMap {
         free.add(ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096));
         try {
             for (long at = 0; at < skip; ) {
+                if (cancelled.getAsBoolean()) { // the job starts cancelled: it stops at once, without a hash
+                    break;
+                }
                 ByteBuffer b = free.take();
                 int n = (int) Math.min(size, skip - at);
                 b.clear().limit(n);
@@ -395,7 +400,9 @@ public final class JobMap {
                 }
                 at += n;
             }
-            return hasher;
+            if (!cancelled.getAsBoolean()) {
+                return hasher;
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("reading the source's already-copied part again failed; no SHA-256 for this job", e);
         } catch (InterruptedException e) {

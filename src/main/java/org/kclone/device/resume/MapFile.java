@@ -59,7 +59,8 @@ public final class MapFile {
         StringBuilder b = new StringBuilder();
         b.append("# kclone map: what each destination of a copy has durably received (flushed).\n");
         b.append("# Run the same kclone copy command with --map on this file to continue where it stopped.\n");
-        b.append("# Offsets and sizes are bytes from each region's first byte; start and count are 512-byte sectors.\n");
+        b.append("# Offsets and sizes are bytes from each region's first byte;"
+                + " start and count are 512-byte sectors.\n");
         b.append(MAGIC).append('\n');
         b.append("status ").append(status).append('\n');
         b.append("updated ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
@@ -231,6 +232,7 @@ public final class MapFile {
     }
 
     private static long parseHex(String s) {
-        return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+        return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16)
+                : Long.parseLong(s);
     }
 }
