@@ -27,7 +27,8 @@ import org.kclone.device.DeviceInfo;
 import org.kclone.device.RefusedException;
 
 /**
- * The window: device table on the left; source, destinations, options and the job on the right.
+ * The window: device tree on the left and source and options on the right above; destinations and
+ * the job as one table below, full width.
  * Thin: every decision is a ViewModel's; the parts are built by their own classes
  * ({@link DeviceTreeView}, {@link PartitionMapView}, {@link SourceView}, {@link DestinationsView}, {@link ProgressView}),
  * and this class ties them together, locks the setup while a job runs, and starts a job.
@@ -84,14 +85,20 @@ public final class MainWindow {
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), DestinationsView.build(destVm, locked),
-                optionsPane(locked), lockedNote, progress.build());
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
         right.setPadding(new Insets(0, 4, 0, 0));
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
         SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), rightScroll);
         split.setDividerPositions(0.45);
-        root.setCenter(split);
+        // Destinations and progress as one table, full width below, taking the height left (issue 10)
+        SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
+        deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
+        SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), locked,
+                setupRows::remove));
+        vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        vertical.setDividerPositions(0.36);
+        root.setCenter(vertical);
         root.getStyleClass().add("kclone");
     }
 
