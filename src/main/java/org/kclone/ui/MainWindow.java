@@ -98,6 +98,9 @@ public final class MainWindow {
                 setupRows::remove));
         vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
         vertical.setDividerPositions(0.36);
+        // the table keeps room for 16 rows whatever the window's height; the tree and source get the rest
+        root.heightProperty().addListener((o, was, h) -> vertical.setDividerPositions(
+                Math.max(0.25, 1 - (ProgressView.preferredHeight() + 8) / Math.max(1, h.doubleValue()))));
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
     }

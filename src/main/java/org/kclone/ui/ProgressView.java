@@ -88,8 +88,8 @@ final class ProgressView {
             }
             why.run();
         });
-        reason.managedProperty().bind(reason.textProperty().isNotEmpty());
-        reason.visibleProperty().bind(reason.textProperty().isNotEmpty());
+        reason.setMaxHeight(36); // two lines; the cell's tooltip has it too
+        HBox.setHgrow(reason, Priority.ALWAYS);
 
         Label summary = new Label();
         summary.setId("summary");
@@ -108,11 +108,22 @@ final class ProgressView {
         Label saved = new Label();
         saved.setId("reportSaved");
         saved.setWrapText(true);
-        saved.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(saved, Priority.ALWAYS);
+        saved.setMaxWidth(420);
+        saved.setMaxHeight(36);
         saved.textProperty().bind(jobVm.reportSaved());
-        HBox end = new HBox(10, summary, save, saved);
+        saved.managedProperty().bind(saved.textProperty().isNotEmpty());
+        summary.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        save.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox end = new HBox(10, reason, summary, save, saved);
         end.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        end.setMinHeight(36);
+        end.setPrefHeight(36);
+        // before a job the add bar, during one the overall line: one line's height for both
+        addBar.visibleProperty().bind(jobVm.running().not());
+        addBar.managedProperty().bind(jobVm.running().not());
+        overallLine.visibleProperty().bind(jobVm.running());
+        overallLine.managedProperty().bind(jobVm.running());
+        table.setPrefHeight(DestinationTable.heightFor(16));
 
         ListView<String> bad = new ListView<>(jobVm.unreadable());
         bad.setId("unreadable");
@@ -122,11 +133,15 @@ final class ProgressView {
             n.managedProperty().bind(Bindings.isNotEmpty(jobVm.unreadable()));
             n.visibleProperty().bind(Bindings.isNotEmpty(jobVm.unreadable()));
         }
-        VBox box = new VBox(4, addBar, overallLine, table, reason, end, badLabel, bad);
+        VBox box = new VBox(4, addBar, overallLine, table, end, badLabel, bad);
         box.setId("destinationsAndProgress");
-        javafx.scene.control.TitledPane t = MainWindow.titled("Destinations and progress", box);
-        t.setMaxHeight(Double.MAX_VALUE);
-        return t;
+        box.setPadding(new javafx.geometry.Insets(4));
+        return box;
+    }
+
+    /** The height the pane wants for 16 rows in view: a line above the table, the table, the end line. */
+    static double preferredHeight() {
+        return 8 + 32 + 4 + DestinationTable.heightFor(16) + 4 + 36;
     }
 
     /** The selected row's reason in full, else the first failed row's; "" when every row is fine. */

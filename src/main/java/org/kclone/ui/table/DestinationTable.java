@@ -33,6 +33,11 @@ public final class DestinationTable {
     private DestinationTable() {
     }
 
+    /** The table's height for {@code rows} rows in view: the header and the rows. */
+    public static double heightFor(int rows) {
+        return 26 + rows * ROW_HEIGHT + 2;
+    }
+
     public static TableView<DestinationRow> build(ObservableList<DestinationRow> rows, ObservableBooleanValue locked,
             Consumer<DestinationRow> remove) {
         TableView<DestinationRow> t = new TableView<>(rows);
