@@ -45,6 +45,7 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
+    private final HBox startCancel = new HBox(8);
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this.deviceVm = deviceVm;
@@ -94,13 +95,15 @@ public final class MainWindow {
         // Destinations and progress as one table, full width below, taking the height left (issue 10)
         SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
-        SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), locked,
-                setupRows::remove));
+        SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), startCancel,
+                locked, setupRows::remove));
         vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
         vertical.setDividerPositions(0.36);
-        // the table keeps room for 16 rows whatever the window's height; the tree and source get the rest
-        root.heightProperty().addListener((o, was, h) -> vertical.setDividerPositions(
-                Math.max(0.25, 1 - (ProgressView.preferredHeight() + 8) / Math.max(1, h.doubleValue()))));
+        // the table keeps room for its rows (4 to 16) whatever the window's height; the tree and source get the rest
+        Runnable place = () -> vertical.setDividerPositions(Math.max(0.2,
+                1 - (ProgressView.preferredHeight(jobVm.rows().size()) + 8) / Math.max(1, root.getHeight())));
+        root.heightProperty().addListener((o, was, h) -> place.run());
+        jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
     }
@@ -165,8 +168,8 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe,
-                new HBox(10, limitLabel, limit, start, cancel)));
+        startCancel.getChildren().setAll(start, cancel); // beside the table, always in view
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe, new HBox(10, limitLabel, limit)));
     }
 
     private void startClicked() {

@@ -51,10 +51,11 @@ final class ProgressView {
 
     /**
      * @param addBar the controls that add destinations (above the table)
+     * @param startCancel Start and Cancel, at the end of that line
      * @param locked true while a job runs: Start and Remove in the rows are locked
      * @param remove takes a row out of the list of destinations
      */
-    Parent build(Node addBar, ObservableBooleanValue locked, Consumer<DestinationRow> remove) {
+    Parent build(Node addBar, Node startCancel, ObservableBooleanValue locked, Consumer<DestinationRow> remove) {
         ProgressBar overall = new ProgressBar(0);
         overall.setId("overall");
         overall.setPrefWidth(160);
@@ -123,7 +124,6 @@ final class ProgressView {
         addBar.managedProperty().bind(jobVm.running().not());
         overallLine.visibleProperty().bind(jobVm.running());
         overallLine.managedProperty().bind(jobVm.running());
-        table.setPrefHeight(DestinationTable.heightFor(16));
 
         ListView<String> bad = new ListView<>(jobVm.unreadable());
         bad.setId("unreadable");
@@ -133,15 +133,19 @@ final class ProgressView {
             n.managedProperty().bind(Bindings.isNotEmpty(jobVm.unreadable()));
             n.visibleProperty().bind(Bindings.isNotEmpty(jobVm.unreadable()));
         }
-        VBox box = new VBox(4, addBar, overallLine, table, end, badLabel, bad);
+        HBox.setHgrow(addBar, Priority.ALWAYS);
+        HBox.setHgrow(overallLine, Priority.ALWAYS);
+        HBox top = new HBox(10, addBar, overallLine, startCancel);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        VBox box = new VBox(4, top, table, end, badLabel, bad);
         box.setId("destinationsAndProgress");
         box.setPadding(new javafx.geometry.Insets(4));
         return box;
     }
 
-    /** The height the pane wants for 16 rows in view: a line above the table, the table, the end line. */
-    static double preferredHeight() {
-        return 8 + 32 + 4 + DestinationTable.heightFor(16) + 4 + 36;
+    /** The height the pane wants for {@code rows} rows in view (4 to 16): a line above the table, the table, the end line. */
+    static double preferredHeight(int rows) {
+        return 8 + 32 + 4 + DestinationTable.heightFor(Math.max(4, Math.min(16, rows))) + 4 + 36;
     }
 
     /** The selected row's reason in full, else the first failed row's; "" when every row is fine. */

@@ -366,7 +366,9 @@ class MainWindowFxTest {
         assertTrue(said.startsWith("Destination 1 (" + late + ")") && said.contains("appeared after the confirmation"),
                 said);
         robot.clickOn(robot.lookup("#refusal .button").queryButton());
-        assertTrue(window.job().rows().isEmpty() && !window.job().running().get(), "not started");
+        assertTrue(!window.job().running().get() && window.job().report().get() == null, "not started");
+        assertTrue(window.job().rows().stream().allMatch(r -> r.kind().get() == org.kclone.ui.table.RowState.QUEUED
+                || r.kind().get() == org.kclone.ui.table.RowState.REFUSED), "the table's row is the list's, not a job's");
         assertArrayEquals(new byte[1 << 20], Files.readAllBytes(late), "nothing written");
     }
 

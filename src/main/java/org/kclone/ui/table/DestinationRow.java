@@ -225,6 +225,7 @@ public final class DestinationRow {
                 }
                 bar.set(1.0);
                 bytes.set(Eta.bytes(total));
+                speed.set(""); // the summary gives the job's average; a last reading would mislead
                 detail.set(org.kclone.device.Sizes.human(total) + (check ? " written and verified" : " written")
                         + (d.gpt() != null ? "; " + d.gpt() : "")); // a GPT fitted to a larger disk
                 set(RowState.DONE, check ? "done, verified" : "done", "");

@@ -54,8 +54,8 @@ public final class DestinationTable {
         rm.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         rm.setCellFactory(c -> new RemoveCell(locked, remove));
         rm.setSortable(false);
-        rm.setMinWidth(72);
-        rm.setMaxWidth(72);
+        rm.setMinWidth(84);
+        rm.setMaxWidth(84);
         TableColumn<DestinationRow, DestinationRow> start = new TableColumn<>("Start");
         start.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         start.setCellFactory(c -> new StartCell(locked));
@@ -200,6 +200,7 @@ public final class DestinationTable {
                 }
             });
             button.getStyleClass().add("compact");
+            button.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
         }
 
