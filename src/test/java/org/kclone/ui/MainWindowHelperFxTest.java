@@ -173,7 +173,7 @@ class MainWindowHelperFxTest {
         assertTrue(status.contains("password was not given") && status.contains("run kclone as root"), status);
         DialogPane alert = robot.lookup("#jobProblem").queryAs(DialogPane.class);
         assertTrue(alert.getContentText().contains("password was not given"), alert.getContentText());
-        assertTrue(state(robot, 0).startsWith("not done"), state(robot, 0));
+        assertTrue(state(robot, 0).startsWith("✗ not done: "), state(robot, 0));
         assertNull(window.job().report().get());
         assertFalse(robot.lookup("#start").queryAs(Button.class).isDisabled(), "the setup is unlocked");
         assertFalse(Files.exists(dir.resolve("a.img")), "nothing was created");
