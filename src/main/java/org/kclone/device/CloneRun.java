@@ -40,6 +40,9 @@ public final class CloneRun {
      */
     public static final String UNVERIFIED = "unverified";
 
+    /** A destination's status when the job was cancelled before it had everything: partly overwritten. */
+    public static final String CANCELLED = "cancelled";
+
     /**
      * Told on the run's own thread (keep it short, do not block): when the copy has ended
      * (written and flushed, or stopped), when verification starts, and after each window read
@@ -495,8 +498,9 @@ public final class CloneRun {
                 // the engine keeps every failed destination's exception (JobResult holds no nulls)
                 error = message(result.destinationErrors().get(i));
             } else if (written[i] < needed) {
-                // Never "ok" for a destination that did not get everything: the job stopped early.
-                status = "failed";
+                // Never "ok" for a destination that did not get everything: the job stopped early
+                // (cancelled: its own status, not a failure of the device; still exit code 1).
+                status = result.cancelled() ? CANCELLED : "failed";
                 error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
                         + (result.cancelled() ? "when it was cancelled"
                                 : sourceGone ? "when the source stopped answering (it does not read even its first"
@@ -522,8 +526,11 @@ public final class CloneRun {
                 error = "not verified: cancelled after the data was written and flushed, before verification";
             }
             String[] g = gpt.adjust(i, status, error);
+            // read back to its end and compared: the verifier's two verdicts, from a pass not cancelled
+            boolean compared = verifiedResult != null && !verifiedResult.cancelled()
+                    && verifiedResult.destinations().get(i) != null && ("ok".equals(g[0]) || "mismatch".equals(g[0]));
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
-                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i)));
+                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i), compared));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
