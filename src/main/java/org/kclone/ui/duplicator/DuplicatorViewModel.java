@@ -138,7 +138,16 @@ public final class DuplicatorViewModel {
         }
     }
 
+    /** Plans the copy to one drive with every guard (the window's {@link CopyPlanner}; tests their own). */
+    interface Planner {
+        CopyPlanner.Plan plan(List<DeviceInfo> roots, RegionSpec source, RegionSpec drive) throws RefusedException;
+    }
+
+    static final Planner GUARDS = (roots, source, drive) -> new CopyPlanner(roots, CopyPlanner.Options.NONE)
+            .copy(source, List.of(drive));
+
     private final Callable<List<DeviceInfo>> discovery;
+    private Planner planner = GUARDS;
     private final DriveStarter starter;
     private final UnaryOperator<String> words;
     private final ConcurrentLinkedQueue<Found> found = new ConcurrentLinkedQueue<>();
@@ -165,6 +174,11 @@ public final class DuplicatorViewModel {
         this.starter = starter;
         this.words = words;
         updateCounters();
+    }
+
+    /** Tests: plans with {@code p} instead of the guards over real devices. */
+    void planner(Planner p) {
+        this.planner = p;
     }
 
     /** Tests: no poller thread (they call {@link #observe} themselves) when {@code millis} is 0. */
@@ -290,8 +304,7 @@ public final class DuplicatorViewModel {
         }
         CopyPlanner.Plan plan;
         try {
-            plan = new CopyPlanner(roots, CopyPlanner.Options.NONE).copy(s.source,
-                    List.of(new RegionSpec("DEST 1", d.path(), d.path(), 0L, null)));
+            plan = planner.plan(roots, s.source, new RegionSpec("DEST 1", d.path(), d.path(), 0L, null));
         } catch (RefusedException e) {
             return new Arrived(d, null, words.apply(e.reason()));
         }
