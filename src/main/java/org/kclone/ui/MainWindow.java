@@ -44,6 +44,8 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
+    /** Duplicator mode: every drive plugged in while armed gets the source (ui/duplicator). */
+    private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this.deviceVm = deviceVm;
@@ -79,13 +81,19 @@ public final class MainWindow {
                 a.show();
             }
         });
+        dupVm = new org.kclone.ui.duplicator.DuplicatorViewModel(deviceVm::discoverNow,
+                org.kclone.ui.duplicator.DriveStarter.inProcess(new org.kclone.device.hotplug.SharedEngine(2048,
+                        org.kclone.engine.KcopydConfig.DEFAULT), () -> jobVm.settings(0,
+                                java.util.EnumSet.of(org.kclone.engine.KcopydFlag.DROP_FAILED_DESTINATIONS), true)),
+                Reasons::forTheWindow);
         BooleanExpression locked = jobVm.running();
         Label lockedNote = new Label("The setup is locked while the job runs.");
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
         VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), DestinationsView.build(destVm, locked),
-                optionsPane(locked), lockedNote, progress.build());
+                optionsPane(locked), lockedNote, progress.build(),
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
         right.setPadding(new Insets(0, 4, 0, 0));
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
@@ -233,5 +241,6 @@ public final class MainWindow {
     public void close() {
         deviceVm.stopWatching();
         ticker.stop();
+        dupVm.close();
     }
 }
