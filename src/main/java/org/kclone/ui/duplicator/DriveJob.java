@@ -11,6 +11,11 @@ import org.kclone.device.Report;
 public interface DriveJob {
     CloneRun.Phase phase();
 
+    /** Whether the drive is being checked for fake capacity (before the copy). */
+    default boolean probing() {
+        return false;
+    }
+
     /** Bytes to write (the source region's length). */
     long totalBytes();
 
@@ -27,6 +32,9 @@ public interface DriveJob {
     /** The report, once {@link #isDone()}; throws when the run failed inside. */
     Report report();
 
+    /** Stops: writes in flight finish and the drive is flushed and closed; then {@link #isDone()}. */
+    void cancel();
+
     static DriveJob of(CloneRun r) {
         return new DriveJob() {
             public CloneRun.Phase phase() {
@@ -35,6 +43,11 @@ public interface DriveJob {
 
             public long totalBytes() {
                 return r.totalBytes();
+            }
+
+            @Override
+            public boolean probing() {
+                return r.probing();
             }
 
             public long written() {
@@ -51,6 +64,10 @@ public interface DriveJob {
 
             public boolean isDone() {
                 return r.isDone();
+            }
+
+            public void cancel() {
+                r.cancel();
             }
 
             public Report report() {

@@ -64,7 +64,7 @@ public final class DuplicatorView {
         status.setWrapText(true);
         status.textProperty().bind(vm.status());
 
-        TableView<DuplicatorViewModel.DriveRow> table = new TableView<>(vm.rows());
+        TableView<DriveRow> table = new TableView<>(vm.rows());
         table.setId("dupRows");
         table.setPlaceholder(new Label("No drive plugged in since the mode was armed."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -72,7 +72,7 @@ public final class DuplicatorView {
         table.getColumns().add(column("Drive", 90, r -> r.path()));
         table.getColumns().add(column("Model", 120, r -> r.model()));
         table.getColumns().add(column("Size", 70, r -> Sizes.human(r.size())));
-        TableColumn<DuplicatorViewModel.DriveRow, Number> bar = new TableColumn<>("Progress");
+        TableColumn<DriveRow, Number> bar = new TableColumn<>("Progress");
         bar.setPrefWidth(110);
         bar.setCellValueFactory(c -> c.getValue().progress());
         bar.setCellFactory(c -> new TableCell<>() {
@@ -87,11 +87,11 @@ public final class DuplicatorView {
             }
         });
         table.getColumns().add(bar);
-        TableColumn<DuplicatorViewModel.DriveRow, String> state = new TableColumn<>("State");
+        TableColumn<DriveRow, String> state = new TableColumn<>("State");
         state.setPrefWidth(80);
         state.setCellValueFactory(c -> c.getValue().state());
         table.getColumns().add(state);
-        TableColumn<DuplicatorViewModel.DriveRow, String> message = new TableColumn<>("Safe to remove?");
+        TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
         message.setPrefWidth(320);
         message.setCellValueFactory(c -> c.getValue().message());
         message.setCellFactory(c -> new TableCell<>() {
@@ -108,8 +108,8 @@ public final class DuplicatorView {
             private final javafx.beans.value.ChangeListener<String> restyle = (o, a, b) -> style(getItem());
 
             @Override
-            protected void updateItem(DuplicatorViewModel.DriveRow item, boolean empty) {
-                DuplicatorViewModel.DriveRow old = getItem();
+            protected void updateItem(DriveRow item, boolean empty) {
+                DriveRow old = getItem();
                 if (old != null) {
                     old.state().removeListener(restyle);
                 }
@@ -120,7 +120,7 @@ public final class DuplicatorView {
                 style(empty ? null : item);
             }
 
-            private void style(DuplicatorViewModel.DriveRow item) {
+            private void style(DriveRow item) {
                 getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-running");
                 if (item == null) {
                     setStyle("");
@@ -160,12 +160,13 @@ public final class DuplicatorView {
         TitledPane pane = new TitledPane("Duplicator", box);
         pane.setId("duplicator");
         pane.setExpanded(false);
+        DuplicatorCloseGuard.install(vm, pane);
         return pane;
     }
 
-    private static TableColumn<DuplicatorViewModel.DriveRow, String> column(String title, double width,
-            java.util.function.Function<DuplicatorViewModel.DriveRow, String> value) {
-        TableColumn<DuplicatorViewModel.DriveRow, String> c = new TableColumn<>(title);
+    private static TableColumn<DriveRow, String> column(String title, double width,
+            java.util.function.Function<DriveRow, String> value) {
+        TableColumn<DriveRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
         return c;

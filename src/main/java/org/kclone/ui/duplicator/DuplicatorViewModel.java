@@ -35,84 +35,6 @@ import org.kclone.device.hotplug.HotplugWatcher;
  */
 public final class DuplicatorViewModel {
 
-    /** One plugged drive: written, being written, or refused with the reason. */
-    public static final class DriveRow {
-        private final String path;
-        private final String model;
-        private final long size;
-        private final DriveJob job;
-        private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper();
-        private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
-        private final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper();
-        private final ReadOnlyBooleanWrapper safeToRemove = new ReadOnlyBooleanWrapper();
-        private final ReadOnlyBooleanWrapper present = new ReadOnlyBooleanWrapper(true);
-        private final long startNanos = System.nanoTime();
-        private boolean counted;
-
-        DriveRow(DeviceInfo d, DriveJob job, String refusal) {
-            this.path = d.path();
-            this.model = describe(d);
-            this.size = d.size();
-            this.job = job;
-            if (job == null) {
-                state.set("refused");
-                message.set(refusal + "; not written, safe to remove");
-                safeToRemove.set(true);
-            } else {
-                state.set("writing");
-            }
-        }
-
-        public String path() {
-            return path;
-        }
-
-        /** Model and serial for the person holding the stick. */
-        public String model() {
-            return model;
-        }
-
-        public long size() {
-            return size;
-        }
-
-        /** refused, writing, verifying, done, failed, mismatch. */
-        public ReadOnlyStringProperty state() {
-            return state.getReadOnlyProperty();
-        }
-
-        /** Progress, the reason of a refusal or failure, and whether the drive may be pulled out. */
-        public ReadOnlyStringProperty message() {
-            return message.getReadOnlyProperty();
-        }
-
-        /** Bytes written, 0 to 1, then bytes verified while verifying. */
-        public javafx.beans.property.ReadOnlyDoubleProperty progress() {
-            return progress.getReadOnlyProperty();
-        }
-
-        /** True once nothing more will touch the drive: refused, or flushed, verified and closed. */
-        public ReadOnlyBooleanProperty safeToRemove() {
-            return safeToRemove.getReadOnlyProperty();
-        }
-
-        /** False once the drive has been unplugged. */
-        public ReadOnlyBooleanProperty present() {
-            return present.getReadOnlyProperty();
-        }
-
-        private static String describe(DeviceInfo d) {
-            StringBuilder b = new StringBuilder();
-            if (d.model() != null && !d.model().isBlank()) {
-                b.append(d.model().trim());
-            }
-            if (d.serial() != null && !d.serial().isBlank()) {
-                b.append(b.length() > 0 ? "  " : "").append("serial ").append(d.serial().trim());
-            }
-            return b.toString();
-        }
-    }
-
     /** What the poller thread found, handed to the FX thread through the queue. */
     private sealed interface Found {
     }
@@ -124,6 +46,9 @@ public final class DuplicatorViewModel {
     }
 
     private record ListingFailed(String why) implements Found {
+    }
+
+    private record ListingWorks() implements Found {
     }
 
     /** One armed period: its source and its baseline. Listings of an older session are dropped. */
@@ -158,11 +83,15 @@ public final class DuplicatorViewModel {
     private final ReadOnlyIntegerWrapper done = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper refused = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyIntegerWrapper cancelled = new ReadOnlyIntegerWrapper();
     private final ReadOnlyStringWrapper counters = new ReadOnlyStringWrapper("");
     private volatile Session session;
     private HotplugPoller poller;
     private long periodMillis = 1000;
-    private String listingProblem;
+    /** The status while armed (shown again once a failed listing works again). */
+    private String armedText = "";
+    /** Set on the poller's thread when a listing failed, cleared by the next that works. */
+    private volatile boolean listingFailed;
 
     /**
      * @param discovery lists the devices (lsblk in the window; tests give snapshots)
@@ -240,14 +169,16 @@ public final class DuplicatorViewModel {
             return false;
         }
         session = new Session(source, sourceBytes);
-        listingProblem = null;
         armed.set(true);
         active.set(true);
-        status.set("Armed: plug in drives of at least " + Sizes.human(sourceBytes) + "; each one is written with "
-                + source.path() + " and verified. Drives already plugged in are left alone.");
+        armedText = "Armed: plug in drives of at least " + Sizes.human(sourceBytes) + "; each one is written with "
+                + source.path() + " and verified. Drives already plugged in are left alone.";
+        status.set(armedText);
         if (periodMillis > 0) {
-            poller = new HotplugPoller(discovery, periodMillis, this::observe,
-                    e -> found.add(new ListingFailed(e.getMessage())));
+            poller = new HotplugPoller(discovery, periodMillis, this::observe, e -> {
+                listingFailed = true;
+                found.add(new ListingFailed(e.getMessage()));
+            });
         }
         return true;
     }
@@ -277,6 +208,10 @@ public final class DuplicatorViewModel {
         Session s = session;
         if (s == null) {
             return;
+        }
+        if (listingFailed) {
+            listingFailed = false;
+            found.add(new ListingWorks());
         }
         HotplugWatcher.Change change;
         synchronized (s) {
@@ -328,7 +263,6 @@ public final class DuplicatorViewModel {
                     r.counted = true;
                     refused.set(refused.get() + 1);
                 }
-                listingProblem = null;
             } else if (f instanceof Gone g) {
                 for (DriveRow r : rows) {
                     if (r.path.equals("/dev/" + g.name()) && r.present.get()) {
@@ -339,8 +273,9 @@ public final class DuplicatorViewModel {
                     }
                 }
             } else if (f instanceof ListingFailed l && armed.get()) {
-                listingProblem = l.why();
-                status.set("Cannot list the drives: " + l.why() + " (trying again)");
+                status.set("Cannot list the drives: " + l.why() + " (trying again every second)");
+            } else if (f instanceof ListingWorks && armed.get()) {
+                status.set(armedText);
             }
         }
         boolean running = false;
@@ -352,7 +287,7 @@ public final class DuplicatorViewModel {
         }
         updateCounters();
         active.set(armed.get() || running);
-        if (!armed.get() && !running && status.get().startsWith("Off: ")) {
+        if (!armed.get() && !running && (status.get().startsWith("Off: ") || status.get().startsWith("Stopping:"))) {
             status.set("Off.");
         }
     }
@@ -373,7 +308,12 @@ public final class DuplicatorViewModel {
                 failed.set(failed.get() + 1);
                 return;
             }
-            if ("ok".equals(d.status())) {
+            if (j.report().cancelled() && !"ok".equals(d.status())) {
+                r.state.set("cancelled");
+                r.message.set("cancelled: " + Sizes.human(j.written()) + " of " + Sizes.human(total)
+                        + " written, partly overwritten; safe to remove" + removed);
+                cancelled.set(cancelled.get() + 1);
+            } else if ("ok".equals(d.status())) {
                 r.state.set("done");
                 r.progress.set(1);
                 r.message.set("written and verified: safe to remove" + removed);
@@ -394,7 +334,10 @@ public final class DuplicatorViewModel {
             return;
         }
         double seconds = Math.max(1e-3, (System.nanoTime() - r.startNanos) / 1e9);
-        if (j.phase() == org.kclone.device.CloneRun.Phase.VERIFYING) {
+        if (j.probing()) {
+            r.state.set("checking");
+            r.message.set("checking for fake capacity (a few seconds); do not remove");
+        } else if (j.phase() == org.kclone.device.CloneRun.Phase.VERIFYING) {
             r.state.set("verifying");
             r.progress.set((double) j.verifiedBytes() / total);
             r.message.set("verifying: " + Sizes.human(j.verifiedBytes()) + " of " + Sizes.human(total)
@@ -411,17 +354,31 @@ public final class DuplicatorViewModel {
     private void updateCounters() {
         long running = rows.stream().filter(r -> r.job != null && !r.counted).count();
         counters.set(done.get() + " done, " + failed.get() + " failed, " + refused.get() + " refused, " + running
-                + " running");
+                + " running" + (cancelled.get() > 0 ? ", " + cancelled.get() + " cancelled" : ""));
+    }
+
+    /** Jobs still writing or verifying. */
+    public int running() {
+        return (int) rows.stream().filter(r -> r.job != null && !r.counted).count();
+    }
+
+    /**
+     * Disarms and stops every job under way: writes in flight finish, each drive is flushed and
+     * closed, and its row then says it was cancelled and is safe to remove.
+     */
+    public void stopAll() {
+        disarm();
+        for (DriveRow r : rows) {
+            if (r.job != null && !r.counted) {
+                r.job.cancel();
+            }
+        }
+        status.set("Stopping: the drives being written are flushed; wait until their rows say safe to remove.");
     }
 
     /** The window closes: stop watching (a job under way still ends with its flush). */
     public void close() {
         disarm();
         starter.closeWhenIdle();
-    }
-
-    /** Why the last listing failed while armed, or null. */
-    String listingProblem() {
-        return listingProblem;
     }
 }

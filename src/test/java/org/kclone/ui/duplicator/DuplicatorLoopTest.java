@@ -80,12 +80,12 @@ class DuplicatorLoopTest {
                 Thread.sleep(20);
             }
             vm.poll();
-            Map<String, DuplicatorViewModel.DriveRow> rows = new java.util.HashMap<>();
+            Map<String, DriveRow> rows = new java.util.HashMap<>();
             vm.rows().forEach(r -> rows.put(r.path(), r));
             assertEquals(Set.of(big.toString(), small.toString(), readOnly.toString()), rows.keySet(),
                     "one row per drive plugged in while armed, none for " + before);
 
-            DuplicatorViewModel.DriveRow written = rows.get(big.toString());
+            DriveRow written = rows.get(big.toString());
             assertEquals("done", written.state().get(), written.message().get());
             assertEquals("written and verified: safe to remove", written.message().get());
             byte[] got = new byte[data.length];
@@ -94,11 +94,11 @@ class DuplicatorLoopTest {
             }
             assertArrayEquals(data, got, "the plugged drive holds the source's bytes");
 
-            DuplicatorViewModel.DriveRow tooSmall = rows.get(small.toString());
+            DriveRow tooSmall = rows.get(small.toString());
             assertEquals("refused", tooSmall.state().get());
             assertEquals("too small: 4.0 MiB, the source needs 8.0 MiB; not written, safe to remove",
                     tooSmall.message().get());
-            DuplicatorViewModel.DriveRow ro = rows.get(readOnly.toString());
+            DriveRow ro = rows.get(readOnly.toString());
             assertEquals("refused", ro.state().get());
             assertTrue(ro.message().get().contains("read-only"), ro.message().get());
             for (String untouched : List.of("before.img", "small.img", "ro.img")) {

@@ -49,8 +49,11 @@ class DuplicatorViewFxTest {
                 512, 512, 0, null, List.of(), null, null, List.of(), false, List.of());
     }
 
+    private Stage stage;
+
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         DriveStarter starter = plan -> {
             DuplicatorViewModelTest.FakeJob j = new DuplicatorViewModelTest.FakeJob("/dev/x");
             synchronized (started) {
@@ -130,5 +133,33 @@ class DuplicatorViewFxTest {
         assertEquals("Choose a valid source first: every drive plugged in gets a copy of it.",
                 text(robot, "#dupStatus"));
         assertFalse(robot.lookup("#dupArm").queryAs(ToggleButton.class).isSelected());
+    }
+
+    @Test
+    void closingWhileADriveIsWrittenAsksAndStopsItFirst(FxRobot robot) throws Exception {
+        robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        DeviceInfo system = disk("vda", 10L << 30, false);
+        vm.observe(List.of(system));
+        vm.observe(List.of(system, disk("sdc", 128 * MIB, true)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        // as the title bar's close button does; not waited for: the question holds the FX thread
+        javafx.application.Platform.runLater(() -> stage.fireEvent(
+                new javafx.stage.WindowEvent(stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dupKeepWriting").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#dupKeepWriting");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(stage.isShowing(), "kept open");
+        assertFalse(started.get(0).cancelled);
+
+        javafx.application.Platform.runLater(() -> stage.fireEvent(
+                new javafx.stage.WindowEvent(stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dupStopAndClose").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#dupStopAndClose");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !stage.isShowing());
+        assertTrue(started.get(0).cancelled, "the job was stopped before the window went");
+        assertEquals("cancelled", vm.rows().get(0).state().get());
     }
 }

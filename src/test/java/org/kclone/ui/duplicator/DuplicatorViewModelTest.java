@@ -40,6 +40,7 @@ class DuplicatorViewModelTest {
         volatile CloneRun.Phase phase = CloneRun.Phase.COPYING;
         volatile String status;
         volatile String error;
+        volatile boolean cancelled;
         final String path;
 
         FakeJob(String path) {
@@ -71,8 +72,16 @@ class DuplicatorViewModelTest {
         }
 
         public Report report() {
-            return new Report("copy", null, written, 1, false, List.of(), List.of(new Report.Destination(path, 0,
+            return new Report("copy", null, written, 1, cancelled, List.of(), List.of(new Report.Destination(path, 0,
                     64 * MIB / 512, status, error, List.of(), null, null)));
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            error = "incomplete: " + written + " of " + 64 * MIB + " bytes written; the job stopped when it was cancelled";
+            status = "failed";
+            phase = CloneRun.Phase.DONE;
         }
 
         void finish(String s, String why) {
@@ -124,7 +133,7 @@ class DuplicatorViewModelTest {
         vm.observe(List.of(SYSTEM, disk("sdb", 128 * MIB, true, "A1")));
         vm.poll();
         assertEquals(1, started.size(), "one job for the one new drive");
-        DuplicatorViewModel.DriveRow row = vm.rows().get(0);
+        DriveRow row = vm.rows().get(0);
         assertEquals("/dev/sdb", row.path());
         assertEquals("Stick  serial A1", row.model());
         assertEquals("writing", row.state().get());
@@ -183,7 +192,7 @@ class DuplicatorViewModelTest {
         vm.observe(List.of(SYSTEM, disk("sdc", 32 * MIB, true, "SMALL")));
         vm.poll();
         assertEquals(0, started.size(), "nothing started");
-        DuplicatorViewModel.DriveRow row = vm.rows().get(0);
+        DriveRow row = vm.rows().get(0);
         assertEquals("refused", row.state().get());
         assertEquals("too small: 32.0 MiB, the source needs 64.0 MiB; not written, safe to remove",
                 row.message().get());
@@ -266,5 +275,63 @@ class DuplicatorViewModelTest {
         vm.observe(List.of(SYSTEM, disk("sdb", 128 * MIB, true, "A1")));
         vm.poll();
         assertEquals(0, vm.rows().size());
+    }
+
+    @Test
+    void stopAllCancelsTheRunningJobsWhichThenSaySafeToRemove() {
+        DuplicatorViewModel vm = vm();
+        vm.arm(SOURCE, 64 * MIB);
+        vm.observe(List.of(SYSTEM));
+        vm.observe(List.of(SYSTEM, disk("sdb", 128 * MIB, true, "A1"), disk("sdc", 128 * MIB, true, "A2")));
+        vm.poll();
+        started.get(0).finish("ok", null);
+        started.get(1).written = 8 * MIB;
+        vm.poll();
+        assertEquals(1, vm.running());
+        vm.stopAll();
+        assertFalse(vm.armed().get());
+        assertTrue(started.get(1).cancelled, "the running job was cancelled");
+        assertFalse(started.get(0).cancelled, "the finished one is left as it is");
+        vm.poll();
+        DriveRow row = vm.rows().get(1);
+        assertEquals("cancelled", row.state().get());
+        assertEquals("cancelled: 8.0 MiB of 64.0 MiB written, partly overwritten; safe to remove", row.message().get());
+        assertTrue(row.safeToRemove().get());
+        assertEquals(0, vm.running());
+        assertEquals("1 done, 0 failed, 0 refused, 0 running, 1 cancelled", vm.counters().get());
+    }
+
+    @Test
+    void aListingThatFailsIsSaidAndTriedAgainOnThePollersThread() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Callable<List<DeviceInfo>> lsblk = () -> {
+            calls.incrementAndGet();
+            if (broken.get()) {
+                throw new java.io.IOException("lsblk did not answer within 30 s");
+            }
+            return List.of(SYSTEM);
+        };
+        DuplicatorViewModel vm = new DuplicatorViewModel(lsblk, plan -> new FakeJob("?"), r -> r);
+        vm.pollEvery(10);
+        vm.arm(SOURCE, 64 * MIB);
+        try {
+            for (int i = 0; i < 1000 && !vm.status().get().startsWith("Cannot"); i++) {
+                Thread.sleep(10);
+                vm.poll();
+            }
+            assertEquals("Cannot list the drives: lsblk did not answer within 30 s (trying again every second)",
+                    vm.status().get());
+            int before = calls.get();
+            broken.set(false);
+            for (int i = 0; i < 1000 && !vm.status().get().startsWith("Armed"); i++) {
+                Thread.sleep(10);
+                vm.poll();
+            }
+            assertTrue(vm.status().get().startsWith("Armed: plug in drives of at least 64.0 MiB"), vm.status().get());
+            assertTrue(calls.get() > before, "listed again");
+        } finally {
+            vm.disarm();
+        }
     }
 }
