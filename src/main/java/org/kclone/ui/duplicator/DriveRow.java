@@ -58,7 +58,7 @@ public final class DriveRow {
         return message.getReadOnlyProperty();
     }
 
-    /** Bytes written, 0 to 1, then bytes verified while verifying. */
+    /** The job, 0 to 1: writing is its first half, reading back its second; it never goes back. */
     public javafx.beans.property.ReadOnlyDoubleProperty progress() {
         return progress.getReadOnlyProperty();
     }

@@ -54,7 +54,10 @@ public final class DuplicatorView {
             }
             arm.setSelected(vm.armed().get());
         });
-        vm.armed().addListener((o, a, b) -> arm.setSelected(b));
+        vm.armed().addListener((o, a, b) -> {
+            arm.setSelected(b);
+            arm.setText(b ? "Armed: click to stop watching" : "Write every drive I plug in");
+        });
         Label counters = new Label();
         counters.setId("dupCounters");
         counters.textProperty().bind(vm.counters());
@@ -66,14 +69,15 @@ public final class DuplicatorView {
 
         TableView<DriveRow> table = new TableView<>(vm.rows());
         table.setId("dupRows");
-        table.setPlaceholder(new Label("No drive plugged in since the mode was armed."));
+        table.setPlaceholder(new Label("Drives plugged in while the mode is armed appear here."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefHeight(180);
-        table.getColumns().add(column("Drive", 90, r -> r.path()));
-        table.getColumns().add(column("Model", 120, r -> r.model()));
-        table.getColumns().add(column("Size", 70, r -> Sizes.human(r.size())));
+        table.getColumns().add(column("Drive", 100, 100, r -> r.path()));
+        table.getColumns().add(column("Model", 140, 80, r -> r.model()));
+        table.getColumns().add(column("Size", 75, 75, r -> Sizes.human(r.size())));
         TableColumn<DriveRow, Number> bar = new TableColumn<>("Progress");
-        bar.setPrefWidth(110);
+        bar.setPrefWidth(90);
+        bar.setMinWidth(70);
         bar.setCellValueFactory(c -> c.getValue().progress());
         bar.setCellFactory(c -> new TableCell<>() {
             private final ProgressBar b = new ProgressBar();
@@ -88,18 +92,28 @@ public final class DuplicatorView {
         });
         table.getColumns().add(bar);
         TableColumn<DriveRow, String> state = new TableColumn<>("State");
-        state.setPrefWidth(80);
+        state.setPrefWidth(75);
+        state.setMinWidth(75);
         state.setCellValueFactory(c -> c.getValue().state());
         table.getColumns().add(state);
         TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
-        message.setPrefWidth(320);
+        message.setPrefWidth(250);
+        message.setMinWidth(160);
         message.setCellValueFactory(c -> c.getValue().message());
         message.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+            {
+                // the whole reason, wrapped onto more lines: the row grows, nothing is cut off
+                text.wrappingWidthProperty().bind(message.widthProperty().subtract(12));
+                text.getStyleClass().add("text");
+            }
+
             @Override
             protected void updateItem(String v, boolean empty) {
                 super.updateItem(v, empty);
-                setText(empty ? null : v);
-                setWrapText(true);
+                text.setText(empty || v == null ? "" : v);
+                setGraphic(empty ? null : text);
                 setTooltip(empty || v == null ? null : new Tooltip(v));
             }
         });
@@ -160,14 +174,16 @@ public final class DuplicatorView {
         TitledPane pane = new TitledPane("Duplicator", box);
         pane.setId("duplicator");
         pane.setExpanded(false);
+        pane.setAnimated(false); // expanded at once: the window's scroll pane then sees its full height
         DuplicatorCloseGuard.install(vm, pane);
         return pane;
     }
 
-    private static TableColumn<DriveRow, String> column(String title, double width,
+    private static TableColumn<DriveRow, String> column(String title, double width, double min,
             java.util.function.Function<DriveRow, String> value) {
         TableColumn<DriveRow, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(min); // a path or size is never cut to "/dev/lo..."
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
         return c;
     }

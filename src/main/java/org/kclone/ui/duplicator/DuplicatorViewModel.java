@@ -339,13 +339,13 @@ public final class DuplicatorViewModel {
             r.message.set("checking for fake capacity (a few seconds); do not remove");
         } else if (j.phase() == org.kclone.device.CloneRun.Phase.VERIFYING) {
             r.state.set("verifying");
-            r.progress.set((double) j.verifiedBytes() / total);
+            r.progress.set(0.5 + 0.5 * j.verifiedBytes() / total); // the bar never goes back: writing is its first half
             r.message.set("verifying: " + Sizes.human(j.verifiedBytes()) + " of " + Sizes.human(total)
                     + " read back; do not remove yet");
         } else {
             long w = j.written();
             r.state.set("writing");
-            r.progress.set((double) w / total);
+            r.progress.set(0.5 * w / total);
             r.message.set(String.format(Locale.ROOT, "writing: %s of %s, %s/s; do not remove", Sizes.human(w),
                     Sizes.human(total), Sizes.human((long) (w / seconds))));
         }

@@ -92,6 +92,7 @@ class DuplicatorViewFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(vm.armed().get());
         assertTrue(arm.isSelected());
+        assertEquals("Armed: click to stop watching", arm.getText());
         assertTrue(text(robot, "#dupStatus").startsWith("Armed: plug in drives of at least 64.0 MiB"),
                 text(robot, "#dupStatus"));
         DeviceInfo system = disk("vda", 10L << 30, false);
@@ -122,6 +123,7 @@ class DuplicatorViewFxTest {
         assertFalse(vm.armed().get());
         assertFalse(arm.isSelected());
         assertEquals("Off.", text(robot, "#dupStatus"));
+        assertEquals("Write every drive I plug in", arm.getText());
     }
 
     @Test

@@ -141,7 +141,7 @@ class DuplicatorViewModelTest {
 
         started.get(0).written = 16 * MIB;
         vm.poll();
-        assertEquals(0.25, row.progress().get(), 1e-9);
+        assertEquals(0.125, row.progress().get(), 1e-9, "writing is the first half of the bar");
         assertTrue(row.message().get().startsWith("writing: 16.0 MiB of 64.0 MiB"), row.message().get());
         assertTrue(row.message().get().endsWith("do not remove"), row.message().get());
 
@@ -151,6 +151,7 @@ class DuplicatorViewModelTest {
         vm.poll();
         assertEquals("verifying", row.state().get());
         assertFalse(row.safeToRemove().get(), "not while it is read back");
+        assertEquals(0.75, row.progress().get(), 1e-9, "verifying the second half: the bar did not go back");
 
         started.get(0).finish("ok", null);
         vm.poll();
