@@ -11,8 +11,8 @@ import org.kclone.device.DeviceInfo;
 /**
  * Lists the devices about once a second on its own daemon thread and hands each snapshot to
  * {@code sink} on that thread (never on the window's): a {@link HotplugWatcher} there turns them
- * into appeared and gone drives. A listing that fails is handed to {@code failed} and the next
- * one is tried a period later.
+ * into appeared and gone drives. A listing that fails (or a sink that throws) is handed to
+ * {@code failed} and the next one is tried a period later.
  */
 public final class HotplugPoller implements AutoCloseable {
 
@@ -39,7 +39,11 @@ public final class HotplugPoller implements AutoCloseable {
                 failed.accept(e);
                 return;
             }
-            sink.accept(found);
+            try {
+                sink.accept(found);
+            } catch (RuntimeException e) {
+                failed.accept(e); // said, and the next listing comes: a task that throws would never run again
+            }
         }, 0, periodMillis, TimeUnit.MILLISECONDS);
     }
 

@@ -242,6 +242,8 @@ public final class DuplicatorViewModel {
             plan = planner.plan(roots, s.source, new RegionSpec("DEST 1", d.path(), d.path(), 0L, null));
         } catch (RefusedException e) {
             return new Arrived(d, null, words.apply(e.reason()));
+        } catch (RuntimeException e) {
+            return new Arrived(d, null, "could not be checked: " + e.getMessage());
         }
         try {
             return new Arrived(d, starter.start(plan), null);
