@@ -46,6 +46,8 @@ public final class MainWindow {
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
     private final HBox startCancel = new HBox(8);
+    /** Duplicator mode: every drive plugged in while armed gets the source (ui/duplicator). */
+    private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this.deviceVm = deviceVm;
@@ -81,12 +83,18 @@ public final class MainWindow {
                 a.show();
             }
         });
+        dupVm = new org.kclone.ui.duplicator.DuplicatorViewModel(deviceVm::discoverNow,
+                org.kclone.ui.duplicator.DriveStarter.inProcess(new org.kclone.device.hotplug.SharedEngine(2048,
+                        org.kclone.engine.KcopydConfig.DEFAULT), () -> jobVm.settings(0,
+                                java.util.EnumSet.of(org.kclone.engine.KcopydFlag.DROP_FAILED_DESTINATIONS), true)),
+                Reasons::forTheWindow);
         BooleanExpression locked = jobVm.running();
         Label lockedNote = new Label("The setup is locked while the job runs.");
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote,
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
         right.setPadding(new Insets(0, 4, 0, 0));
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
@@ -246,5 +254,6 @@ public final class MainWindow {
     public void close() {
         deviceVm.stopWatching();
         ticker.stop();
+        dupVm.close();
     }
 }
