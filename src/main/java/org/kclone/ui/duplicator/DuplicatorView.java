@@ -48,7 +48,11 @@ public final class DuplicatorView {
         arm.setSelected(vm.armed().get());
         arm.setOnAction(e -> {
             if (arm.isSelected()) {
-                vm.arm(source.get(), sourceBytes.getAsLong());
+                RegionSpec chosen = source.get();
+                // destructive from here on, without another question per drive: asked once, here
+                if (chosen == null || confirmArming(arm, chosen, sourceBytes.getAsLong())) {
+                    vm.arm(chosen, sourceBytes.getAsLong());
+                }
             } else {
                 vm.disarm();
             }
@@ -186,5 +190,29 @@ public final class DuplicatorView {
         c.setMinWidth(min); // a path or size is never cut to "/dev/lo..."
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
         return c;
+    }
+
+    /** The button that arms in the question asked before arming (tests press it by this text). */
+    static final String ARM_ANSWER = "Overwrite each drive I plug in";
+
+    /**
+     * Asks once before arming, naming what will happen to every drive plugged in from now on;
+     * Esc or Cancel leave the mode off.
+     */
+    private static boolean confirmArming(javafx.scene.Node owner, RegionSpec source, long bytes) {
+        javafx.scene.control.ButtonType yes = new javafx.scene.control.ButtonType(ARM_ANSWER,
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
+                "From now on, every removable drive you plug in that is at least "
+                        + org.kclone.device.Sizes.human(bytes) + " and passes every check is overwritten with "
+                        + source.path() + " without another question. Drives plugged in now are left alone."
+                        + " Unplug drives you want to keep before you plug in anything else.",
+                yes, javafx.scene.control.ButtonType.CANCEL);
+        a.setHeaderText("Arm duplicator mode?");
+        a.getDialogPane().setId("dupArmQuestion");
+        if (owner.getScene() != null) {
+            a.initOwner(owner.getScene().getWindow());
+        }
+        return a.showAndWait().filter(yes::equals).isPresent();
     }
 }

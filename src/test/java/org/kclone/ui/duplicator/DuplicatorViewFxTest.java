@@ -14,6 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.ToggleButton;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,11 @@ class DuplicatorViewFxTest {
         assertFalse(arm.isSelected());
         robot.clickOn("#dupArm");
         WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(vm.armed().get(), "armed before the question was answered");
+        DialogPane q = robot.lookup("#dupArmQuestion").queryAs(DialogPane.class);
+        assertTrue(q.getContentText().contains("overwritten with /srv/golden.img"), q.getContentText());
+        robot.clickOn(DuplicatorView.ARM_ANSWER);
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(vm.armed().get());
         assertTrue(arm.isSelected());
         assertEquals("Armed: click to stop watching", arm.getText());
@@ -127,6 +133,18 @@ class DuplicatorViewFxTest {
     }
 
     @Test
+    void theQuestionBeforeArmingAnsweredWithEscapeLeavesTheModeOff(FxRobot robot) {
+        robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#dupArmQuestion").tryQuery().isPresent(), "no question before arming");
+        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(vm.armed().get());
+        assertFalse(robot.lookup("#dupArm").queryAs(ToggleButton.class).isSelected());
+        assertEquals("Write every drive I plug in", robot.lookup("#dupArm").queryAs(ToggleButton.class).getText());
+    }
+
+    @Test
     void armingWithoutASourceSaysWhyAndStaysOff(FxRobot robot) {
         source = null;
         robot.clickOn("#dupArm");
@@ -140,6 +158,8 @@ class DuplicatorViewFxTest {
     @Test
     void closingWhileADriveIsWrittenAsksAndStopsItFirst(FxRobot robot) throws Exception {
         robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(DuplicatorView.ARM_ANSWER);
         WaitForAsyncUtils.waitForFxEvents();
         DeviceInfo system = disk("vda", 10L << 30, false);
         vm.observe(List.of(system));
