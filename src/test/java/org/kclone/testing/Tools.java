@@ -37,6 +37,7 @@ public final class Tools {
             Map.entry("dumpe2fs", "e2fsprogs"),
             Map.entry("debugfs", "e2fsprogs"),
             Map.entry("mkswap", "util-linux"),
+            Map.entry("blkid", "util-linux"),
             Map.entry("partx", "util-linux"),
             Map.entry("lsblk", "util-linux"),
             Map.entry("prlimit", "util-linux"),

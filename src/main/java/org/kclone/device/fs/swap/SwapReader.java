@@ -53,12 +53,10 @@ public final class SwapReader implements FsReader {
         if (s.magic.equals(SWAP_V1)) {
             ByteBuffer h = src.read(1024, 12);
             int version = h.getInt(0);
-            if (version != 1) {
-                h.order(ByteOrder.BIG_ENDIAN);
-                version = h.getInt(0);
-            }
-            if (version != 1) {
-                throw new FsFormatException("swap: header version " + Integer.toUnsignedString(h.getInt(0)) + ", not 1");
+            if (version != 1 && Integer.reverseBytes(version) == 1) {
+                h.order(ByteOrder.BIG_ENDIAN); // made on a big-endian machine
+            } else if (version != 1) {
+                throw new FsFormatException("swap: header version " + Integer.toUnsignedString(version) + ", not 1");
             }
             long lastPage = Integer.toUnsignedLong(h.getInt(4));
             size = (lastPage + 1) * s.pageSize;
