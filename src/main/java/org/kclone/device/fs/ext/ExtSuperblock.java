@@ -63,6 +63,14 @@ final class ExtSuperblock {
         incompat = sb.getInt(0x60);
         roCompat = sb.getInt(0x64);
         ExtFeatures.check(incompat, roCompat);
+        if ((roCompat & ExtFeatures.RO_COMPAT_METADATA_CSUM) != 0) {
+            int stored = sb.getInt(0x3FC);
+            int computed = checksum(sb);
+            if (stored != computed) {
+                throw new FsFormatException("ext: the superblock's checksum 0x" + Integer.toHexString(stored)
+                        + " does not match its contents (0x" + Integer.toHexString(computed) + ")");
+            }
+        }
         if (logBlock > 6) {
             throw new FsFormatException("ext: block size 2^(10+" + logBlock + ") is not 1 KiB to 64 KiB");
         }
@@ -116,6 +124,19 @@ final class ExtSuperblock {
             throw new FsFormatException("ext: free block count " + freeBlocksCount + " exceeds the block count " + blocksCount);
         }
         descPerBlock = blockSize / descSize;
+        long groupZeroMeta = 1 + (has(ExtFeatures.INCOMPAT_META_BG) ? Math.min(firstMetaBg, descriptorBlocks())
+                : descriptorBlocks()) + reservedGdtBlocks;
+        if (groupZeroMeta > blocksPerGroup) {
+            throw new FsFormatException("ext: the superblock and " + (groupZeroMeta - 1) + " descriptor blocks of "
+                    + groupCount + " groups do not fit in a group of " + blocksPerGroup + " blocks");
+        }
+    }
+
+    /** metadata_csum's superblock checksum: CRC32C of the bytes before it, without the final inversion. */
+    static int checksum(ByteBuffer sb) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(sb.duplicate().position(0).limit(0x3FC));
+        return ~(int) crc.getValue();
     }
 
     private static long u32(ByteBuffer b, int at) {

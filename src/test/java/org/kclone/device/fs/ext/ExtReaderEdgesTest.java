@@ -65,7 +65,12 @@ class ExtReaderEdgesTest {
 
     private static FsFormatException refused(byte[] img, Consumer<ByteBuffer> patch) {
         byte[] copy = img.clone();
-        patch.accept(ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN));
+        ByteBuffer b = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+        patch.accept(b);
+        if ((b.getInt(SB + 0x64) & ExtFeatures.RO_COMPAT_METADATA_CSUM) != 0) {
+            // the patched field is what is refused, not the superblock's checksum
+            b.putInt(SB + 0x3FC, ExtSuperblock.checksum(b.slice(SB, 1024).order(ByteOrder.LITTLE_ENDIAN)));
+        }
         return assertThrows(FsFormatException.class, () -> new ExtReader().read(bytes(copy, copy.length)));
     }
 
@@ -86,6 +91,14 @@ class ExtReaderEdgesTest {
         assertTrue(both.contains("features compression, replica"), both);
         assertTrue(refused(img, b -> b.putInt(incompat, b.getInt(incompat) | 0x4)).getMessage().contains("needs_recovery"));
         assertTrue(refused(img, b -> b.putInt(incompat, b.getInt(incompat) | 0x8)).getMessage().contains("journal_dev"));
+    }
+
+    @Test
+    void withMetadataCsumASuperblockNotMatchingItsChecksumIsRefused() throws Exception {
+        byte[] img = image(8 << 20, "-t", "ext4", "-b", "1024");
+        img[SB + 0x78] ^= 1; // a byte of the volume name
+        String m = assertThrows(FsFormatException.class, () -> new ExtReader().read(bytes(img, img.length))).getMessage();
+        assertTrue(m.contains("superblock's checksum"), m);
     }
 
     @Test

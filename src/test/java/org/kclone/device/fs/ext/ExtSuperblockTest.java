@@ -99,6 +99,15 @@ class ExtSuperblockTest {
     }
 
     @Test
+    void descriptorTablesLargerThanAGroupAreRefused() {
+        ByteBuffer b = superblock(10, 0, 0x80, ExtFeatures.RO_COMPAT_SPARSE_SUPER);
+        b.putShort(0xCE, (short) 9000);
+        String m = org.junit.jupiter.api.Assertions.assertThrows(org.kclone.device.fs.FsFormatException.class,
+                () -> new ExtSuperblock(b)).getMessage();
+        assertTrue(m.contains("do not fit in a group of 8192 blocks"), m);
+    }
+
+    @Test
     void typesAsBlkidNamesThem() {
         assertEquals("ext2", ExtFeatures.type(0, ExtFeatures.INCOMPAT_FILETYPE, ExtFeatures.RO_COMPAT_SPARSE_SUPER));
         assertEquals("ext3", ExtFeatures.type(ExtFeatures.COMPAT_HAS_JOURNAL, ExtFeatures.INCOMPAT_FILETYPE, 0));
