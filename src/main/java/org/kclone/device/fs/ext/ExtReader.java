@@ -26,6 +26,7 @@ public final class ExtReader implements FsReader {
     /** Most bitmap blocks read at once (flex_bg keeps a flex group's bitmaps side by side). */
     private static final int BATCH_BLOCKS = 256;
 
+    /** The family's newest name; {@link FsUsage#type()} says which of ext2, ext3 and ext4 a region holds. */
     @Override
     public String type() {
         return "ext4";
