@@ -36,6 +36,7 @@ public final class Tools {
             Map.entry("mke2fs", "e2fsprogs"),
             Map.entry("dumpe2fs", "e2fsprogs"),
             Map.entry("debugfs", "e2fsprogs"),
+            Map.entry("resize2fs", "e2fsprogs"),
             Map.entry("mkswap", "util-linux"),
             Map.entry("blkid", "util-linux"),
             Map.entry("partx", "util-linux"),

@@ -65,6 +65,7 @@ class ExtReaderTest {
         Path image = ExtImages.mkfs(dir.resolve("fs.img"), size, tree, args);
         // free some blocks again: their old data stays behind in the source
         ExtImages.run("debugfs", "-w", "-R", "rm /d1/e1/f16.bin", image.toString());
+        Files.delete(tree.resolve("d1/e1/f16.bin"));
 
         String groups = ExtImages.run("dumpe2fs", image.toString());
         assertTrue(groups.split("\nGroup ").length > 4, "several block groups:\n" + groups);
@@ -72,9 +73,49 @@ class ExtReaderTest {
             assertTrue(groups.contains("BLOCK_UNINIT"), "groups whose bitmap was never initialised:\n" + groups);
         }
 
+        assertCopyOfUsedIsTheFileSystem(type, image, tree);
+    }
+
+    /**
+     * Grown offline by resize2fs, as technicians' disks often were: the reserved descriptor
+     * blocks taken into use, or without them the blocks after the table moved, or new meta_bg
+     * groups; the new groups start with uninitialised bitmaps.
+     */
+    @ParameterizedTest(name = "grown from {0} MiB to {1} MiB")
+    @MethodSource("growths")
+    void aFileSystemGrownByResize2fs(long fromMib, long toMib, String mkfs, boolean metaBg) throws Exception {
+        Tools.assumeInstalled("resize2fs");
+        Path tree = ExtImages.tree(dir.resolve("tree"), 8 * MIB, fromMib);
+        Path image = ExtImages.mkfs(dir.resolve("fs.img"), fromMib * MIB, tree, mkfs.split(" "));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(toMib * MIB);
+        }
+        ExtImages.run("resize2fs", image.toString());
+        String header = ExtImages.run("dumpe2fs", "-h", image.toString());
+        assertEquals(metaBg, header.contains("meta_bg"), header);
+        assertTrue(ExtImages.run("dumpe2fs", image.toString()).contains("BLOCK_UNINIT"), "new groups uninitialised");
+        // data written after growing lands in the new groups too
+        Path more = ExtImages.tree(dir.resolve("more"), 4 * MIB, 99);
+        ExtImages.run("debugfs", "-w", "-R", "write " + more.resolve("d0/e0/f0.bin") + " late.bin", image.toString());
+        Files.copy(more.resolve("d0/e0/f0.bin"), tree.resolve("late.bin"));
+        assertCopyOfUsedIsTheFileSystem("ext4", image, tree);
+    }
+
+    static Stream<Arguments> growths() {
+        return Stream.of(
+                // within the reserved descriptor blocks (1 KiB blocks: 32 descriptors of 32 bytes per block)
+                Arguments.of(32L, 512L, "-t ext4 -b 1024 -O ^64bit -E lazy_itable_init=1", false),
+                // no reserved descriptor blocks: resize2fs moves what follows the table to make room
+                Arguments.of(32L, 512L, "-t ext4 -b 1024 -O ^resize_inode -E lazy_itable_init=1", false),
+                // meta_bg: new meta groups with their own descriptor blocks
+                Arguments.of(32L, 512L, "-t ext4 -b 1024 -O meta_bg,^resize_inode -E lazy_itable_init=1", true));
+    }
+
+    private void assertCopyOfUsedIsTheFileSystem(String type, Path image, Path tree) throws Exception {
+        long size = Files.size(image);
         FsUsage u = ExtImages.read(new ExtReader(), image);
         assertEquals(type, u.type());
-        assertEquals(Files.size(image), u.size());
+        assertEquals(size, u.size());
         assertEquals(ExtImages.usedByDumpe2fs(image), u.usedBytes(), "used bytes against dumpe2fs -h");
         assertTrue(u.usedBytes() < size / 2, "used " + u.usedBytes() + " of " + size);
 
@@ -82,7 +123,6 @@ class ExtReaderTest {
         ExtImages.run("e2fsck", "-fn", clone.toString());
         Path dumped = Files.createDirectory(dir.resolve("dumped"));
         ExtImages.run("debugfs", "-R", "rdump / " + dumped, clone.toString());
-        Files.delete(tree.resolve("d1/e1/f16.bin"));
-        assertTrue(ExtImages.assertSameFiles(tree, dumped) > 20);
+        assertTrue(ExtImages.assertSameFiles(tree, dumped) > 10);
     }
 }
