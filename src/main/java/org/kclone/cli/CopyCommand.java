@@ -55,6 +55,17 @@ final class CopyCommand implements Callable<Integer> {
                     + " afterwards (resize2fs, xfs_growfs, ...).")
     boolean growLast;
 
+    @Option(names = "--map", paramLabel = "FILE",
+            description = "Keep a map of what each destination has durably received in FILE (text, like GNU ddrescue's"
+                    + " mapfile). Run the same command with the same map again after an interruption (a crash, a power"
+                    + " cut) to copy only what is missing; a finished job's map means nothing to do.")
+    java.nio.file.Path map;
+
+    @Option(names = "--map-every", paramLabel = "SIZE",
+            description = "With --map: flush the destinations and record the map after every SIZE written to each"
+                    + " (default: 256M), and at least every 5 seconds.")
+    String mapEvery;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -79,6 +90,13 @@ final class CopyCommand implements Callable<Integer> {
             List<org.kclone.device.gpt.GptFixup> gpt = GptStep.preview(plan, growLast);
             if (growLast) {
                 GptStep.checkGrowLast(plan, gpt);
+            }
+            if (map != null || mapEvery != null) {
+                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, options.report, plan, err);
+                if (m.finished()) {
+                    return 0;
+                }
+                runner.map(m).option("map", map.toString()).option("resumedAt", m.resumeAt());
             }
             return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
                     .run(plan, verify, ignoreErrors);

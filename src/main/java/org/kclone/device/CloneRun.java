@@ -20,6 +20,7 @@ import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
+import org.kclone.device.resume.JobMap;
 import org.kclone.device.verify.DigestVerifier;
 import org.kclone.device.verify.SourceHasher;
 
@@ -67,7 +68,18 @@ public final class CloneRun {
      * GPT fitted to a larger destination also gets its last partition grown ({@link GptStep}).
      */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify, ProbeMode probe, boolean growLast) {
+            boolean verify, ProbeMode probe, boolean growLast, JobMap map) {
+        /** Without a map (--map): the job cannot be resumed. */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
+                ProbeMode probe, boolean growLast) {
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, null);
+        }
+
+        /** These settings with a map that records the job and resumes it ({@link JobMap}). */
+        public Settings withMap(JobMap m) {
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, m);
+        }
+
         /** Without --grow-last. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
                 ProbeMode probe) {
@@ -86,6 +98,8 @@ public final class CloneRun {
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
+    /** Records what the destinations durably received and where a resumed job starts (--map); or null. */
+    private final JobMap map;
     private final boolean verify;
     private final Listener events;
     private final LongSupplier clock;
@@ -133,12 +147,18 @@ public final class CloneRun {
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
+        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
+        if (map != null) {
+            map.begin(opened); // refused here (nothing written) when the devices are not the map's
+        }
         this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
-            if (plan.destinations().stream().noneMatch(settings.probe()::applies)) {
+            // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies)
+                    && (map == null || !map.resuming())) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
@@ -212,6 +232,11 @@ public final class CloneRun {
         boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
                 verify);
+        if (map != null) { // only what is missing; the copied part read again for the hash
+            hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
+            return client.copy(map.source(opened.sourceRegion()), map.destinations(dests), settings.flags(),
+                    (r, w, res) -> { }, listener, map.observer(hasher));
+        }
         return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
     }
 
@@ -251,6 +276,9 @@ public final class CloneRun {
             return new CloneRun(opened, settings, listener, clients, clock);
         } catch (RefusedException | RuntimeException | Error e) {
             opened.discard();
+            if (settings.map() != null) {
+                settings.map().discard(); // a new job's map goes with its new images
+            }
             throw e;
         }
     }
@@ -260,7 +288,8 @@ public final class CloneRun {
         if (job != null) {
             return job;
         }
-        String[] found = probe(settings.probe());
+        // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
+        String[] found = probe(map != null && map.resuming() ? ProbeMode.OFF : settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
         KcopydJob j = startJob(settings);
         job = j;
@@ -276,8 +305,11 @@ public final class CloneRun {
         try {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
-            long[] written = job.progress().bytesWritten();
+            long[] written = map != null ? map.written(job.progress().bytesWritten()) : job.progress().bytesWritten();
             gpt.afterCopy(opened, result, written);
+            if (map != null) {
+                map.ended();
+            }
             events.copied(this);
             Verifier.Result checked = null;
             // Destinations that were to be read back: fully written and not failed.
@@ -357,7 +389,8 @@ public final class CloneRun {
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
         KcopydJob j = job;
-        return j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
+        long[] w = j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
+        return map != null ? map.written(w) : w;
     }
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
@@ -499,7 +532,8 @@ public final class CloneRun {
                 : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
-        long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
+        long bytes = Math.min(result.bytesCopied() + (map != null ? map.resumeAt() : 0),
+                plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
                 Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests);
     }
