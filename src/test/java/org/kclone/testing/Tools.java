@@ -74,7 +74,8 @@ public final class Tools {
             Map.entry("ntfs-3g", "ntfs-3g"),
             Map.entry("partclone.fat", "partclone"),
             Map.entry("partclone.exfat", "partclone"),
-            Map.entry("partclone.ntfs", "partclone"));
+            Map.entry("partclone.ntfs", "partclone"),
+            Map.entry("partclone.ext4", "partclone"));
 
     private Tools() {
     }

@@ -77,6 +77,30 @@ class ExtReaderTest {
     }
 
     /**
+     * The same layouts against partclone.ext4 (which reads them through libext2fs): the extents
+     * of its {@code -D} domain file, exactly. Not bigalloc, which partclone 0.3.23 cannot read.
+     */
+    @ParameterizedTest(name = "{0}: mke2fs {2}")
+    @MethodSource("layouts")
+    void extentsEqualPartclones(String type, long size, String mkfs) throws Exception {
+        Tools.assumeInstalled("partclone.ext4");
+        org.junit.jupiter.api.Assumptions.assumeFalse(mkfs.contains("bigalloc"), "partclone.ext4 does not read bigalloc");
+        Path tree = ExtImages.tree(dir.resolve("tree"), 4 * MIB, size + mkfs.length());
+        Path image = ExtImages.mkfs(dir.resolve("fs.img"), size, tree, mkfs.split(" "));
+        Path domain = dir.resolve("domain");
+        ExtImages.run("partclone.ext4", "-D", "-s", image.toString(), "-o", domain.toString(),
+                "-L", dir.resolve("partclone.log").toString());
+        java.util.List<org.kclone.device.fs.Extent> partclone = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(domain)) {
+            String[] f = line.trim().split("\\s+");
+            if (!line.startsWith("#") && f.length == 3 && f[2].equals("+")) {
+                partclone.add(new org.kclone.device.fs.Extent(Long.decode(f[0]), Long.decode(f[1])));
+            }
+        }
+        assertEquals(partclone, ExtImages.read(new ExtReader(), image).used());
+    }
+
+    /**
      * Grown offline by resize2fs, as technicians' disks often were: the reserved descriptor
      * blocks taken into use, or without them the blocks after the table moved, or new meta_bg
      * groups; the new groups start with uninitialised bitmaps.
