@@ -61,8 +61,9 @@ final class DestinationsView {
         add.setId("addDest");
         add.disableProperty().bind(path.textProperty().isEmpty().or(locked));
         add.setOnAction(e -> {
-            destVm.add(path.getText());
-            path.clear();
+            if (destVm.offer(path.getText()) != null) {
+                path.clear(); // refused (already in the list): the text stays, the note says why
+            }
         });
         path.setOnAction(e -> add.fire());
         Button newImage = new Button("New image file…");
@@ -72,7 +73,8 @@ final class DestinationsView {
             javafx.stage.FileChooser fc = ImageFileChoosers.forNewImage();
             java.io.File f = fc.showSaveDialog(newImage.getScene().getWindow());
             if (f != null) {
-                destVm.add(ImageFileChoosers.withSuffix(f, fc.getSelectedExtensionFilter()));
+                ImageFileChoosers.chosen(f);
+                destVm.offer(ImageFileChoosers.withSuffix(f, fc.getSelectedExtensionFilter()));
             }
         });
         Button removable = new Button("Add all removable drives");
@@ -80,7 +82,14 @@ final class DestinationsView {
         removable.disableProperty().bind(locked);
         removable.setOnAction(e -> destVm.addAllRemovable());
         HBox.setHgrow(path, Priority.ALWAYS);
-        return MainWindow.titled("Destinations", new VBox(6, scroll, new HBox(6, path, add, newImage, removable)));
+        Label note = new Label(); // why the last add added nothing
+        note.setId("destNote");
+        note.setWrapText(true);
+        note.textProperty().bind(destVm.note());
+        note.managedProperty().bind(destVm.note().isNotEmpty());
+        note.visibleProperty().bind(destVm.note().isNotEmpty());
+        return MainWindow.titled("Destinations", new VBox(6, scroll, new HBox(6, path, add, newImage, removable),
+                note));
     }
 
     /** Puts the rows' nodes in list order, building only those of new rows; ids follow the order. */
