@@ -41,7 +41,8 @@ final class ConfirmationDialog {
     static String what(Endpoint e) {
         return switch (e.kind()) {
             case BLOCK -> e.device().describe();
-            case IMAGE -> e.path() + "  image file  " + Sizes.human(e.sizeBytes());
+            case IMAGE -> e.path() + "  image file  " + Sizes.human(e.sizeBytes())
+                    + (e.endByte() > e.sizeBytes() ? ", grown to " + Sizes.human(e.endByte()) : "");
             case NEW_IMAGE -> e.path() + "  new image file (created now)";
         };
     }

@@ -111,7 +111,12 @@ class ComfortViewModelTest {
                 + Reasons.GROW_CONTROL + "\" in Options, or choose a new file name", r.error().get());
         vm.grow().set(true);
         assertEquals("", r.error().get(), "ticking the control checks the rows again");
-        assertTrue(vm.plan().destinations().get(0).endByte() > Files.size(small), "the plan grows the file");
+        org.kclone.device.CopyPlanner.Plan plan = vm.plan();
+        assertTrue(plan.destinations().get(0).endByte() > Files.size(small), "the plan grows the file");
+        assertEquals(small + "  image file  64.0 KiB, grown to 1.0 MiB",
+                ConfirmationDialog.what(plan.destinations().get(0)), "the confirmation says so");
+        assertTrue(HelperJobRun.request(plan, new JobViewModel().settings(0, java.util.Set.of(), false)).grow(),
+                "and the helper is asked to grow it");
         vm.grow().set(false);
         assertFalse(r.error().get().isEmpty());
     }
