@@ -47,7 +47,6 @@ public final class KcloneApp extends Application {
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         WindowPrefs.Size size = prefs.size(DEFAULT_SIZE, MIN_SIZE, new WindowPrefs.Size(screen.getWidth(),
                 screen.getHeight()));
-        System.err.println("DEBUG screen " + screen + " size " + size);
         Scene scene = new Scene(window.root(), size.width(), size.height());
         scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
         stage.setTitle("kclone");
@@ -67,7 +66,6 @@ public final class KcloneApp extends Application {
         stage.setWidth(size.width());
         stage.setHeight(size.height());
         devices.startWatching();
-        System.err.println("DEBUG after show " + stage.getWidth() + "x" + stage.getHeight());
     }
 
     @Override
