@@ -50,6 +50,10 @@ final class DetailsPane {
         jobLines.reset();
         buffer.append("");
         planLines.forEach(buffer::append);
+        String engineLog = System.getProperty("org.slf4j.simpleLogger.logFile"); // set by org.kclone.Logging
+        if (engineLog != null && !engineLog.startsWith("System.")) {
+            buffer.append("(the engine's own log lines go to " + engineLog + ")");
+        }
     }
 
     /** Takes what came since the last poll: lines from stderr, then the job's phase and state changes. */

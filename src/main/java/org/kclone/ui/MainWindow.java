@@ -55,6 +55,7 @@ public final class MainWindow {
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
     private final DetailsPane details;
+    private final javafx.beans.binding.BooleanBinding tickerWanted;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this(deviceVm, new LogBuffer());
@@ -83,7 +84,8 @@ public final class MainWindow {
         }));
         ticker.setCycleCount(Timeline.INDEFINITE);
         // the one timer runs while a job runs, or while the Details pane is open (lines may come between jobs)
-        jobVm.running().or(details.expanded()).addListener((o, was, now) -> {
+        tickerWanted = jobVm.running().or(details.expanded()); // a field: a binding only listened to is collected
+        tickerWanted.addListener((o, was, now) -> {
             if (now) {
                 ticker.play();
             } else {

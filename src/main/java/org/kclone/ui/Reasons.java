@@ -46,6 +46,7 @@ final class Reasons {
                         "; the window never writes to the system disk")
                 .replace("; pass --grow to extend the file",
                         ": choose a new file name (kclone creates it at the size it needs)")
+                .replace(" (--ignore-errors goes past it)", " (the option \"Ignore read errors\" goes past it)")
                 .replace("START ", "Start ").replace("LENGTH ", "Length ");
         Matcher m = OVERLAPS_SOURCE.matcher(r);
         if (m.matches()) {

@@ -122,6 +122,30 @@ class ComfortViewModelTest {
     }
 
     @Test
+    void anImageFolderWithoutRoomIsRefusedOnItsRowBeforeStarting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounting a small file system needs root");
+        Path mnt = Files.createDirectory(dir.resolve("small"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString())
+                .redirectErrorStream(true).start();
+        m.getInputStream().readAllBytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here");
+        try {
+            SourceViewModel src = source(8 << 20);
+            DestinationsViewModel vm = new DestinationsViewModel(src, List::of);
+            DestinationsViewModel.Row r = vm.offer(mnt.resolve("x.img").toString());
+            assertTrue(r.error().get().startsWith(mnt.resolve("x.img") + " needs 8.0 MiB but its file system has 4.0"
+                    + " MiB free"), r.error().get());
+            assertFalse(vm.valid().get());
+            assertTrue(FormChecks.blockers(src, vm, "").get(0)
+                    .startsWith("Destination 1 (" + mnt.resolve("x.img") + "): "), "Start says which row");
+            assertFalse(Files.exists(mnt.resolve("x.img")), "nothing was made");
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void aDisabledStartSaysWhichRowsHoldItBackAndTheLimitIsCheckedInline() throws Exception {
         SourceViewModel empty = new SourceViewModel(List::of);
         DestinationsViewModel none = new DestinationsViewModel(empty, List::of);

@@ -158,6 +158,7 @@ class MainWindowComfortFxTest {
         fill(robot, "#sourcePath", src.toString());
         fill(robot, "#destPath", dest.toString());
         robot.clickOn("#addDest");
+        System.gc(); // a binding nobody holds would go now, and with it the timer that feeds the window
         robot.clickOn("#start");
         robot.clickOn("#confirmOverwrite");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.job().report().get() != null);

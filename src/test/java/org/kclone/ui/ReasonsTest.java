@@ -58,5 +58,8 @@ class ReasonsTest {
         assertEquals("Length 5 differs from the source's 8 sectors",
                 Reasons.forTheWindow("LENGTH 5 differs from the source's 8 sectors"));
         assertEquals("in use by destination 3", Reasons.forTheWindow("in use by DEST 3"));
+        assertEquals("incomplete: 512 of 1024 bytes written; the job stopped at a source read error (the option"
+                + " \"Ignore read errors\" goes past it)", Reasons.forTheWindow("incomplete: 512 of 1024 bytes"
+                        + " written; the job stopped at a source read error (--ignore-errors goes past it)"));
     }
 }
