@@ -21,7 +21,7 @@ public final class KcloneApp extends Application {
     /** The size the window opens at the first time; it then opens at the size it was left at. */
     static final WindowPrefs.Size DEFAULT_SIZE = new WindowPrefs.Size(1200, 760);
     /** Below this the window's parts no longer fit: the window cannot be made smaller. */
-    static final WindowPrefs.Size MIN_SIZE = new WindowPrefs.Size(900, 600);
+    static final WindowPrefs.Size MIN_SIZE = new WindowPrefs.Size(960, 720);
 
     private MainWindow window;
     private Stage stage;

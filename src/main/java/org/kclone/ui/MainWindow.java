@@ -23,7 +23,7 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
-import javafx.geometry.Orientation;
+import javafx.scene.layout.Priority;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
 import org.kclone.ui.log.LogBuffer;
@@ -107,23 +107,27 @@ public final class MainWindow {
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
-        // No window-level scrolling: the parts share the height through split panes; lists scroll inside.
+        // No window-level scrolling: the setup takes its whole height (never cut, errors included), the
+        // job the rest and whatever a larger window adds; lists scroll inside their own panes.
         VBox setup = new VBox(8, SourceView.build(sourceVm, locked, root), DestinationsView.build(destVm, locked),
                 optionsPane(locked), lockedNote);
-        // the setup is never cut (its whole height, errors included); the job gets the rest and what a
-        // larger window adds; the divider can be dragged down to give the setup more
         setup.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         VBox job = new VBox(8, progress.build(), details.node());
         job.setMinHeight(0);
-        SplitPane right = new SplitPane(setup, job);
-        right.setId("rightSplit");
-        right.setOrientation(Orientation.VERTICAL);
-        SplitPane.setResizableWithParent(setup, false);
-        right.setDividerPositions(0.0); // as high as the setup's own height allows
+        VBox right = new VBox(8, setup, job);
+        right.setId("right");
+        VBox.setVgrow(job, Priority.ALWAYS);
         right.setPadding(new Insets(0, 4, 0, 0));
         SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), right);
         split.setId("mainSplit");
         split.setDividerPositions(0.45);
+        // a narrow window moves the divider left rather than cutting the right side off
+        split.widthProperty().addListener((o, was, w) -> {
+            double fits = 1 - (right.prefWidth(-1) + 12) / w.doubleValue();
+            if (w.doubleValue() > 0 && split.getDividerPositions()[0] > fits) {
+                split.setDividerPositions(Math.max(0.2, fits));
+            }
+        });
         root.setCenter(split);
         root.getStyleClass().add("kclone");
         root.sceneProperty().addListener((o, was, scene) -> {
@@ -221,7 +225,8 @@ public final class MainWindow {
         Label startStatus = new Label();
         startStatus.setId("startStatus");
         startStatus.getStyleClass().add("start-status");
-        startStatus.setWrapText(true);
+        startStatus.setWrapText(false); // one line, cut with "...": the whole list is in the tooltips
+        startStatus.setMaxWidth(Double.MAX_VALUE);
         startStatus.textProperty().bind(Bindings.createStringBinding(() -> locked.get() ? ""
                 : FormChecks.statusLine(FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())), blockers, locked));
         startStatus.visibleProperty().bind(startStatus.textProperty().isNotEmpty());
@@ -236,6 +241,7 @@ public final class MainWindow {
         if (!blockers.get().isEmpty()) {
             Tooltip.install(startHolder, why);
         }
+        startStatus.setTooltip(why);
         Button cancel = new Button("Cancel");
         cancel.setId("cancel");
         cancel.disableProperty().bind(locked.not());
