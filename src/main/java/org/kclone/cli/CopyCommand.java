@@ -55,11 +55,26 @@ final class CopyCommand implements Callable<Integer> {
                     + " afterwards (resize2fs, xfs_growfs, ...).")
     boolean growLast;
 
+    @Option(names = "--used-only",
+            description = "Copy only the blocks the file systems use (ext2/3/4, FAT, exFAT, NTFS, swap); partition"
+                    + " tables, gaps and other file systems are copied whole. Free blocks on the destinations keep"
+                    + " what they held (see --wipe-free). Not with compressed images.")
+    boolean usedOnly;
+
+    @Option(names = "--wipe-free",
+            description = "With --used-only: discard the skipped space on the destinations (BLKDISCARD on devices,"
+                    + " holes in image files; zeros where neither works).")
+    boolean wipeFree;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try {
+            if (wipeFree && !usedOnly) {
+                throw new RefusedException("--wipe-free", "goes with --used-only (a whole copy leaves no free space"
+                        + " unwritten)");
+            }
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
             org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
@@ -72,6 +87,9 @@ final class CopyCommand implements Callable<Integer> {
             CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, grow);
             JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).copy(src, to);
             CopyPlanner.Plan plan = planning.plan();
+            if (usedOnly) {
+                org.kclone.device.used.UsedOnlyCheck.check(plan);
+            }
             String degraded = Claims.degraded(plan);
             if (degraded != null) {
                 err.println("kclone: warning: " + degraded);
@@ -81,6 +99,7 @@ final class CopyCommand implements Callable<Integer> {
                 GptStep.checkGrowLast(plan, gpt);
             }
             return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
+                    .option("usedOnly", usedOnly).option("wipeFree", wipeFree).usedOnly(usedOnly, wipeFree)
                     .run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);

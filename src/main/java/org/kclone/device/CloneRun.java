@@ -22,6 +22,7 @@ import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
 import org.kclone.device.verify.DigestVerifier;
 import org.kclone.device.verify.SourceHasher;
+import org.kclone.device.used.UsedCopy;
 
 /**
  * One planned copy or zero, run through the engine and optionally verified, ending in a
@@ -67,7 +68,17 @@ public final class CloneRun {
      * GPT fitted to a larger destination also gets its last partition grown ({@link GptStep}).
      */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify, ProbeMode probe, boolean growLast) {
+            boolean verify, ProbeMode probe, boolean growLast, boolean usedOnly, boolean wipeFree) {
+        /** Every sector copied (no --used-only). */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
+                ProbeMode probe, boolean growLast) {
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, false, false);
+        }
+
+        /** These settings copying only the blocks file systems use ({@code --used-only}, {@link UsedCopy}). */
+        public Settings usedOnly(boolean wipeFreeSpace) {
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, true, wipeFreeSpace);
+        }
         /** Without --grow-last. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
                 ProbeMode probe) {
@@ -138,6 +149,9 @@ public final class CloneRun {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
+            if (usedOnly(settings)) {
+                used = planUsed(settings); // before the job: its extents are the job's
+            }
             if (plan.destinations().stream().noneMatch(settings.probe()::applies)) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
@@ -210,6 +224,11 @@ public final class CloneRun {
         // -Dkclone.sha256=off: the benchmark's baseline for what hashing costs (no sha256 in the report,
         // and --verify, which needs the digests, still hashes)
         boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
+        if (used != null) { // --used-only: the extents the file systems use, hashed end to end
+            hasher = hashOff ? null : used.hasher(verify);
+            return client.copy(opened.sourceRegion(), dests, used.extents(), settings.flags(), (r, w, res) -> { },
+                    listener, hasher != null ? used.observer(hasher) : null);
+        }
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
                 verify);
         return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
@@ -262,6 +281,7 @@ public final class CloneRun {
         }
         String[] found = probe(settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
+
         KcopydJob j = startJob(settings);
         job = j;
         if (cancelled) {
@@ -277,6 +297,9 @@ public final class CloneRun {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
+            if (used != null) {
+                written = usedWritten(written, result);
+            }
             gpt.afterCopy(opened, result, written);
             events.copied(this);
             Verifier.Result checked = null;
@@ -297,12 +320,15 @@ public final class CloneRun {
                     verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
                     events.verifying(this);
-                    DigestVerifier.Verified v = DigestVerifier.afterCopy(hasher, plan.source().byteLength(),
-                            opened.sourceRegion(), opened.sourceRereadable(), toVerify,
-                            result.unreadable(), b -> {
-                                verified.set(b);
-                                events.verified(this, b);
-                            }, () -> cancelled);
+                    java.util.function.LongConsumer told = b -> {
+                        verified.set(b);
+                        events.verified(this, b);
+                    };
+                    DigestVerifier.Verified v = used != null
+                            ? used.verify(hasher, opened.sourceRegion(), opened.sourceRereadable(), toVerify,
+                                    result.unreadable(), told, () -> cancelled)
+                            : DigestVerifier.afterCopy(hasher, plan.source().byteLength(), opened.sourceRegion(),
+                                    opened.sourceRereadable(), toVerify, result.unreadable(), told, () -> cancelled);
                     checked = gpt.afterVerify(spread(v.result(), index, dests.size()), opened);
                     destSha256 = v.sha256At(index, dests.size());
                 }
@@ -349,9 +375,49 @@ public final class CloneRun {
         return phase;
     }
 
-    /** Bytes of each destination's region. */
+    /** Bytes each destination gets: its region's, or with --used-only (once planned) the extents' bytes. */
     public long totalBytes() {
-        return opened.destinationRegions().get(0).byteLength();
+        KcopydJob j = job;
+        return j != null ? j.totalBytes() : opened.destinationRegions().get(0).byteLength();
+    }
+
+    // ---- --used-only (UsedCopy holds the logic) ----
+
+    /** Set on the run's thread before the job starts, with --used-only. */
+    private volatile UsedCopy used;
+
+    /** Reads the source's partition table and file systems' allocation maps (a refusal when it cannot be read). */
+    private UsedCopy planUsed(Settings s) throws RefusedException {
+        try {
+            return UsedCopy.plan(opened.sourceRegion(), opened.source().logicalSectorSize(), s.wipeFree());
+        } catch (IOException e) {
+            throw new RefusedException("--used-only", "cannot read the source's partition table or file systems: "
+                    + message(e) + "; nothing was written");
+        }
+    }
+
+    /** With --used-only, what is copied and skipped (null otherwise). */
+    public UsedCopy usedCopy() {
+        return used;
+    }
+
+    private boolean usedOnly(Settings s) {
+        return s.usedOnly() && plan.source() != null;
+    }
+
+    /**
+     * With --used-only, after the job: wipes the skipped space (--wipe-free), and gives a destination
+     * that got every extent as written whole, so the steps after (GPT, verify, report) see it complete.
+     */
+    private long[] usedWritten(long[] written, JobResult result) throws IOException {
+        long[] out = written.clone();
+        boolean[] failed = new boolean[out.length];
+        for (int i = 0; i < out.length; i++) {
+            failed[i] = result.failed(i) || written[i] != used.bytes() || result.cancelled() || cancelled;
+            out[i] = failed[i] ? written[i] : plan.destinations().get(i).byteLength();
+        }
+        used.afterCopy(plan.destinations(), opened.destinationRegions(), failed);
+        return out;
     }
 
     /** Bytes written to each destination so far (none while probing). */
@@ -496,11 +562,13 @@ public final class CloneRun {
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null
-                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null ? hasher.sha256() : null);
+                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null && used == null
+                        ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
         long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
-                Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests);
+                Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests)
+                .withUsedOnly(used != null ? used.report() : null);
     }
 }
