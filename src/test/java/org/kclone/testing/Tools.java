@@ -51,7 +51,21 @@ public final class Tools {
             Map.entry("bzip2", "bzip2"),
             Map.entry("zip", "zip"),
             Map.entry("unzip", "unzip"),
-            Map.entry("sha256sum", "coreutils"));
+            Map.entry("sha256sum", "coreutils"),
+            Map.entry("mkfs.vfat", "dosfstools"),
+            Map.entry("fsck.vfat", "dosfstools"),
+            Map.entry("mcopy", "mtools"),
+            Map.entry("mmd", "mtools"),
+            Map.entry("mdel", "mtools"),
+            Map.entry("mkfs.exfat", "exfatprogs"),
+            Map.entry("fsck.exfat", "exfatprogs"),
+            Map.entry("dump.exfat", "exfatprogs"),
+            Map.entry("mount.exfat-fuse", "exfat-fuse"),
+            Map.entry("mkntfs", "ntfs-3g"),
+            Map.entry("ntfsinfo", "ntfs-3g"),
+            Map.entry("ntfsfix", "ntfs-3g"),
+            Map.entry("ntfscat", "ntfs-3g"),
+            Map.entry("ntfs-3g", "ntfs-3g"));
 
     private Tools() {
     }

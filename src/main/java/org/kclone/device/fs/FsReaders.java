@@ -12,10 +12,14 @@ public final class FsReaders {
     private FsReaders() {
     }
 
+    /** Every reader, the ones with a magic string first (a FAT boot sector has none, only plausible fields). */
     public static List<FsReader> all() {
         return List.of(
                 new ExtReader(),
-                new SwapReader());
+                new SwapReader(),
+                new NtfsReader(),
+                new ExfatReader(),
+                new FatReader());
     }
 
     /**

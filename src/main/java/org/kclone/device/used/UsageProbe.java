@@ -1,11 +1,10 @@
 package org.kclone.device.used;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Optional;
 import org.kclone.device.fs.ByteSource;
 import org.kclone.device.fs.FsFormatException;
+import org.kclone.device.fs.FsReaders;
 import org.kclone.device.fs.FsUsage;
 
 /**
@@ -24,34 +23,8 @@ public interface UsageProbe {
     /** Knows no file system: everything is copied whole. */
     UsageProbe NONE = src -> Optional.empty();
 
-    /**
-     * The readers of {@code org.kclone.device.fs} ({@code FsReaders.probe}), looked up by name: they
-     * are written beside this package at the same time, and until they are there every region is
-     * copied whole ({@link #NONE}).
-     */
+    /** The readers of {@code org.kclone.device.fs} ({@link FsReaders#probe}). */
     static UsageProbe system() {
-        Method m;
-        try {
-            m = Class.forName("org.kclone.device.fs.FsReaders").getMethod("probe", ByteSource.class);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return NONE;
-        }
-        return src -> {
-            try {
-                @SuppressWarnings("unchecked")
-                Optional<FsUsage> found = (Optional<FsUsage>) m.invoke(null, src);
-                return found;
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw new FsFormatException("the reader failed: " + re);
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        };
+        return FsReaders::probe;
     }
 }

@@ -1,0 +1,139 @@
+package org.kclone.device.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * NTFS, from its documented on-disk layout (as ntfs-3g's layout.h and the Linux ntfs3 driver
+ * describe it): the boot sector gives the MFT's cluster; MFT record 0 ($MFT) maps the MFT through
+ * its $DATA runs, record 6 is $Bitmap, whose unnamed $DATA is the cluster bitmap (bit set =
+ * cluster used). Every metadata file ($MFT, its mirror, $LogFile, $Boot ...) is in the bitmap.
+ * The boot sector is used, and so is its backup in the volume's last sector, which lies past the
+ * boot sector's "total sectors" and is taken where the region holds it. A $Bitmap whose runs are
+ * in an attribute list, or sparse, is refused with {@link FsFormatException}.
+ */
+public final class NtfsReader implements FsReader {
+
+    private static final int BITMAP_RECORD = 6;
+    private static final int CHUNK = 1 << 20;
+
+    @Override
+    public String type() {
+        return "ntfs";
+    }
+
+    @Override
+    public boolean recognises(ByteSource src) throws IOException {
+        if (src.length() < 512) {
+            return false;
+        }
+        ByteBuffer s = src.read(0, 512);
+        byte[] name = new byte[8];
+        s.get(3, name);
+        return "NTFS    ".equals(new String(name, StandardCharsets.US_ASCII))
+                && (s.get(510) & 0xff) == 0x55 && (s.get(511) & 0xff) == 0xAA;
+    }
+
+    @Override
+    public FsUsage read(ByteSource src) throws IOException {
+        if (!recognises(src)) {
+            throw new FsFormatException("NTFS: no \"NTFS    \" boot sector with the 0x55AA signature");
+        }
+        Boot b = Boot.parse(src.read(0, 512));
+        long fsBytes = b.sectors * b.bytesPerSector;
+        if (fsBytes > src.length()) {
+            throw new FsFormatException("NTFS: the boot sector's " + b.sectors + " sectors (" + fsBytes
+                    + " bytes) are more than the region's " + src.length() + " bytes");
+        }
+        boolean backup = src.length() - fsBytes >= b.bytesPerSector;
+        long size = backup ? fsBytes + b.bytesPerSector : fsBytes;
+
+        ByteBuffer mft = ByteBuffer.allocate(b.recordBytes);
+        src.read(mft, b.mftCluster * b.clusterBytes);
+        NtfsRecords.fixup(mft, "MFT record 0 ($MFT)");
+        NtfsRecords.Attribute mftData = NtfsRecords.unnamedData(NtfsRecords.attributes(mft, "MFT record 0 ($MFT)"),
+                "MFT record 0 ($MFT)");
+        if (!mftData.nonResident()) {
+            throw new FsFormatException("NTFS: $MFT's $DATA is resident");
+        }
+        ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
+        NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) BITMAP_RECORD * b.recordBytes, rec, "$MFT");
+        rec.flip();
+        String what = "MFT record 6 ($Bitmap)";
+        NtfsRecords.fixup(rec, what);
+        NtfsRecords.Attribute data = NtfsRecords.unnamedData(NtfsRecords.attributes(rec, what), what);
+
+        long clusters = b.sectors / b.sectorsPerCluster;
+        long bitmapBytes = (clusters + 7) / 8;
+        if (data.dataSize() < bitmapBytes) {
+            throw new FsFormatException("NTFS: $Bitmap is " + data.dataSize() + " bytes, too short for " + clusters
+                    + " clusters");
+        }
+        ExtentCollector used = new ExtentCollector();
+        used.add(0, b.bytesPerSector);
+        BitmapRuns runs = new BitmapRuns(used, 0, b.clusterBytes, clusters);
+        if (!data.nonResident()) {
+            runs.scan(data.value(), 0);
+        } else {
+            if ((data.lastVcn() + 1) * b.clusterBytes < bitmapBytes) {
+                throw new FsFormatException("NTFS: $Bitmap's runs end at VCN " + data.lastVcn()
+                        + " and the rest is in an attribute list, which is not read");
+            }
+            for (long at = 0; at < bitmapBytes; at += CHUNK) {
+                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, bitmapBytes - at));
+                NtfsRecords.read(src, data.runs(), b.clusterBytes, at, chunk, "$Bitmap");
+                chunk.flip();
+                runs.scan(chunk, at * 8);
+            }
+        }
+        if (backup) {
+            used.add(fsBytes, b.bytesPerSector);
+        }
+        return new FsUsage(type(), size, used.extents(size));
+    }
+
+    /** The boot sector's fields. */
+    record Boot(int bytesPerSector, long sectorsPerCluster, long clusterBytes, long sectors, long mftCluster,
+            int recordBytes) {
+
+        static Boot parse(ByteBuffer s) throws FsFormatException {
+            s.order(ByteOrder.LITTLE_ENDIAN);
+            int bps = s.getShort(11) & 0xffff;
+            if (bps < 256 || bps > 4096 || Integer.bitCount(bps) != 1) {
+                throw new FsFormatException("NTFS: bytes per sector " + bps + " is not a power of two in 256..4096");
+            }
+            int raw = s.get(13) & 0xff;
+            long spc;
+            if (raw <= 0x80) {
+                spc = raw;
+            } else if (raw >= 0xF4) { // 2^(256-raw) sectors, for clusters of 64 KiB and more (up to 2 MiB)
+                spc = 1L << (256 - raw);
+            } else {
+                throw new FsFormatException("NTFS: sectors per cluster byte 0x" + Integer.toHexString(raw) + " is not valid");
+            }
+            if (spc == 0 || Long.bitCount(spc) != 1 || spc * bps > (2 << 20)) {
+                throw new FsFormatException("NTFS: sectors per cluster " + spc + " is not a power of two up to 2 MiB");
+            }
+            long clusterBytes = spc * bps;
+            long sectors = s.getLong(40);
+            if (sectors <= 0 || sectors / spc < 1 || sectors > Long.MAX_VALUE / bps) {
+                throw new FsFormatException("NTFS: total sectors " + sectors + " is not valid");
+            }
+            long mft = s.getLong(48);
+            if (mft < 0 || mft >= sectors / spc) {
+                throw new FsFormatException("NTFS: the MFT's cluster " + mft + " is past the volume's "
+                        + sectors / spc + " clusters");
+            }
+            int perRecord = s.get(64);
+            long recordBytes = perRecord > 0 ? perRecord * clusterBytes : perRecord < 0 && perRecord > -32 ? 1L << -perRecord : 0;
+            if (recordBytes < 512 || recordBytes > 65536 || Long.bitCount(recordBytes) != 1) {
+                throw new FsFormatException("NTFS: the MFT record size byte " + perRecord + " gives " + recordBytes
+                        + " bytes, not a power of two in 512..65536");
+            }
+            return new Boot(bps, spc, clusterBytes, sectors, mft, (int) recordBytes);
+        }
+    }
+}
