@@ -37,7 +37,7 @@ final class HelperJobRun implements JobRun {
                 .map(d -> d.start() == 0 ? escape(d) : escape(d) + "@" + d.start()).toList();
         return Protocol.Request.start(source, dests, settings.verify(),
                 settings.flags().contains(KcopydFlag.IGNORE_ERROR), settings.bytesPerSecond(),
-                settings.probe().name().toLowerCase(java.util.Locale.ROOT));
+                settings.probe().name().toLowerCase(java.util.Locale.ROOT), settings.usedOnly());
     }
 
     /** A path with its @ and + doubled (PATH[@START][+LENGTH] reads them literally then), made absolute. */

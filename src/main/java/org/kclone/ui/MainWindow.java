@@ -52,6 +52,7 @@ public final class MainWindow {
         this.destVm = new DestinationsViewModel(sourceVm, deviceVm::roots);
         sourceVm.valid().addListener((o, a, b) -> destVm.validate());
         sourceVm.summary().addListener((o, a, b) -> destVm.validate());
+        sourceVm.summary().addListener((o, a, b) -> jobVm.sourceChanged(sourceVm.resolvedSource()));
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> {
             sourceVm.validate();
             destVm.validate();
@@ -127,6 +128,13 @@ public final class MainWindow {
         CheckBox probe = new CheckBox("Check removable drives for fake capacity");
         probe.setId("probe");
         probe.selectedProperty().bindBidirectional(jobVm.probe());
+        CheckBox usedOnly = new CheckBox("Used blocks only");
+        usedOnly.setId("usedOnly");
+        usedOnly.selectedProperty().bindBidirectional(jobVm.usedOnly());
+        usedOnly.disableProperty().bind(locked.or(jobVm.usedOnlyUnavailable().isNotEmpty()));
+        Label usedOnlyWhy = new Label();
+        usedOnlyWhy.setId("usedOnlyWhy");
+        usedOnlyWhy.textProperty().bind(jobVm.usedOnlyUnavailable());
         TextField limit = new TextField();
         limit.setId("limit");
         limit.setPromptText("no limit, or e.g. 50M");
@@ -155,7 +163,7 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe,
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe, new HBox(10, usedOnly, usedOnlyWhy),
                 new HBox(10, limitLabel, limit, start, cancel)));
     }
 
