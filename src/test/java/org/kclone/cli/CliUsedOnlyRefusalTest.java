@@ -61,4 +61,14 @@ class CliUsedOnlyRefusalTest {
         assertTrue(used.path("areas").get(0).path("note").asText().contains("copied whole"), used.toString());
         assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
     }
+
+    @Test
+    void anImageOfOddSizeIsCopiedWholeToItsLastByteAndVerifies() throws Exception {
+        Path src = image("odd.img", (1 << 20) + 100);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--verify", "--yes", "--json");
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("ok", new ObjectMapper().readTree(r.out).path("destinations").get(0).path("status").asText());
+        assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
+    }
 }
