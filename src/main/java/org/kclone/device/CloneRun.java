@@ -144,14 +144,15 @@ public final class CloneRun {
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
+        if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
+            used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
+                    settings.wipeFree());
+        }
         this.client = clients.create(settings);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
-            if (usedOnly(settings)) {
-                used = planUsed(settings); // before the job: its extents are the job's
-            }
             if (plan.destinations().stream().noneMatch(settings.probe()::applies)) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
@@ -281,7 +282,6 @@ public final class CloneRun {
         }
         String[] found = probe(settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
-
         KcopydJob j = startJob(settings);
         job = j;
         if (cancelled) {
@@ -297,8 +297,8 @@ public final class CloneRun {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
             long[] written = job.progress().bytesWritten();
-            if (used != null) {
-                written = usedWritten(written, result);
+            if (used != null) { // --wipe-free; a destination with every extent counts as written whole
+                written = used.afterJob(written, result, cancelled, plan.destinations(), opened.destinationRegions());
             }
             gpt.afterCopy(opened, result, written);
             events.copied(this);
@@ -386,40 +386,11 @@ public final class CloneRun {
     /** Set on the run's thread before the job starts, with --used-only. */
     private volatile UsedCopy used;
 
-    /** Reads the source's partition table and file systems' allocation maps (a refusal when it cannot be read). */
-    private UsedCopy planUsed(Settings s) throws RefusedException {
-        try {
-            return UsedCopy.plan(opened.sourceRegion(), plan.source().byteLength(), opened.source().logicalSectorSize(),
-                    s.wipeFree());
-        } catch (IOException e) {
-            throw new RefusedException("--used-only", "cannot read the source's partition table or file systems: "
-                    + message(e) + "; nothing was written");
-        }
-    }
-
     /** With --used-only, what is copied and skipped (null otherwise). */
     public UsedCopy usedCopy() {
         return used;
     }
 
-    private boolean usedOnly(Settings s) {
-        return s.usedOnly() && plan.source() != null;
-    }
-
-    /**
-     * With --used-only, after the job: wipes the skipped space (--wipe-free), and gives a destination
-     * that got every extent as written whole, so the steps after (GPT, verify, report) see it complete.
-     */
-    private long[] usedWritten(long[] written, JobResult result) {
-        long[] out = written.clone();
-        boolean[] failed = new boolean[out.length];
-        for (int i = 0; i < out.length; i++) {
-            failed[i] = result.failed(i) || written[i] != used.bytes() || result.cancelled() || cancelled;
-            out[i] = failed[i] ? written[i] : plan.destinations().get(i).byteLength();
-        }
-        used.afterCopy(plan.destinations(), opened.destinationRegions(), failed);
-        return out;
-    }
 
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
