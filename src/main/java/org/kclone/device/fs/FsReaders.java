@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.kclone.device.fs.ext.ExtReader;
 import org.kclone.device.fs.swap.SwapReader;
 
-/** Every file system reader, and the one look that picks the reader for a region. */
+/** The file system readers kclone has, and the one that recognises a region. */
 public final class FsReaders {
 
     private FsReaders() {
@@ -14,20 +14,14 @@ public final class FsReaders {
 
     /** Every reader, the ones with a magic string first (a FAT boot sector has none, only plausible fields). */
     public static List<FsReader> all() {
-        return List.of(
-                new ExtReader(),
-                new SwapReader(),
-                new NtfsReader(),
-                new ExfatReader(),
-                new FatReader());
+        return List.of(new NtfsReader(), new ExfatReader(), new ExtReader(), new SwapReader(), new FatReader());
     }
 
     /**
-     * What the first reader that recognises {@code src} finds, or empty when none does (the
-     * caller copies the region whole).
+     * The usage of the file system {@code src} holds, read by the first reader that recognises it;
+     * empty where none does (the caller copies the region whole).
      *
-     * @throws FsFormatException when the recognising reader finds inconsistent structures (the
-     *     caller copies the region whole and says why)
+     * @throws FsFormatException where a reader recognises it but its structures are inconsistent
      */
     public static Optional<FsUsage> probe(ByteSource src) throws IOException {
         for (FsReader r : all()) {
