@@ -55,6 +55,17 @@ final class CopyCommand implements Callable<Integer> {
                     + " afterwards (resize2fs, xfs_growfs, ...).")
     boolean growLast;
 
+    @Option(names = "--used-only",
+            description = "Copy only the blocks the file systems use (ext2/3/4, FAT, exFAT, NTFS, swap); partition"
+                    + " tables, gaps and other file systems are copied whole. Free blocks on the destinations keep"
+                    + " what they held (see --wipe-free). Not with compressed images.")
+    boolean usedOnly;
+
+    @Option(names = "--wipe-free",
+            description = "With --used-only: discard the skipped space on the destinations (BLKDISCARD on devices,"
+                    + " holes in image files; zeros where neither works).")
+    boolean wipeFree;
+
     @Option(names = "--map", paramLabel = "FILE",
             description = "Keep a map of what each destination has durably received in FILE (text, like GNU ddrescue's"
                     + " mapfile). Run the same command with the same map again after an interruption (a crash, a power"
@@ -71,6 +82,14 @@ final class CopyCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try {
+            if (wipeFree && !usedOnly) {
+                throw new RefusedException("--wipe-free", "goes with --used-only (a whole copy leaves no free space"
+                        + " unwritten)");
+            }
+            if (usedOnly && (map != null || mapEvery != null)) {
+                throw new RefusedException("--used-only", "does not go with --map yet (a used-blocks-only job keeps"
+                        + " no map to resume from); copy without one of them");
+            }
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
             org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
@@ -83,6 +102,9 @@ final class CopyCommand implements Callable<Integer> {
             CopyPlanner.Options allowed = new CopyPlanner.Options(options.force, options.allowSystemDisk, grow);
             JobRunner.Planning planning = () -> new CopyPlanner(Devices.discover(), allowed).copy(src, to);
             CopyPlanner.Plan plan = planning.plan();
+            if (usedOnly) {
+                org.kclone.device.used.UsedOnlyCheck.check(plan);
+            }
             String degraded = Claims.degraded(plan);
             if (degraded != null) {
                 err.println("kclone: warning: " + degraded);
@@ -99,6 +121,7 @@ final class CopyCommand implements Callable<Integer> {
                 runner.map(m).option("map", map.toString()).option("resumedAt", m.resumeAt());
             }
             return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
+                    .option("usedOnly", usedOnly).option("wipeFree", wipeFree).usedOnly(usedOnly, wipeFree)
                     .run(plan, verify, ignoreErrors);
         } catch (RefusedException e) {
             return KcloneCommand.refused(err, e);

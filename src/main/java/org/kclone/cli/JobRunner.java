@@ -128,6 +128,16 @@ final class JobRunner {
     }
 
     private boolean growLast;
+    private boolean usedOnly;
+    private boolean wipeFree;
+
+    /** {@code --used-only} (and {@code --wipe-free}): copy only what the file systems use. */
+    JobRunner usedOnly(boolean used, boolean wipe) {
+        this.usedOnly = used;
+        this.wipeFree = wipe;
+        return this;
+    }
+
     private org.kclone.device.resume.JobMap map;
 
     /** With --map: the job's map, read and checked (null: none). */
@@ -218,7 +228,7 @@ final class JobRunner {
         Report report;
         java.time.Instant startedAt = java.time.Instant.now();
         CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify,
-                options.probeMode(), growLast).withMap(map),
+                options.probeMode(), growLast).withMap(map).withUsedOnly(usedOnly, wipeFree),
                 new CloneRun.Listener() {
                     @Override
                     public void probing(List<String> destinations) {
@@ -239,7 +249,12 @@ final class JobRunner {
         if (signalled.get() != null) {
             cancel(run, signalled.get()); // a signal came while the devices were being opened
         }
-        long exact = fresh.source() != null ? fresh.source().byteLength() : run.totalBytes();
+        long exact = fresh.source() != null && !usedOnly ? fresh.source().byteLength() : run.totalBytes();
+        if (run.usedCopy() != null) {
+            err.println("kclone: --used-only: copying " + Sizes.human(run.usedCopy().bytes()) + " of "
+                    + Sizes.human(fresh.source().count() * Sizes.SECTOR) + " (the rest is free space)");
+            err.flush();
+        }
         try (ProgressPrinter p = new ProgressPrinter(err, terminal.stderrIsTerminal(), names, exact,
                 () -> snapshot(run, verb))) {
             printer.set(p);
@@ -370,6 +385,9 @@ final class JobRunner {
                 report.cancelled() ? " (CANCELLED)" : "");
         for (Report.Range r : report.readErrors()) {
             out.printf("  unreadable source sectors %d+%d%n", r.start(), r.count());
+        }
+        if (report.usedOnly() != null) {
+            UsedOnlyText.print(report.usedOnly(), out);
         }
         for (Report.Destination d : report.destinations()) {
             switch (d.status()) {

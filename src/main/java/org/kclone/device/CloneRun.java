@@ -23,6 +23,7 @@ import org.kclone.device.probe.Probes;
 import org.kclone.device.resume.JobMap;
 import org.kclone.device.verify.DigestVerifier;
 import org.kclone.device.verify.SourceHasher;
+import org.kclone.device.used.UsedCopy;
 
 /**
  * One planned copy or zero, run through the engine and optionally verified, ending in a
@@ -71,16 +72,33 @@ public final class CloneRun {
      * GPT fitted to a larger destination also gets its last partition grown ({@link GptStep}).
      */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify, ProbeMode probe, boolean growLast, JobMap map) {
+            boolean verify, ProbeMode probe, boolean growLast, JobMap map, boolean usedOnly, boolean wipeFree) {
         /** Without a map (--map): the job cannot be resumed. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
                 ProbeMode probe, boolean growLast) {
-            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, null);
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, null, false, false);
+        }
+
+        /** Every sector copied (no --used-only), with a map or none. */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
+                ProbeMode probe, boolean growLast, JobMap map) {
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, map, false, false);
         }
 
         /** These settings with a map that records the job and resumes it ({@link JobMap}). */
         public Settings withMap(JobMap m) {
-            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, m);
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, m, usedOnly, wipeFree);
+        }
+
+        /** These settings copying only the blocks file systems use ({@code --used-only}, {@link UsedCopy}). */
+        public Settings usedOnly(boolean wipeFreeSpace) {
+            return withUsedOnly(true, wipeFreeSpace);
+        }
+
+        /** These settings with --used-only and --wipe-free as given. */
+        public Settings withUsedOnly(boolean used, boolean wipeFreeSpace) {
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, map, used,
+                    used && wipeFreeSpace);
         }
 
         /** Without --grow-last. */
@@ -152,7 +170,12 @@ public final class CloneRun {
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
-        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
+        if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
+            used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
+                    settings.wipeFree());
+        }
+        // a used-only job keeps no map yet (resuming one would need its extents in the map): not resumable
+        this.map = settings.map() != null && plan.source() != null && used == null ? settings.map() : null;
         if (map != null) {
             map.begin(opened); // refused here (nothing written) when the devices are not the map's
         }
@@ -238,6 +261,11 @@ public final class CloneRun {
         // -Dkclone.sha256=off: the benchmark's baseline for what hashing costs (no sha256 in the report,
         // and --verify, which needs the digests, still hashes)
         boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
+        if (used != null) { // --used-only: the extents the file systems use, hashed end to end
+            hasher = hashOff ? null : used.hasher(verify);
+            return client.copy(opened.sourceRegion(), dests, used.extents(), settings.flags(), (r, w, res) -> { },
+                    listener, hasher != null ? used.observer(hasher) : null);
+        }
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
                 verify);
         if (map != null) { // only what is missing; the copied part read again for the hash
@@ -332,6 +360,9 @@ public final class CloneRun {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
             long[] written = map != null ? map.written(job.progress().bytesWritten()) : job.progress().bytesWritten();
+            if (used != null) { // --wipe-free; a destination with every extent counts as written whole
+                written = used.afterJob(written, result, cancelled, plan.destinations(), opened.destinationRegions());
+            }
             gpt.afterCopy(opened, result, written);
             if (map != null) {
                 map.ended();
@@ -355,12 +386,15 @@ public final class CloneRun {
                     verifying = toCheck.clone();
                     phase = Phase.VERIFYING;
                     events.verifying(this);
-                    DigestVerifier.Verified v = DigestVerifier.afterCopy(hasher, plan.source().byteLength(),
-                            opened.sourceRegion(), opened.sourceRereadable(), toVerify,
-                            result.unreadable(), b -> {
-                                verified.set(b);
-                                events.verified(this, b);
-                            }, () -> cancelled);
+                    java.util.function.LongConsumer told = b -> {
+                        verified.set(b);
+                        events.verified(this, b);
+                    };
+                    DigestVerifier.Verified v = used != null
+                            ? used.verify(hasher, opened.sourceRegion(), opened.sourceRereadable(), toVerify,
+                                    result.unreadable(), told, () -> cancelled)
+                            : DigestVerifier.afterCopy(hasher, plan.source().byteLength(), opened.sourceRegion(),
+                                    opened.sourceRereadable(), toVerify, result.unreadable(), told, () -> cancelled);
                     checked = gpt.afterVerify(spread(v.result(), index, dests.size()), opened);
                     destSha256 = v.sha256At(index, dests.size());
                 }
@@ -409,10 +443,22 @@ public final class CloneRun {
         return phase;
     }
 
-    /** Bytes of each destination's region. */
+    /** Bytes each destination gets: its region's, or with --used-only (once planned) the extents' bytes. */
     public long totalBytes() {
-        return opened.destinationRegions().get(0).byteLength();
+        KcopydJob j = job;
+        return j != null ? j.totalBytes() : opened.destinationRegions().get(0).byteLength();
     }
+
+    // ---- --used-only (UsedCopy holds the logic) ----
+
+    /** Set on the run's thread before the job starts, with --used-only. */
+    private volatile UsedCopy used;
+
+    /** With --used-only, what is copied and skipped (null otherwise). */
+    public UsedCopy usedCopy() {
+        return used;
+    }
+
 
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
@@ -550,6 +596,10 @@ public final class CloneRun {
                 status = UNVERIFIED;
                 error = "not verified: cancelled after the data was written and flushed, before verification";
             }
+            if (used != null && used.wipeError(i) != null && "ok".equals(status)) {
+                status = "failed"; // the copy is there, but the free space is not what --wipe-free promised
+                error = used.wipeError(i);
+            }
             String[] g = gpt.adjust(i, status, error);
             // read back to its end and compared: the verifier's two verdicts, from a pass not cancelled
             boolean compared = verifiedResult != null && !verifiedResult.cancelled()
@@ -561,12 +611,14 @@ public final class CloneRun {
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null
-                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null ? hasher.sha256() : null);
+                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null && used == null
+                        ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
         long bytes = Math.min(result.bytesCopied() + (map != null ? map.resumeAt() : 0),
                 plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
-                Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests);
+                Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests)
+                .withUsedOnly(used != null ? used.report() : null);
     }
 }

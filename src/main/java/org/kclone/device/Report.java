@@ -15,14 +15,21 @@ import org.kclone.engine.SectorRange;
  * {@code audit} (version, host, times, options, device facts) is written at the top level after
  * the job's fields, and left out while null.
  */
-@JsonPropertyOrder({"command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations"})
+@JsonPropertyOrder({"command", "source", "bytes", "seconds", "cancelled", "readErrors", "destinations", "usedOnly"})
 public record Report(String command, Region source, long bytes, double seconds, boolean cancelled,
-        List<Range> readErrors, List<Destination> destinations, @JsonUnwrapped AuditInfo audit) {
+        List<Range> readErrors, List<Destination> destinations, @JsonUnwrapped AuditInfo audit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UsedOnly usedOnly) {
+
+    /** A report with its audit part, of a copy of every sector. */
+    public Report(String command, Region source, long bytes, double seconds, boolean cancelled,
+            List<Range> readErrors, List<Destination> destinations, AuditInfo audit) {
+        this(command, source, bytes, seconds, cancelled, readErrors, destinations, audit, null);
+    }
 
     /** A report without its audit part (as the job makes it; {@link #withAudit} adds it). */
     public Report(String command, Region source, long bytes, double seconds, boolean cancelled,
             List<Range> readErrors, List<Destination> destinations) {
-        this(command, source, bytes, seconds, cancelled, readErrors, destinations, null);
+        this(command, source, bytes, seconds, cancelled, readErrors, destinations, null, null);
     }
 
     /** How Jackson reads a JSON report (it cannot read an unwrapped record component): with the audit fields where present. */
@@ -34,16 +41,38 @@ public record Report(String command, Region source, long bytes, double seconds, 
             @JsonProperty("host") String host, @JsonProperty("startedAt") String startedAt,
             @JsonProperty("endedAt") String endedAt, @JsonProperty("options") java.util.Map<String, Object> options,
             @JsonProperty("sourceDevice") org.kclone.device.report.DeviceFacts sourceDevice,
-            @JsonProperty("destinationDevices") List<org.kclone.device.report.DeviceFacts> destinationDevices) {
+            @JsonProperty("destinationDevices") List<org.kclone.device.report.DeviceFacts> destinationDevices,
+            @JsonProperty("usedOnly") UsedOnly usedOnly) {
         AuditInfo audit = version == null && host == null && startedAt == null ? null
                 : new AuditInfo(version, host, startedAt, endedAt, options != null ? options : java.util.Map.of(),
                         sourceDevice, destinationDevices != null ? destinationDevices : List.of());
-        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, audit);
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, audit, usedOnly);
     }
 
     /** This report with its audit part. */
     public Report withAudit(AuditInfo a) {
-        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, a);
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, a, usedOnly);
+    }
+
+    /** This report with what a used-blocks-only copy copied and skipped. */
+    public Report withUsedOnly(UsedOnly u) {
+        return new Report(command, source, bytes, seconds, cancelled, readErrors, destinations, audit, u);
+    }
+
+    /**
+     * A used-blocks-only copy ({@code --used-only}): bytes of the source region copied and skipped
+     * in total, whether skipped space was wiped on the destinations ({@code --wipe-free}), and per
+     * file system (or partition, or the region itself) the same, with a note where it was copied
+     * whole and why. {@code start} and {@code length} are sectors of the source region.
+     */
+    @JsonPropertyOrder({"copiedBytes", "skippedBytes", "wipeFree", "areas"})
+    public record UsedOnly(long copiedBytes, long skippedBytes, boolean wipeFree, List<Area> areas) {
+
+        /** One partition or the region: its file system's type (null: none supported), bytes copied and skipped. */
+        @JsonPropertyOrder({"area", "start", "length", "type", "copiedBytes", "skippedBytes", "note"})
+        public record Area(String area, long start, long length, String type, long copiedBytes, long skippedBytes,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+        }
     }
 
     /**

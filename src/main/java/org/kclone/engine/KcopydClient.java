@@ -111,7 +111,25 @@ public final class KcopydClient {
     public KcopydJob copy(IoRegion from, List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
             ProgressListener listener, ChunkObserver observer) {
         Objects.requireNonNull(from, "from");
-        return submit(from, dests, flags, notify, listener, observer);
+        return submit(from, dests, flags, notify, listener, observer, null);
+    }
+
+    /**
+     * {@code kcopyd_copy} of only {@code extents} of the regions (sector ranges relative to each
+     * region's start; the same on every destination): one job, its chunks ascending and never
+     * crossing a gap; nothing between the extents is read or written. Progress and
+     * {@link JobResult#bytesCopied()} count the extents' bytes; the observer's offsets stay
+     * relative to the region's start.
+     */
+    public KcopydJob copy(IoRegion from, List<IoRegion> dests, Extents extents, Set<KcopydFlag> flags,
+            KcopydNotify notify, ProgressListener listener, ChunkObserver observer) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(extents, "extents");
+        if (extents.end() > from.count()) {
+            throw new IllegalArgumentException("extents end at sector " + extents.end() + ", beyond the region "
+                    + from + " (" + from.count() + " sectors)");
+        }
+        return submit(from, dests, flags, notify, listener, observer, extents);
     }
 
     /** {@code kcopyd_zero}: writes zeros to every region of {@code dests}. Needs no pages. */
@@ -122,18 +140,18 @@ public final class KcopydClient {
     /** {@code kcopyd_zero} with a progress listener. */
     public KcopydJob zero(List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
             ProgressListener listener) {
-        return submit(null, dests, flags, notify, listener, null);
+        return submit(null, dests, flags, notify, listener, null, null);
     }
 
     private KcopydJob submit(IoRegion from, List<IoRegion> dests, Set<KcopydFlag> flags, KcopydNotify notify,
-            ProgressListener listener, ChunkObserver observer) {
+            ProgressListener listener, ChunkObserver observer, Extents extents) {
         Objects.requireNonNull(dests, "dests");
         Objects.requireNonNull(notify, "notify");
         Objects.requireNonNull(listener, "listener");
         Set<KcopydFlag> f = flags == null || flags.isEmpty() ? EnumSet.noneOf(KcopydFlag.class) : EnumSet.copyOf(flags);
         List<IoRegion> to = List.copyOf(dests);
         validate(from, to);
-        KcopydJob job = new KcopydJob(this, from, to, f, notify, listener, observer);
+        KcopydJob job = new KcopydJob(this, from, to, f, notify, listener, observer, extents);
         synchronized (jobsLock) {
             if (destroyed) {
                 throw new IllegalStateException("kcopyd client " + id + " has been destroyed: no new jobs");

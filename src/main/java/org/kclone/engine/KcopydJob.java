@@ -62,6 +62,8 @@ public final class KcopydJob {
     private final long totalBytes;
     private final int chunkBytes;
     private final long chunkCount;
+    /** The parts of the region copied (all of it unless the job was given extents). */
+    private final Extents extents;
 
     private final Semaphore inFlightPermits;
     private final WriteSequencer[] sequencers;
@@ -84,7 +86,7 @@ public final class KcopydJob {
     private boolean finishing;
 
     KcopydJob(KcopydClient client, IoRegion source, List<IoRegion> dests, Set<KcopydFlag> flags,
-            KcopydNotify notify, ProgressListener listener, ChunkObserver observer) {
+            KcopydNotify notify, ProgressListener listener, ChunkObserver observer, Extents extents) {
         this.client = client;
         this.source = source;
         this.dests = dests;
@@ -95,9 +97,10 @@ public final class KcopydJob {
         this.listener = new GuardedListener(listener);
         this.observer = source != null ? observer : null;
         this.badSectors = source != null ? new BadSectors(source, client.zeroes()) : null;
-        this.totalBytes = dests.get(0).byteLength();
+        this.extents = extents != null ? extents : Extents.whole(dests.get(0).count());
+        this.totalBytes = this.extents.bytes();
         this.chunkBytes = client.config().chunkBytes();
-        this.chunkCount = (totalBytes + chunkBytes - 1) / chunkBytes;
+        this.chunkCount = ChunkPlan.count(this.extents, chunkBytes);
         this.inFlightPermits = new Semaphore(client.config().maxChunksInFlight());
         this.bytesWritten = new AtomicLongArray(dests.size());
         this.destinationErrors = new Exception[dests.size()];
@@ -119,7 +122,12 @@ public final class KcopydJob {
         cancelRequested = true;
     }
 
-    /** A snapshot of the job's progress. */
+    /** The parts of the region this job copies. */
+    public Extents extents() {
+        return extents;
+    }
+
+    /** A snapshot of the job's progress (of the bytes in its extents). */
     public JobProgress progress() {
         long[] written = new long[dests.size()];
         for (int i = 0; i < written.length; i++) {
@@ -184,7 +192,8 @@ public final class KcopydJob {
 
     void issue() {
         try {
-            for (long index = 0; index < chunkCount && !shouldStopIssuing(); index++) {
+            ChunkPlan plan = new ChunkPlan(extents, chunkBytes);
+            for (long index = 0; plan.hasNext() && !shouldStopIssuing(); index++, plan.advance()) {
                 if (!acquireInFlightPermit()) {
                     break;
                 }
@@ -193,8 +202,8 @@ public final class KcopydJob {
                     inFlightPermits.release();
                     break;
                 }
-                long offset = index * chunkBytes;
-                int length = (int) Math.min(chunkBytes, totalBytes - offset);
+                long offset = plan.offset();
+                int length = plan.length();
                 client.throttleControl().acquire(length, this::shouldStopIssuing);
                 if (shouldStopIssuing()) {
                     if (source != null) {

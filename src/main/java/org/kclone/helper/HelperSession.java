@@ -158,6 +158,10 @@ public final class HelperSession {
             }
             CloneRun.Settings settings = new CloneRun.Settings(2048, KcopydConfig.DEFAULT, limit, flags,
                     Boolean.TRUE.equals(r.verify()), probe);
+            if (Boolean.TRUE.equals(r.usedOnly())) {
+                org.kclone.device.used.UsedOnlyCheck.check(plan);
+                settings = settings.usedOnly(false); // planned by CloneRun from the source this helper opens
+            }
             PinnedOpener opener;
             try {
                 opener = new PinnedOpener(guard.checked(), user);

@@ -45,25 +45,33 @@ public final class Protocol {
      * A message to the helper. {@code start}: {@code source} and {@code destinations} are regions as
      * on the command line ({@code PATH[@START][+LENGTH]}, absolute paths), {@code limit} bytes per
      * second (0 or absent: none), {@code probe} one of removable (default), all, off, {@code grow}
-     * true to extend an existing image file too short for its region (the CLI's --grow; absent: no).
+     * true to extend an existing image file too short for its region (the CLI's --grow; absent: no);
+     * {@code usedOnly} true: only the blocks the file systems use (the helper plans that itself
+     * from the source it opens; absent: every sector).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "source", "destinations", "verify", "ignoreErrors", "limit", "probe", "grow"})
+    @JsonPropertyOrder({"type", "source", "destinations", "verify", "ignoreErrors", "limit", "probe", "grow",
+            "usedOnly"})
     public record Request(String type, String source, List<String> destinations, Boolean verify,
-            Boolean ignoreErrors, Long limit, String probe, Boolean grow) {
+            Boolean ignoreErrors, Long limit, String probe, Boolean grow, Boolean usedOnly) {
 
         public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
                 long limit, String probe) {
-            return start(source, destinations, verify, ignoreErrors, limit, probe, false);
+            return start(source, destinations, verify, ignoreErrors, limit, probe, false, false);
         }
 
+        /**
+         * A start, with {@code grow} and {@code usedOnly} sent only when true (an older helper knows
+         * no such fields).
+         */
         public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
-                long limit, String probe, boolean grow) {
-            return new Request("start", source, destinations, verify, ignoreErrors, limit, probe, grow ? true : null);
+                long limit, String probe, boolean grow, boolean usedOnly) {
+            return new Request("start", source, destinations, verify, ignoreErrors, limit, probe,
+                    grow ? Boolean.TRUE : null, usedOnly ? Boolean.TRUE : null);
         }
 
         public static Request cancel() {
-            return new Request("cancel", null, null, null, null, null, null, null);
+            return new Request("cancel", null, null, null, null, null, null, null, null);
         }
     }
 

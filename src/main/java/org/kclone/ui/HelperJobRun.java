@@ -37,7 +37,7 @@ final class HelperJobRun implements JobRun {
                 .map(d -> d.start() == 0 ? escape(d) : escape(d) + "@" + d.start()).toList();
         return Protocol.Request.start(source, dests, settings.verify(),
                 settings.flags().contains(KcopydFlag.IGNORE_ERROR), settings.bytesPerSecond(),
-                settings.probe().name().toLowerCase(java.util.Locale.ROOT), grows(plan));
+                settings.probe().name().toLowerCase(java.util.Locale.ROOT), grows(plan), settings.usedOnly());
     }
 
     /** Whether the plan extends an existing image file (the window's grow option was ticked for it). */

@@ -68,6 +68,25 @@ public final class JobViewModel {
     }
 
     private final BooleanProperty probe = new SimpleBooleanProperty(true);
+    private final BooleanProperty usedOnly = new SimpleBooleanProperty(false);
+    private final StringProperty usedOnlyUnavailable = new SimpleStringProperty("pick a source first");
+
+    /** "Used blocks only" ({@code --used-only}): copy only what the file systems use. */
+    public BooleanProperty usedOnly() {
+        return usedOnly;
+    }
+
+    /** Why "Used blocks only" is greyed for the source chosen; empty when it is offered. */
+    public StringProperty usedOnlyUnavailable() {
+        return usedOnlyUnavailable;
+    }
+
+    /** The source changed (null: none valid): offers "Used blocks only" and sets its default ({@link UsedOnlyChoice}). */
+    public void sourceChanged(Endpoint source) {
+        String why = UsedOnlyChoice.unavailable(source);
+        usedOnlyUnavailable.set(why == null ? "" : why);
+        usedOnly.set(UsedOnlyChoice.defaultOn(source));
+    }
 
     /** Whether removable destinations are probed for fake capacity before the copy (on by default). */
     public BooleanProperty probe() {
@@ -193,6 +212,7 @@ public final class JobViewModel {
         used.put("ignoreErrors", ignoreErrors.get());
         used.put("limit", rate > 0 ? limit.get().trim() : null);
         used.put("probe", probe.get() ? "removable" : "off");
+        used.put("usedOnly", usedOnlyChosen());
         used.put("window", true);
         var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
         JobRun r = launcher.start(plan, settings(rate, flags, check));
@@ -208,8 +228,13 @@ public final class JobViewModel {
 
     /** How the window runs a job: the default budget, and fake-capacity probes of removable drives when asked. */
     CloneRun.Settings settings(long rate, Set<KcopydFlag> flags, boolean check) {
-        return new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check,
+        CloneRun.Settings s = new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check,
                 probe.get() ? ProbeMode.REMOVABLE : ProbeMode.OFF);
+        return usedOnlyChosen() ? s.usedOnly(false) : s;
+    }
+
+    private boolean usedOnlyChosen() {
+        return usedOnly.get() && usedOnlyUnavailable.get().isEmpty();
     }
 
     /**

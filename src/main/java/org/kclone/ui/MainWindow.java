@@ -73,6 +73,7 @@ public final class MainWindow {
         this.destVm = new DestinationsViewModel(sourceVm, deviceVm::roots);
         sourceVm.valid().addListener((o, a, b) -> destVm.validate());
         sourceVm.summary().addListener((o, a, b) -> destVm.validate());
+        sourceVm.summary().addListener((o, a, b) -> jobVm.sourceChanged(sourceVm.resolvedSource()));
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> {
             sourceVm.validate();
             destVm.validate();
@@ -212,6 +213,13 @@ public final class MainWindow {
         grow.selectedProperty().bindBidirectional(destVm.grow());
         grow.setTooltip(new Tooltip("An existing image file smaller than the copy is extended to fit; off, it is"
                 + " refused on its row."));
+        CheckBox usedOnly = new CheckBox("Used blocks only");
+        usedOnly.setId("usedOnly");
+        usedOnly.selectedProperty().bindBidirectional(jobVm.usedOnly());
+        usedOnly.disableProperty().bind(locked.or(jobVm.usedOnlyUnavailable().isNotEmpty()));
+        Label usedOnlyWhy = new Label();
+        usedOnlyWhy.setId("usedOnlyWhy");
+        usedOnlyWhy.textProperty().bind(jobVm.usedOnlyUnavailable());
         TextField limit = new TextField();
         limit.setId("limit");
         limit.setPromptText("no limit, or e.g. 50M");
@@ -284,7 +292,8 @@ public final class MainWindow {
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
         HBox limitRow = new HBox(10, limitLabel, limit);
         limitRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), new HBox(10, probe, grow), limitRow,
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), new HBox(10, probe, grow),
+                new HBox(10, usedOnly, usedOnlyWhy), limitRow,
                 limitErrorLabel));
     }
 

@@ -101,6 +101,11 @@ public final class SourceViewModel {
         return resolved == null ? null : new RegionSpec("SOURCE", path.get(), path.get(), resolved.start(), resolved.count());
     }
 
+    /** The source as resolved, or null while invalid. */
+    public Endpoint resolvedSource() {
+        return resolved;
+    }
+
     /** The source region's length in bytes, or 0 while invalid. */
     public long bytes() {
         return resolved == null ? 0 : resolved.count() * Sizes.SECTOR;

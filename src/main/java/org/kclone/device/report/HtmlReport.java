@@ -91,6 +91,18 @@ public final class HtmlReport {
                     .append(e.path("count").asLong());
         }
         row(b, "Unreadable source sectors", bad.length() > 0 ? bad.toString() : "none");
+        JsonNode used = r.path("usedOnly");
+        if (used.isObject()) { // --used-only: what was copied and skipped, per partition
+            row(b, "Used blocks only", Sizes.human(used.path("copiedBytes").asLong()) + " copied, "
+                    + Sizes.human(used.path("skippedBytes").asLong()) + " skipped"
+                    + (used.path("wipeFree").asBoolean() ? ", skipped space wiped" : ", skipped space left as it was"));
+            for (JsonNode a : used.path("areas")) {
+                row(b, "  " + text(a.path("area")) + " (" + text(a.path("type"), "no supported file system") + ")",
+                        Sizes.human(a.path("copiedBytes").asLong()) + " copied, "
+                                + Sizes.human(a.path("skippedBytes").asLong()) + " skipped"
+                                + (a.hasNonNull("note") ? "; " + text(a.path("note")) : ""));
+            }
+        }
         if (r.hasNonNull("host")) {
             row(b, "Host", text(r.path("host")));
         }

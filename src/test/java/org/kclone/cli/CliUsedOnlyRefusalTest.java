@@ -1,0 +1,89 @@
+package org.kclone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --used-only} and {@code --wipe-free} where they cannot apply: refused, exit 2, the
+ * option named, nothing written; an image without a file system or table is copied whole and the
+ * report says why. Image files only: runs as any user.
+ */
+class CliUsedOnlyRefusalTest {
+
+    @TempDir
+    Path dir;
+
+    private Path image(String name, int bytes) throws Exception {
+        byte[] b = new byte[bytes];
+        new Random(3).nextBytes(b);
+        return Files.write(dir.resolve(name), b);
+    }
+
+    @Test
+    void wipeFreeWithoutUsedOnlyIsRefused() throws Exception {
+        Path src = image("src.img", 1 << 20);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--wipe-free", "--yes");
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--wipe-free") && r.err.contains("--used-only"), r.err);
+        assertFalse(Files.exists(dst));
+    }
+
+    @Test
+    void usedOnlyWithAMapIsRefused() throws Exception {
+        Path src = image("src.img", 1 << 20);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--map", dir.resolve("m.map").toString(),
+                "--yes");
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--used-only") && r.err.contains("--map"), r.err);
+        assertFalse(Files.exists(dst));
+    }
+
+    @Test
+    void aCompressedDestinationIsRefused() throws Exception {
+        Path src = image("src.img", 1 << 20);
+        Path dst = dir.resolve("dst.img.zst");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--yes");
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--used-only") && r.err.contains("compressed"), r.err);
+        assertFalse(Files.exists(dst));
+    }
+
+    @Test
+    void aRegionWithoutAFileSystemIsCopiedWholeAndTheReportSaysWhy() throws Exception {
+        Path src = image("src.img", 1 << 20);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--verify", "--yes", "--json");
+        assertEquals(0, r.exit, r.toString());
+        JsonNode used = new ObjectMapper().readTree(r.out).path("usedOnly");
+        assertEquals(1 << 20, used.path("copiedBytes").asLong());
+        assertEquals(0, used.path("skippedBytes").asLong());
+        assertTrue(used.path("areas").get(0).path("note").asText().contains("copied whole"), used.toString());
+        assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
+        Cli human = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--yes");
+        assertEquals(0, human.exit, human.toString());
+        assertTrue(human.out.contains("used blocks only: 1.0 MiB copied, 0 B skipped"), human.out);
+        assertTrue(human.out.contains("region") && human.out.contains("copied whole"), human.out);
+    }
+
+    @Test
+    void anImageOfOddSizeIsCopiedWholeToItsLastByteAndVerifies() throws Exception {
+        Path src = image("odd.img", (1 << 20) + 100);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--verify", "--yes", "--json");
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("ok", new ObjectMapper().readTree(r.out).path("destinations").get(0).path("status").asText());
+        assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
+    }
+}
