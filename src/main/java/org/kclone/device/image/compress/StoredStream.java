@@ -109,16 +109,24 @@ final class StoredStream implements Closeable {
     }
 
     CorruptStreamException broken(Throwable e, long uncompressedAt) {
+        long stored = storedOffset();
+        long size = size();
+        String reason = Lengths.message(e);
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is corrupt or truncated:"
-                + " it broke at compressed byte " + storedOffset() + " of " + size() + " (uncompressed byte "
-                + uncompressedAt + "): " + Lengths.message(e) + UNSKIPPABLE, e);
+                + " it broke at compressed byte " + stored + " of " + size + " (uncompressed byte "
+                + uncompressedAt + "): " + reason + UNSKIPPABLE, e,
+                new CorruptStreamException.Where(file.toString(), format.label(), stored, size, uncompressedAt, reason));
     }
 
     /** As {@link #broken} for data that ended before the length the plan expects. */
     CorruptStreamException endedEarly(long uncompressedAt, long expected) {
+        long stored = storedOffset();
+        long size = size();
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is truncated: its"
-                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + storedOffset() + " of "
-                + size() + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null);
+                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + stored + " of "
+                + size + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null,
+                new CorruptStreamException.Where(file.toString(), format.label(), stored, size, uncompressedAt,
+                        "its data ends there, before the " + expected + " bytes expected"));
     }
 
     private long size() {
