@@ -36,6 +36,8 @@ final class DecodeAheadInputStream extends InputStream {
     private Throwable failure;
     private boolean stopping;
     private boolean finished;
+    /** Set by {@link #close} when the thread was still reading: it closes the decoder as it ends. */
+    private boolean closeByThread;
 
     // The reader's.
     private byte[] current;
@@ -106,9 +108,18 @@ final class DecodeAheadInputStream extends InputStream {
                 notifyAll();
             }
         } finally {
+            boolean closeNow;
             synchronized (this) {
                 finished = true;
+                closeNow = closeByThread;
                 notifyAll();
+            }
+            if (closeNow) { // close() gave up waiting: the decoder is closed here, never under a read
+                try {
+                    decoder.close();
+                } catch (IOException e) {
+                    // closing after the reader has gone: nobody to tell
+                }
             }
         }
     }
@@ -192,16 +203,37 @@ final class DecodeAheadInputStream extends InputStream {
         }
     }
 
+    /**
+     * Stops the thread and closes the decoder. A read of the stored file that does not come back
+     * (a source gone silent) must not hold up closing the job: after {@link #CLOSE_WAIT_MS} the
+     * decoder is left for the thread to close once its read returns (never closed under a read: a
+     * native decoder would be freed while in use).
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
+        synchronized (this) {
+            stopping = true;
+            notifyAll();
+        }
         try {
-            stop();
-        } finally {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean closeHere;
+        synchronized (this) {
+            closeHere = finished;
+            closeByThread = !finished;
+        }
+        if (closeHere) {
             decoder.close();
         }
     }
+
+    /** How long {@link #close} waits for the thread before leaving the decoder to it. */
+    static final long CLOSE_WAIT_MS = 2000;
 }

@@ -94,6 +94,47 @@ class DecodeAheadTest {
     }
 
     @Test
+    void closingDuringAReadThatDoesNotComeBackLeavesTheDecoderToTheThread() throws Exception {
+        java.util.concurrent.CountDownLatch inRead = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean closedUnderRead = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        InputStream silent = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                reading.set(true);
+                inRead.countDown();
+                try {
+                    release.await(); // a source gone silent, until the test lets it go
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                reading.set(false);
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                closedUnderRead.set(reading.get());
+                closed.countDown();
+            }
+        };
+        DecodeAheadInputStream in = new DecodeAheadInputStream(silent, 2, "test");
+        inRead.await();
+        in.close(); // comes back though the read does not
+        assertEquals(1, closed.getCount(), "not closed while the thread is inside a read");
+        release.countDown();
+        closed.await(); // the thread closes it once its read returned
+        assertEquals(false, closedUnderRead.get());
+    }
+
+    @Test
     void stopEndsTheThreadAndLeavesTheDecoderToTheCaller() throws Exception {
         byte[] d = data(20 * DecodeAheadInputStream.PIECE);
         Source s = new Source(d, null);
