@@ -18,6 +18,8 @@ import org.kclone.device.RegionSpec;
 import org.kclone.device.Verifier;
 import org.kclone.engine.BlockDevice;
 import org.kclone.device.image.compress.CompressedImages;
+import org.kclone.device.image.compress.CorruptStreamException;
+import org.kclone.engine.UnskippableReadException;
 import org.kclone.engine.IoRegion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             Endpoint s = plan.source();
             // a compressed image (either side) is compared by its uncompressed bytes
-            BlockDevice srcDev = CompressedImages.openForReading(s);
+            BlockDevice srcDev = CompressedImages.openSourceForReading(s);
             opened.add(srcDev);
             List<IoRegion> regions = new ArrayList<>();
             for (Endpoint d : plan.destinations()) {
@@ -148,7 +150,11 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Outcome o = r.destinations().get(i);
             String status;
             String error;
-            if (o.error() != null) {
+            if (r.sourceBroken() != null) {
+                // whatever this destination holds, it cannot be checked past the break: never "ok"
+                status = "failed";
+                error = brokenSource(r.sourceBroken(), verified.get(), o.mismatches().isEmpty());
+            } else if (o.error() != null) {
                 status = "failed";
                 error = o.error().getMessage();
             } else if (!o.mismatches().isEmpty()) {
@@ -170,9 +176,28 @@ final class VerifyCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         // as a cancelled copy reports the bytes copied, a cancelled verify reports the bytes compared
-        long bytes = r.cancelled() ? verified.get() : s.byteLength();
+        // (and one stopped by a broken source the bytes compared before it)
+        long bytes = r.cancelled() || r.sourceBroken() != null ? verified.get() : s.byteLength();
         return new Report("verify", Report.Region.of(s), bytes, Math.round(seconds * 1000) / 1000.0,
                 r.cancelled(), Report.Range.of(r.unreadableSource()), ds);
+    }
+
+    /**
+     * Why a destination could not be verified when the source (a compressed image) broke, in plain
+     * words: where in the source it broke, uncompressed and compressed, and how far the comparison got.
+     */
+    static String brokenSource(UnskippableReadException e, long compared, boolean noMismatch) {
+        CorruptStreamException.Where w = e instanceof CorruptStreamException c ? c.where() : null;
+        String before = noMismatch ? "; the bytes before were equal" : "; the mismatches listed were found before it"
+                + " (a damaged part can decode to wrong bytes before the damage is detected)";
+        if (w == null) {
+            return "the source could not be read past byte " + compared + ": " + e.getMessage()
+                    + "; compared up to byte " + compared + before;
+        }
+        return "the source " + w.file() + " is a damaged " + w.format() + " image: it breaks at uncompressed byte "
+                + w.uncompressedAt() + " (" + w.reason() + "; the decoder had read " + w.storedAt() + " of its "
+                + w.storedSize() + " compressed bytes), so nothing past that can be verified; compared up to byte "
+                + compared + before;
     }
 
     /** Says how much of the region a destination lacks when it ends before the region does, else null. */

@@ -13,6 +13,7 @@ import java.util.function.LongConsumer;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.SectorRange;
+import org.kclone.engine.UnskippableReadException;
 
 /**
  * Compares a source region with destination regions by reading both back. Reads are widened to
@@ -33,8 +34,16 @@ public final class Verifier {
         }
     }
 
-    /** Every destination's verdict, and source sectors that could not be read (expected as zeros). */
-    public record Result(List<Outcome> destinations, List<SectorRange> unreadableSource, boolean cancelled) {
+    /**
+     * Every destination's verdict, and source sectors that could not be read (expected as zeros).
+     * {@code sourceBroken} is set when the source could not be read on past a point (a compressed
+     * image whose stream broke): the comparison stopped at the window where it broke.
+     */
+    public record Result(List<Outcome> destinations, List<SectorRange> unreadableSource, boolean cancelled,
+            UnskippableReadException sourceBroken) {
+        public Result(List<Outcome> destinations, List<SectorRange> unreadableSource, boolean cancelled) {
+            this(destinations, unreadableSource, cancelled, null);
+        }
     }
 
     private static final int WINDOW = 4 << 20;
@@ -85,6 +94,7 @@ public final class Verifier {
             dstWin[i] = new Window();
         }
         boolean wasCancelled = false;
+        UnskippableReadException broken = null;
         try {
             long total = source.count();
             for (long done = 0; done < total; ) {
@@ -95,7 +105,13 @@ public final class Verifier {
                 long first = done;
                 // the last window ends with the bytes to compare (a partial last sector: an odd-size image)
                 int length = (int) Math.min(WINDOW, bytes - first * Sizes.SECTOR);
-                ByteBuffer expected = readSource(source, first, length, srcWin, unreadable);
+                ByteBuffer expected;
+                try {
+                    expected = readSource(source, first, length, srcWin, unreadable);
+                } catch (UnskippableReadException e) {
+                    broken = e; // a broken stream: nothing past it can be compared (nor read as zeros)
+                    break;
+                }
                 List<Future<?>> futures = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     if (errors[i] != null) {
@@ -132,18 +148,24 @@ public final class Verifier {
         for (int i = 0; i < n; i++) {
             out.add(new Outcome(SectorRange.coalesce(mismatches.get(i)), errors[i]));
         }
-        return new Result(out, SectorRange.coalesce(unreadable), wasCancelled);
+        return new Result(out, SectorRange.coalesce(unreadable), wasCancelled, broken);
     }
 
-    /** Reads the source window; sectors known or found unreadable read as zeros. */
+    /**
+     * Reads the source window; sectors known or found unreadable read as zeros.
+     *
+     * @throws UnskippableReadException when the source cannot be read on (a broken compressed stream)
+     */
     private static ByteBuffer readSource(IoRegion source, long first, int length, Window win,
-            List<SectorRange> unreadable) {
+            List<SectorRange> unreadable) throws UnskippableReadException {
         long abs = source.sector() + first;
         long sectors = (length + Sizes.SECTOR - 1) / Sizes.SECTOR;
         try {
             ByteBuffer b = win.read(source.device(), abs * Sizes.SECTOR, length);
             zeroKnown(b, abs, sectors, unreadable);
             return b;
+        } catch (UnskippableReadException e) {
+            throw e;
         } catch (IOException e) {
             // Sector by sector: what reads is compared, what does not is expected as zeros.
             ByteBuffer b = win.buffer(length);

@@ -22,13 +22,14 @@ import java.util.Random;
  * rows say PASS or MISS against their targets. Root only (it attaches three loop devices with
  * {@code --direct-io=on} on files in DIR and detaches them at the end):
  *
- * <pre>java -cp "target/classes:target/test-classes:target/lib/*" org.kclone.bench.PipelineBenchmark DIR [--size 1G] [--runs 3] [--raw-baseline SECONDS]</pre>
+ * <pre>java -cp "target/classes:target/test-classes:target/lib/*" org.kclone.bench.PipelineBenchmark DIR [--size 1G] [--runs 3] [--raw-baseline SECONDS] [--hash-pairs 5] [--only zstd|xz|verify|hash]</pre>
  *
  * Rows: the raw 1 GiB image to three loop devices; the same image compressed with {@code zstd -T0}
  * and with {@code xz -T2} against decompressing it alone to /dev/null and against the raw copy
  * (target: at most 1.15 × the larger); copy plus {@code --verify} against the copy plus three
  * parallel {@code dd iflag=direct} reads of the destinations (target 1.10 ×); the copy with its
- * SHA-256 on the fly against the copy with hashing switched off (target: at most 10 % more), where
+ * SHA-256 on the fly against the copy with hashing switched off (target: at most 10 % more; the medians
+ * of {@code --hash-pairs} alternating pairs of fresh runs, with the spread of the pairs' ratios), where
  * kclone offers such a switch (system property {@value #HASH_OFF}, else the row says n/a or uses
  * {@code --raw-baseline}). Each time is the best of {@code --runs} runs of the whole command, the
  * JVM's start included; the source image stays in the page cache (as a decompressor's input does).
@@ -43,10 +44,14 @@ public final class PipelineBenchmark {
     private final long size;
     private final int runs;
     private final double rawBaseline;
+    private final int hashPairs;
     private final List<String> loops = new ArrayList<>();
     private final List<String> rows = new ArrayList<>();
+    /** {@code --only ROW}: raw, zstd, xz, verify or hash (the raw copy runs for every one). */
+    private String only;
 
-    private PipelineBenchmark(Path dir, long size, int runs, double rawBaseline) {
+    private PipelineBenchmark(Path dir, long size, int runs, double rawBaseline, int hashPairs) {
+        this.hashPairs = hashPairs;
         this.dir = dir;
         this.size = size;
         this.runs = runs;
@@ -55,21 +60,26 @@ public final class PipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: PipelineBenchmark DIR [--size 1G] [--runs N] [--raw-baseline SECONDS]");
+            System.err.println("usage: PipelineBenchmark DIR [--size 1G] [--runs N] [--raw-baseline SECONDS] [--hash-pairs N] [--only zstd|xz|verify|hash]");
             System.exit(2);
         }
         long size = 1L << 30;
         int runs = 1;
         double baseline = 0;
+        int pairs = 5;
+        String only = null;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--size" -> size = org.kclone.device.Sizes.toBytes(args[i + 1]);
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--raw-baseline" -> baseline = Double.parseDouble(args[i + 1]);
+                case "--hash-pairs" -> pairs = Integer.parseInt(args[i + 1]);
+                case "--only" -> only = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        PipelineBenchmark b = new PipelineBenchmark(Files.createDirectories(Path.of(args[0])), size, runs, baseline);
+        PipelineBenchmark b = new PipelineBenchmark(Files.createDirectories(Path.of(args[0])), size, runs, baseline, pairs);
+        b.only = only;
         try {
             b.run();
         } finally {
@@ -92,20 +102,30 @@ public final class PipelineBenchmark {
         checkCopied(image, "raw");
         row("raw copy → 3", raw, null, Double.NaN, "");
 
-        compressed(image, "zstd -T0", "zst", List.of("zstd", "-T0", "-q", "-f", image.toString(), "-o"),
-                List.of("zstd", "-dc"), raw);
-        compressed(image, "xz -T2", "xz", null, List.of("xz", "-dc"), raw);
-
-        double verify = best(() -> kclone(List.of(), "copy", "--yes", "--verify", image.toString()));
-        double dd = best(this::ddReads);
-        row("copy --verify → 3", verify, "copy + 3 × dd iflag=direct (" + secs(raw) + " + " + secs(dd) + ")",
-                raw + dd, "≤ 1.10");
-
-        hashing(image, raw);
+        if (wanted("zstd")) {
+            compressed(image, "zstd -T0", "zst", List.of("zstd", "-T0", "-q", "-f", image.toString(), "-o"),
+                    List.of("zstd", "-dc"), raw);
+        }
+        if (wanted("xz")) {
+            compressed(image, "xz -T2", "xz", null, List.of("xz", "-dc"), raw);
+        }
+        if (wanted("verify")) {
+            double verify = best(() -> kclone(List.of(), "copy", "--yes", "--verify", image.toString()));
+            double dd = best(this::ddReads);
+            row("copy --verify → 3", verify, "copy + 3 × dd iflag=direct (" + secs(raw) + " + " + secs(dd) + ")",
+                    raw + dd, "≤ 1.10");
+        }
+        if (wanted("hash")) {
+            hashing(image, raw);
+        }
         System.out.println();
         System.out.println("| row | kclone | against | ratio | target |");
         System.out.println("| --- | --- | --- | --- | --- |");
         rows.forEach(System.out::println);
+    }
+
+    private boolean wanted(String row) {
+        return only == null || only.equals(row);
     }
 
     /** A compressed source: kclone's copy against decompressing alone and against the raw copy. */
@@ -191,8 +211,45 @@ public final class PipelineBenchmark {
             }
             return;
         }
-        double without = best(() -> kclone(List.of(HASH_OFF), "copy", "--yes", image.toString()));
-        row("SHA-256 on the fly (raw → 3)", raw, "hash off " + secs(without), without, "≤ 1.10");
+        // alternating pairs (on, off; then off, on: a drift of the disk's speed falls on both alike),
+        // compared by their medians, with the spread of the pairs' own ratios
+        List<Double> on = new ArrayList<>();
+        List<Double> off = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < hashPairs; i++) {
+            double a;
+            double b;
+            if (i % 2 == 0) {
+                a = once(() -> kclone(List.of(), "copy", "--yes", image.toString()));
+                b = once(() -> kclone(List.of(HASH_OFF), "copy", "--yes", image.toString()));
+            } else {
+                b = once(() -> kclone(List.of(HASH_OFF), "copy", "--yes", image.toString()));
+                a = once(() -> kclone(List.of(), "copy", "--yes", image.toString()));
+            }
+            on.add(a);
+            off.add(b);
+            ratios.add(a / b);
+            System.out.printf(Locale.ROOT, "hash pair %d: on %.2f s, off %.2f s, %.2f%n", i + 1, a, b, a / b);
+        }
+        double medOn = median(on);
+        double medOff = median(off);
+        rows.add(String.format(Locale.ROOT, "| SHA-256 on the fly (raw → 3) | median of %d: %s | hash off, median of"
+                + " %d alternating with it: %s | %.2f (pairs %.2f–%.2f, median %.2f) | ≤ 1.10 %s |", hashPairs,
+                secs(medOn), hashPairs, secs(medOff), medOn / medOff, ratios.stream().mapToDouble(x -> x).min()
+                        .orElse(Double.NaN), ratios.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
+                median(ratios), medOn / medOff <= 1.10 ? "PASS" : "MISS"));
+        System.out.println(rows.get(rows.size() - 1));
+    }
+
+    private static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(x -> x).sorted().toArray();
+        return a.length == 0 ? Double.NaN : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static double once(Timed t) throws Exception {
+        long t0 = System.nanoTime();
+        t.run();
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** The JSON report of one raw copy to the three loop devices. */

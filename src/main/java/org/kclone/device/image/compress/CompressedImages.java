@@ -224,6 +224,19 @@ public final class CompressedImages {
         }
     }
 
+    /**
+     * As {@link #openForReading} for the source of {@code kclone verify}, which the planner sized
+     * ({@link #sized}: its {@code sizeBytes} is the uncompressed length, from the format, the one
+     * measuring pass, or the LENGTH given): a gzip or bzip2 source with a LENGTH is not measured
+     * again here (a measuring pass would refuse a damaged one before anything is compared).
+     */
+    public static BlockDevice openSourceForReading(Endpoint e) throws RefusedException, IOException {
+        Optional<Format> f = Format.detect(e.path());
+        if (f.isEmpty() || e.kind() != Endpoint.Kind.IMAGE) {
+            return openForReading(e);
+        }
+        return new StreamSourceDevice(e.path(), f.get(), e.sizeBytes(), e.startByte(), true, null);
+    }
 
     /** Opens a new (just created, empty) image file for writing compressed, at {@code at} (its path, or the helper's pinned descriptor). */
     public static CompressedImageDevice openDestination(Endpoint e, Format f, Path at) throws RefusedException {

@@ -6,7 +6,7 @@ import java.io.InputStream;
 
 /** Counts the bytes read through it: where in the stored file the decoder has got to. */
 final class Counting extends FilterInputStream {
-    private long count;
+    private volatile long count; // read by the reader while a decode-ahead thread reads through it
 
     Counting(InputStream in) {
         super(in);

@@ -20,9 +20,14 @@ final class Decoders {
      * pbzip2/lbzip2 bzip2 streams) are read as one; a zip gives its single file entry.
      */
     static InputStream open(Format format, InputStream stored) throws IOException {
+        return open(format, stored, 1);
+    }
+
+    /** As {@link #open(Format, InputStream)}, xz decoded on up to {@code threads} threads where liblzma can. */
+    static InputStream open(Format format, InputStream stored, int threads) throws IOException {
         return switch (format) {
             case GZIP -> new GZIPInputStream(stored, 64 << 10);
-            case XZ -> xz(stored);
+            case XZ -> xz(stored, threads);
             case ZSTD -> new ZstdInputStream(stored);
             case BZIP2 -> new BZip2CompressorInputStream(stored, true);
             case ZIP -> firstFile(new ZipInputStream(stored));
@@ -30,8 +35,8 @@ final class Decoders {
     }
 
     /** liblzma where it loads (about twice as fast), else xz for Java. */
-    private static InputStream xz(InputStream stored) throws IOException {
-        InputStream fast = LiblzmaInputStream.open(stored);
+    private static InputStream xz(InputStream stored, int threads) throws IOException {
+        InputStream fast = LiblzmaInputStream.open(stored, threads);
         return fast != null ? fast : new XZInputStream(stored);
     }
 

@@ -10,14 +10,21 @@ import java.io.InputStream;
 /**
  * xz decoded by the system's liblzma (the library of the {@code xz} tool, on every Debian and
  * Fedora system), through JNA: about twice as fast as xz for Java, which is used where liblzma
- * cannot be loaded. One decoder ({@code lzma_stream_decoder}, concatenated streams, every check
- * verified), fed from the stored bytes through native buffers. Not thread-safe: one reader.
+ * cannot be loaded. One decoder (concatenated streams, every check verified), fed from the stored
+ * bytes through native buffers. With more than one thread it is liblzma's threaded decoder
+ * ({@code lzma_stream_decoder_mt}, liblzma 5.4 and later): the blocks of a file that {@code xz -T}
+ * wrote are decoded on several cores, its native memory capped by {@link #MT_MEMORY} (past it,
+ * liblzma decodes on fewer threads or on one); where the library has no threaded decoder, or
+ * the file has one block, it decodes on one thread as before. Not thread-safe: one reader.
  */
 final class LiblzmaInputStream extends InputStream {
 
     /** The calls used, from lzma/base.h and lzma/container.h. */
     interface Lzma extends Library {
         int lzma_stream_decoder(Pointer strm, long memlimit, int flags);
+
+        /** liblzma 5.4+: {@code options} points to an {@code lzma_mt}. */
+        int lzma_stream_decoder_mt(Pointer strm, Pointer options);
 
         int lzma_code(Pointer strm, int action);
 
@@ -31,6 +38,16 @@ final class LiblzmaInputStream extends InputStream {
     static final int LZMA_CONCATENATED = 0x08;
     /** {@code lzma_stream} is 136 bytes on 64-bit Linux; zeroed is {@code LZMA_STREAM_INIT}. */
     static final int STREAM_SIZE = 256;
+    /** {@code lzma_mt} is 128 bytes on 64-bit Linux; zeroed, its reserved fields are as they must be. */
+    static final int MT_SIZE = 256;
+    // offsets of lzma_mt's fields (LP64)
+    static final int MT_FLAGS = 0;
+    static final int MT_THREADS = 4;
+    static final int MT_TIMEOUT = 16;
+    static final int MT_MEMLIMIT_THREADING = 64;
+    static final int MT_MEMLIMIT_STOP = 72;
+    /** The native memory the threaded decoder may use for its threads (each holds a whole block). */
+    static final long MT_MEMORY = 256L << 20;
     // offsets of lzma_stream's fields (LP64)
     static final int NEXT_IN = 0;
     static final int AVAIL_IN = 8;
@@ -49,17 +66,45 @@ final class LiblzmaInputStream extends InputStream {
     private boolean inputEnded;
     private boolean ended;
     private boolean closed;
+    /** The decoder's error, thrown once the bytes that came with it are read. */
+    private IOException pending;
 
-    private LiblzmaInputStream(InputStream stored) throws IOException {
+    /** Whether this is liblzma's threaded decoder (it answers a cut stream itself, see {@link #decode}). */
+    private final boolean threaded;
+
+    private LiblzmaInputStream(InputStream stored, int threads) throws IOException {
         this.stored = stored;
         strm.clear();
-        int r = LIB.lzma_stream_decoder(strm, -1L, LZMA_CONCATENATED); // UINT64_MAX: no memory limit
-        if (r != LZMA_OK) {
-            throw new IOException("liblzma cannot start a decoder (error " + r + ")");
+        boolean mt = false;
+        int r;
+        if (threads > 1 && mtAvailable) {
+            Memory mtOptions = new Memory(MT_SIZE);
+            mtOptions.clear();
+            mtOptions.setInt(MT_FLAGS, LZMA_CONCATENATED);
+            mtOptions.setInt(MT_THREADS, threads);
+            mtOptions.setInt(MT_TIMEOUT, 0); // lzma_code waits for the threads: no spinning
+            mtOptions.setLong(MT_MEMLIMIT_THREADING, MT_MEMORY);
+            mtOptions.setLong(MT_MEMLIMIT_STOP, -1L); // UINT64_MAX: never refuse a file for its memory
+            try {
+                r = LIB.lzma_stream_decoder_mt(strm, mtOptions);
+                mt = r == LZMA_OK;
+            } catch (UnsatisfiedLinkError e) { // a liblzma older than 5.4
+                mtAvailable = false;
+            }
         }
+        if (!mt) {
+            strm.clear();
+            r = LIB.lzma_stream_decoder(strm, -1L, LZMA_CONCATENATED); // UINT64_MAX: no memory limit
+            if (r != LZMA_OK) {
+                throw new IOException("liblzma cannot start a decoder (error " + r + ")");
+            }
+        }
+        this.threaded = mt;
         strm.setPointer(NEXT_IN, in);
         strm.setLong(AVAIL_IN, 0);
     }
+
+    private static volatile boolean mtAvailable = true;
 
     private static Lzma load() {
         for (String name : new String[] {"lzma", "liblzma.so.5"}) {
@@ -77,9 +122,22 @@ final class LiblzmaInputStream extends InputStream {
         return LIB != null;
     }
 
-    /** A decoder of {@code stored}, or null where liblzma cannot be loaded. */
+    /** A decoder of {@code stored} on one thread, or null where liblzma cannot be loaded. */
     static LiblzmaInputStream open(InputStream stored) throws IOException {
-        return LIB == null ? null : new LiblzmaInputStream(stored);
+        return open(stored, 1);
+    }
+
+    /**
+     * A decoder of {@code stored} on up to {@code threads} threads (liblzma's threaded decoder
+     * where there is one), or null where liblzma cannot be loaded.
+     */
+    static LiblzmaInputStream open(InputStream stored, int threads) throws IOException {
+        return LIB == null ? null : new LiblzmaInputStream(stored, threads);
+    }
+
+    /** Whether this decoder runs liblzma's threaded decoder. */
+    boolean threaded() {
+        return threaded;
     }
 
     @Override
@@ -111,6 +169,9 @@ final class LiblzmaInputStream extends InputStream {
 
     /** Runs the decoder once: input refilled when it is used up, output into the empty out buffer. */
     private void decode() throws IOException {
+        if (pending != null) {
+            throw pending;
+        }
         if (strm.getLong(AVAIL_IN) == 0 && !inputEnded) {
             int n = stored.read(inBytes);
             if (n < 0) {
@@ -129,8 +190,13 @@ final class LiblzmaInputStream extends InputStream {
         if (r == LZMA_STREAM_END) {
             ended = true;
         } else if (r != LZMA_OK) {
-            throw new IOException(message(r));
-        } else if (inputEnded && outEnd == 0 && strm.getLong(AVAIL_IN) == 0) {
+            pending = new IOException(message(r));
+            if (outEnd == 0) {
+                throw pending;
+            } // else the bytes decoded before the error go out first (the threaded decoder gives them with it)
+        } else if (!threaded && inputEnded && outEnd == 0 && strm.getLong(AVAIL_IN) == 0) {
+            // (the threaded decoder may give nothing while its threads finish: a cut stream is its
+            // LZMA_BUF_ERROR, returned when a second call in a row makes no progress)
             throw new IOException("the xz data ends before its stream does (truncated)");
         }
     }

@@ -21,6 +21,9 @@ final class StoredStream implements Closeable {
     static final String UNSKIPPABLE = " (a compressed stream cannot be read past a break: bad-sector skipping and"
             + " --ignore-errors do not apply)";
 
+    /** Pieces of {@link DecodeAheadInputStream#PIECE} decoded ahead of the reader at most. */
+    static final int AHEAD = 8;
+
     private final Path file;
     private final Format format;
     private final InputStream raw;
@@ -29,6 +32,8 @@ final class StoredStream implements Closeable {
     private InputStream decoded;
     /** The parallel xz decoder, where it is used (it reads the file itself: {@link #counted} stays 0). */
     private ParallelXzInputStream parallel;
+    /** The thread decoding ahead of the reader (it reads {@link #counted}: stopped before anyone else does). */
+    private DecodeAheadInputStream ahead;
 
     private StoredStream(Path file, Format format, InputStream raw, MessageDigest digest, Counting counted) {
         this.file = file;
@@ -54,7 +59,11 @@ final class StoredStream implements Closeable {
             ParallelXzInputStream parallel = format == Format.XZ && !hash && !direct && !LiblzmaInputStream.loaded()
                     ? ParallelXzInputStream.open(file, Runtime.getRuntime().availableProcessors()) : null;
             s.parallel = parallel;
-            s.decoded = parallel != null ? parallel : Decoders.open(format, counted);
+            // decoded on a thread of its own, ahead of the engine's reads, so decoding and writing overlap
+            s.ahead = new DecodeAheadInputStream(parallel != null ? parallel
+                    : Decoders.open(format, counted, Runtime.getRuntime().availableProcessors()), AHEAD,
+                    "kclone-decode-" + format.label());
+            s.decoded = s.ahead;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw s.broken(e, 0);
@@ -89,6 +98,9 @@ final class StoredStream implements Closeable {
         if (digest == null) {
             throw new IllegalStateException("opened without hashing");
         }
+        if (ahead != null) {
+            ahead.stop(); // the stored bytes are this thread's from here
+        }
         byte[] buf = new byte[256 << 10];
         while (counted.read(buf, 0, buf.length) >= 0) {
             // hashed on the way through
@@ -97,16 +109,24 @@ final class StoredStream implements Closeable {
     }
 
     CorruptStreamException broken(Throwable e, long uncompressedAt) {
+        long stored = storedOffset();
+        long size = size();
+        String reason = Lengths.message(e);
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is corrupt or truncated:"
-                + " it broke at compressed byte " + storedOffset() + " of " + size() + " (uncompressed byte "
-                + uncompressedAt + "): " + Lengths.message(e) + UNSKIPPABLE, e);
+                + " it broke at compressed byte " + stored + " of " + size + " (uncompressed byte "
+                + uncompressedAt + "): " + reason + UNSKIPPABLE, e,
+                new CorruptStreamException.Where(file.toString(), format.label(), stored, size, uncompressedAt, reason));
     }
 
     /** As {@link #broken} for data that ended before the length the plan expects. */
     CorruptStreamException endedEarly(long uncompressedAt, long expected) {
+        long stored = storedOffset();
+        long size = size();
         return new CorruptStreamException("the " + format.label() + " stream of " + file + " is truncated: its"
-                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + storedOffset() + " of "
-                + size() + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null);
+                + " data ends at uncompressed byte " + uncompressedAt + " (compressed byte " + stored + " of "
+                + size + "), before the " + expected + " bytes expected" + UNSKIPPABLE, null,
+                new CorruptStreamException.Where(file.toString(), format.label(), stored, size, uncompressedAt,
+                        "its data ends there, before the " + expected + " bytes expected"));
     }
 
     private long size() {

@@ -39,6 +39,8 @@ public final class StreamSourceDevice implements BlockDevice {
     private StoredStream stream;
     private long cursor;
     private boolean firstPass = true;
+    /** Whether the first pass has looked past the region's end for the stream's last check. */
+    private boolean endChecked;
     private CorruptStreamException broken;
     private boolean closed;
 
@@ -107,7 +109,7 @@ public final class StreamSourceDevice implements BlockDevice {
             }
         }
         if (broken != null) {
-            throw new CorruptStreamException(broken.getMessage(), broken);
+            throw new CorruptStreamException(broken.getMessage(), broken, broken.where());
         }
         if (position < cursor - tailLength) {
             if (firstPass && cursor < length) {
@@ -132,8 +134,12 @@ public final class StreamSourceDevice implements BlockDevice {
                 dst.put(stage, 0, n);
                 remember(n);
                 cursor += n;
-                if (firstPass && cursor >= length && expected != null) {
-                    expected.check(stream.finishDigest());
+                if (firstPass && cursor >= length && !endChecked) {
+                    endChecked = true;
+                    checkEnd();
+                    if (expected != null) {
+                        expected.check(stream.finishDigest());
+                    }
                 }
             }
         } catch (CorruptStreamException e) {
@@ -142,6 +148,18 @@ public final class StreamSourceDevice implements BlockDevice {
         } finally {
             notifyAll();
         }
+    }
+
+    /**
+     * At the region's end, the first pass: where the data ends there too, reads on to the stream's
+     * end so that its last check (xz's and gzip's CRC, zstd's checksum, the xz index) is made: a
+     * stream that fails it fails this read, though every byte of the region came out. Where the data
+     * goes on past the region (a region shorter than the data) nothing is checked: one byte is read
+     * and dropped (nothing reads past the region on this pass).
+     */
+    private void checkEnd() throws CorruptStreamException {
+        byte[] one = new byte[1];
+        stream.read(one, 0, 1, cursor);
     }
 
     /** Opens a pass and decompresses up to {@code position}. */
