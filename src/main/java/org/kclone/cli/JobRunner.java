@@ -378,6 +378,9 @@ final class JobRunner {
         for (Report.Range r : report.readErrors()) {
             out.printf("  unreadable source sectors %d+%d%n", r.start(), r.count());
         }
+        if (report.usedOnly() != null) {
+            UsedOnlyText.print(report.usedOnly(), out);
+        }
         for (Report.Destination d : report.destinations()) {
             switch (d.status()) {
                 case "ok" -> out.printf("  ok        %s%n", d.path());

@@ -389,7 +389,8 @@ public final class CloneRun {
     /** Reads the source's partition table and file systems' allocation maps (a refusal when it cannot be read). */
     private UsedCopy planUsed(Settings s) throws RefusedException {
         try {
-            return UsedCopy.plan(opened.sourceRegion(), opened.source().logicalSectorSize(), s.wipeFree());
+            return UsedCopy.plan(opened.sourceRegion(), plan.source().byteLength(), opened.source().logicalSectorSize(),
+                    s.wipeFree());
         } catch (IOException e) {
             throw new RefusedException("--used-only", "cannot read the source's partition table or file systems: "
                     + message(e) + "; nothing was written");
@@ -409,7 +410,7 @@ public final class CloneRun {
      * With --used-only, after the job: wipes the skipped space (--wipe-free), and gives a destination
      * that got every extent as written whole, so the steps after (GPT, verify, report) see it complete.
      */
-    private long[] usedWritten(long[] written, JobResult result) throws IOException {
+    private long[] usedWritten(long[] written, JobResult result) {
         long[] out = written.clone();
         boolean[] failed = new boolean[out.length];
         for (int i = 0; i < out.length; i++) {
@@ -553,6 +554,10 @@ public final class CloneRun {
             } else if (toCheck[i]) {
                 status = UNVERIFIED;
                 error = "not verified: cancelled after the data was written and flushed, before verification";
+            }
+            if (used != null && used.wipeError(i) != null && "ok".equals(status)) {
+                status = "failed"; // the copy is there, but the free space is not what --wipe-free promised
+                error = used.wipeError(i);
             }
             String[] g = gpt.adjust(i, status, error);
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,

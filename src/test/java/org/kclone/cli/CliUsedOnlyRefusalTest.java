@@ -60,5 +60,19 @@ class CliUsedOnlyRefusalTest {
         assertEquals(0, used.path("skippedBytes").asLong());
         assertTrue(used.path("areas").get(0).path("note").asText().contains("copied whole"), used.toString());
         assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
+        Cli human = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--yes");
+        assertEquals(0, human.exit, human.toString());
+        assertTrue(human.out.contains("used blocks only: 1.0 MiB copied, 0 B skipped"), human.out);
+        assertTrue(human.out.contains("region") && human.out.contains("copied whole"), human.out);
+    }
+
+    @Test
+    void anImageOfOddSizeIsCopiedWholeToItsLastByteAndVerifies() throws Exception {
+        Path src = image("odd.img", (1 << 20) + 100);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--verify", "--yes", "--json");
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("ok", new ObjectMapper().readTree(r.out).path("destinations").get(0).path("status").asText());
+        assertTrue(Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst)));
     }
 }

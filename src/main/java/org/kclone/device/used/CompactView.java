@@ -23,8 +23,18 @@ public final class CompactView {
     /** compact sector where range i starts. */
     private final long[] before;
     private final long sectors;
+    /** Bytes the last sector lacks (an image file of odd size) when the extents reach the region's end. */
+    private final int tail;
 
     public CompactView(Extents extents) {
+        this(extents, 0, 0);
+    }
+
+    /**
+     * @param regionSectors the region's sectors
+     * @param regionBytes its exact bytes (fewer than {@code regionSectors * 512} when its last sector is partial)
+     */
+    public CompactView(Extents extents, long regionSectors, long regionBytes) {
         this.ranges = extents.ranges();
         this.before = new long[ranges.size()];
         long n = 0;
@@ -33,6 +43,12 @@ public final class CompactView {
             n += ranges.get(i).count();
         }
         this.sectors = n;
+        this.tail = extents.end() == regionSectors && regionSectors > 0 ? (int) (regionSectors * 512 - regionBytes) : 0;
+    }
+
+    /** The exact bytes of the extents end to end (the last sector may be partial). */
+    public long bytes() {
+        return sectors * 512 - tail;
     }
 
     public long sectors() {
@@ -129,7 +145,7 @@ public final class CompactView {
 
         @Override
         public long size() {
-            return sectors * 512;
+            return sectors * 512; // whole sectors: the region's device answers for a partial last one
         }
 
         @Override

@@ -25,23 +25,29 @@ public final class UsedCopy {
     private final UsedPlan plan;
     private final CompactView view;
     private final boolean wipeFree;
-    private final List<String> wiped = new ArrayList<>();
+    /** Per destination, why --wipe-free failed there (null: it did not). */
+    private String[] wipeErrors = new String[0];
 
-    private UsedCopy(UsedPlan plan, boolean wipeFree) {
+    private UsedCopy(UsedPlan plan, long contentBytes, boolean wipeFree) {
         this.plan = plan;
-        this.view = new CompactView(plan.extents());
+        this.view = new CompactView(plan.extents(), plan.regionSectors(), contentBytes);
         this.wipeFree = wipeFree;
     }
 
-    /** Plans from the source region as opened, with the file system readers of this build. */
-    public static UsedCopy plan(IoRegion source, int sectorSize, boolean wipeFree) throws IOException {
-        return plan(source, sectorSize, wipeFree, UsageProbe.system());
+    /**
+     * Plans from the source region as opened, with the file system readers of this build.
+     *
+     * @param contentBytes the region's exact bytes (fewer than its sectors' when the last is partial: an odd-size image)
+     */
+    public static UsedCopy plan(IoRegion source, long contentBytes, int sectorSize, boolean wipeFree)
+            throws IOException {
+        return plan(source, contentBytes, sectorSize, wipeFree, UsageProbe.system());
     }
 
-    public static UsedCopy plan(IoRegion source, int sectorSize, boolean wipeFree, UsageProbe probe)
-            throws IOException {
+    public static UsedCopy plan(IoRegion source, long contentBytes, int sectorSize, boolean wipeFree,
+            UsageProbe probe) throws IOException {
         return new UsedCopy(UsedPlanner.plan(source.device(), source.byteOffset(), source.count(), sectorSize, probe),
-                wipeFree);
+                contentBytes, wipeFree);
     }
 
     public UsedPlan plan() {
@@ -52,14 +58,14 @@ public final class UsedCopy {
         return plan.extents();
     }
 
-    /** Bytes copied to each destination. */
+    /** Bytes copied to each destination (a partial last sector counted as its bytes). */
     public long bytes() {
-        return plan.extents().bytes();
+        return view.bytes();
     }
 
     /** A hasher of the copied bytes end to end (its SHA-256 is of those, not of the region: not reported). */
     public SourceHasher hasher(boolean withDigests) {
-        return new SourceHasher(bytes(), bytes(), withDigests);
+        return new SourceHasher(plan.extents().bytes(), bytes(), withDigests);
     }
 
     /** The hasher as the engine's observer (the engine tells region offsets; the hasher wants compact ones). */
@@ -68,20 +74,29 @@ public final class UsedCopy {
     }
 
     /** After the copy's flush: with --wipe-free, clears the skipped space of every destination that did not fail. */
-    public void afterCopy(List<Endpoint> endpoints, List<IoRegion> dests, boolean[] failed) throws IOException {
+    public void afterCopy(List<Endpoint> endpoints, List<IoRegion> dests, boolean[] failed) {
+        wipeErrors = new String[dests.size()];
         if (!wipeFree) {
             return;
         }
         List<SectorRange> gaps = plan.skipped();
         for (int i = 0; i < dests.size(); i++) {
             if (failed[i]) {
-                wiped.add(null);
                 continue;
             }
             Endpoint e = endpoints.get(i);
-            FreeWiper.How how = FreeWiper.wipe(e.path(), e.kind() == Endpoint.Kind.BLOCK, dests.get(i), gaps);
-            wiped.add(how.name().toLowerCase().replace('_', ' '));
+            try {
+                FreeWiper.wipe(e.path(), e.kind() == Endpoint.Kind.BLOCK, dests.get(i), gaps);
+            } catch (IOException | RuntimeException x) {
+                wipeErrors[i] = "clearing the free space (--wipe-free) after the copy: "
+                        + (x.getMessage() != null ? x.getMessage() : x.toString());
+            }
         }
+    }
+
+    /** Why --wipe-free failed on destination {@code i}, or null. */
+    public String wipeError(int i) {
+        return i < wipeErrors.length ? wipeErrors[i] : null;
     }
 
     /**

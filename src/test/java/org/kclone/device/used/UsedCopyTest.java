@@ -39,7 +39,7 @@ class UsedCopyTest {
         MemoryDevice d2 = new MemoryDevice("d2", 9 * MIB);
         IoRegion from = new IoRegion(src, 0, 16384);
         List<IoRegion> to = List.of(new IoRegion(d1, 0, 16384), new IoRegion(d2, 2048, 16384));
-        UsedCopy used = UsedCopy.plan(from, 512, false, PROBE);
+        UsedCopy used = UsedCopy.plan(from, from.byteLength(), 512, false, PROBE);
         assertEquals(List.of(new SectorRange(0, 128), new SectorRange(4096, 256), new SectorRange(10240, 8)),
                 used.extents().ranges());
         KcopydClient client = KcopydClient.create(256, new KcopydConfig(64 * 1024, 4));
