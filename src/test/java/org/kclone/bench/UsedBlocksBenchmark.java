@@ -156,11 +156,11 @@ public final class UsedBlocksBenchmark {
                 + " | `partclone.ext4 -b` 2 "
                 + "partitions × 3, one after another, + `sgdisk -R` and `partx` (" + spread(tables) + "): "
                 + spread(partclone) + " | " + ratio(usedOnly, partclone) + " | ≤ 0.50"
-                + (median(usedOnly) / median(partclone) <= 0.5 ? " PASS" : " MISS") + " |");
+                + (median(ratios(usedOnly, partclone)) <= 0.5 ? " PASS" : " MISS") + " |");
         rows.add("| `copy --used-only` against `copy` | | | " + ratio(usedOnly, whole) + " | |");
         rows.add("");
         rows.add("(median of " + runs + " round(s) [min-max]; \"its own\": the seconds kclone prints, from the"
-                + " start of its copy; ratio of the medians [of the minimums]; machine shared, load average "
+                + " start of its copy; ratio: the median of the rounds' ratios [min-max]; machine shared, load average "
                 + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end)");
     }
 
@@ -356,8 +356,17 @@ public final class UsedBlocksBenchmark {
         return String.format(Locale.ROOT, "%.2f s [%.2f-%.2f]", median(xs), min(xs), max);
     }
 
+    /** The ratio of each round (the contenders of a round share its load): median [min-max]. */
     private static String ratio(List<Double> a, List<Double> b) {
-        return String.format(Locale.ROOT, "%.2f [%.2f]", median(a) / median(b), min(a) / min(b));
+        return spread(ratios(a, b)).replace(" s", "");
+    }
+
+    private static List<Double> ratios(List<Double> a, List<Double> b) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            r.add(a.get(i) / b.get(i));
+        }
+        return r;
     }
 
     private record Result(int code, String out, String err) {
