@@ -66,6 +66,17 @@ final class CopyCommand implements Callable<Integer> {
                     + " holes in image files; zeros where neither works).")
     boolean wipeFree;
 
+    @Option(names = "--map", paramLabel = "FILE",
+            description = "Keep a map of what each destination has durably received in FILE (text, like GNU ddrescue's"
+                    + " mapfile). Run the same command with the same map again after an interruption (a crash, a power"
+                    + " cut) to copy only what is missing; a finished job's map means nothing to do.")
+    java.nio.file.Path map;
+
+    @Option(names = "--map-every", paramLabel = "SIZE",
+            description = "With --map: flush the destinations and record the map after every SIZE written to each"
+                    + " (default: 256M), and at least every 5 seconds.")
+    String mapEvery;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -74,6 +85,10 @@ final class CopyCommand implements Callable<Integer> {
             if (wipeFree && !usedOnly) {
                 throw new RefusedException("--wipe-free", "goes with --used-only (a whole copy leaves no free space"
                         + " unwritten)");
+            }
+            if (usedOnly && (map != null || mapEvery != null)) {
+                throw new RefusedException("--used-only", "does not go with --map yet (a used-blocks-only job keeps"
+                        + " no map to resume from); copy without one of them");
             }
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
@@ -97,6 +112,13 @@ final class CopyCommand implements Callable<Integer> {
             List<org.kclone.device.gpt.GptFixup> gpt = GptStep.preview(plan, growLast);
             if (growLast) {
                 GptStep.checkGrowLast(plan, gpt);
+            }
+            if (map != null || mapEvery != null) {
+                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, options.report, plan, err);
+                if (m.finished()) {
+                    return 0;
+                }
+                runner.map(m).option("map", map.toString()).option("resumedAt", m.resumeAt());
             }
             return runner.replanning(planning).gpt(growLast, gpt).option("grow", grow).option("growLast", growLast)
                     .option("usedOnly", usedOnly).option("wipeFree", wipeFree).usedOnly(usedOnly, wipeFree)

@@ -137,6 +137,14 @@ final class JobRunner {
         this.wipeFree = wipe;
         return this;
     }
+
+    private org.kclone.device.resume.JobMap map;
+
+    /** With --map: the job's map, read and checked (null: none). */
+    JobRunner map(org.kclone.device.resume.JobMap m) {
+        this.map = m;
+        return this;
+    }
     private List<org.kclone.device.gpt.GptFixup> gpt = List.of();
 
     /** With --grow-last, and what the GPT fix-up will do on each destination (shown in the plan). */
@@ -220,7 +228,7 @@ final class JobRunner {
         Report report;
         java.time.Instant startedAt = java.time.Instant.now();
         CloneRun run = CloneRun.start(fresh, new CloneRun.Settings(options.pages, config, limit, flags, verify,
-                options.probeMode(), growLast, usedOnly, wipeFree),
+                options.probeMode(), growLast).withMap(map).withUsedOnly(usedOnly, wipeFree),
                 new CloneRun.Listener() {
                     @Override
                     public void probing(List<String> destinations) {

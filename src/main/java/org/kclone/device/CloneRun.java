@@ -20,6 +20,7 @@ import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
+import org.kclone.device.resume.JobMap;
 import org.kclone.device.verify.DigestVerifier;
 import org.kclone.device.verify.SourceHasher;
 import org.kclone.device.used.UsedCopy;
@@ -39,6 +40,9 @@ public final class CloneRun {
      * data was written and flushed but not all of it was read back. The report's exit code is 1.
      */
     public static final String UNVERIFIED = "unverified";
+
+    /** A destination's status when the job was cancelled before it had everything: partly overwritten. */
+    public static final String CANCELLED = "cancelled";
 
     /**
      * Told on the run's own thread (keep it short, do not block): when the copy has ended
@@ -68,17 +72,35 @@ public final class CloneRun {
      * GPT fitted to a larger destination also gets its last partition grown ({@link GptStep}).
      */
     public record Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags,
-            boolean verify, ProbeMode probe, boolean growLast, boolean usedOnly, boolean wipeFree) {
-        /** Every sector copied (no --used-only). */
+            boolean verify, ProbeMode probe, boolean growLast, JobMap map, boolean usedOnly, boolean wipeFree) {
+        /** Without a map (--map): the job cannot be resumed. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
                 ProbeMode probe, boolean growLast) {
-            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, false, false);
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, null, false, false);
+        }
+
+        /** Every sector copied (no --used-only), with a map or none. */
+        public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
+                ProbeMode probe, boolean growLast, JobMap map) {
+            this(pages, config, bytesPerSecond, flags, verify, probe, growLast, map, false, false);
+        }
+
+        /** These settings with a map that records the job and resumes it ({@link JobMap}). */
+        public Settings withMap(JobMap m) {
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, m, usedOnly, wipeFree);
         }
 
         /** These settings copying only the blocks file systems use ({@code --used-only}, {@link UsedCopy}). */
         public Settings usedOnly(boolean wipeFreeSpace) {
-            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, true, wipeFreeSpace);
+            return withUsedOnly(true, wipeFreeSpace);
         }
+
+        /** These settings with --used-only and --wipe-free as given. */
+        public Settings withUsedOnly(boolean used, boolean wipeFreeSpace) {
+            return new Settings(pages, config, bytesPerSecond, flags, verify, probe, growLast, map, used,
+                    used && wipeFreeSpace);
+        }
+
         /** Without --grow-last. */
         public Settings(int pages, KcopydConfig config, long bytesPerSecond, Set<KcopydFlag> flags, boolean verify,
                 ProbeMode probe) {
@@ -94,9 +116,13 @@ public final class CloneRun {
     private final CopyPlanner.Plan plan;
     private final OpenedPlan opened;
     private final KcopydClient client;
+    /** False for a client shared with other runs ({@link #startShared}): this run neither creates nor destroys it. */
+    private final boolean ownsClient;
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
+    /** Records what the destinations durably received and where a resumed job starts (--map); or null. */
+    private final JobMap map;
     private final boolean verify;
     private final Listener events;
     private final LongSupplier clock;
@@ -144,19 +170,30 @@ public final class CloneRun {
         this.errors = new AtomicReferenceArray<>(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
+        if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
+            used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
+                    settings.wipeFree());
+        }
+        // a used-only job keeps no map yet (resuming one would need its extents in the map): not resumable
+        this.map = settings.map() != null && plan.source() != null && used == null ? settings.map() : null;
+        if (map != null) {
+            map.begin(opened); // refused here (nothing written) when the devices are not the map's
+        }
         this.client = clients.create(settings);
+        this.ownsClient = !(clients instanceof SharedClient);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
-            if (usedOnly(settings)) {
-                used = planUsed(settings); // before the job: its extents are the job's
-            }
-            if (plan.destinations().stream().noneMatch(settings.probe()::applies)) {
+            // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies)
+                    && (map == null || !map.resuming())) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
             throw e;
         }
         Thread t = new Thread(this::finish, "kclone-run");
@@ -231,6 +268,11 @@ public final class CloneRun {
         }
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
                 verify);
+        if (map != null) { // only what is missing; the copied part read again for the hash
+            hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
+            return client.copy(map.source(opened.sourceRegion()), map.destinations(dests), settings.flags(),
+                    (r, w, res) -> { }, listener, map.observer(hasher));
+        }
         return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
     }
 
@@ -260,6 +302,24 @@ public final class CloneRun {
     }
 
     /**
+     * As {@link #start(CopyPlanner.Plan, DeviceOpener, Settings, Listener)}, on {@code shared}, an engine
+     * client other runs use at the same time (their page budget is one; {@link Settings#pages()} is
+     * not used). The run neither creates nor destroys it; its throttle is set to this run's rate.
+     */
+    public static CloneRun startShared(CopyPlanner.Plan plan, DeviceOpener opener, Settings settings,
+            Listener listener, KcopydClient shared) throws RefusedException {
+        return start(OpenedPlan.open(plan, opener), settings, listener, new SharedClient(shared), System::nanoTime);
+    }
+
+    /** Hands out a client the run must not destroy. */
+    private record SharedClient(KcopydClient client) implements Clients {
+        @Override
+        public KcopydClient create(Settings settings) {
+            return client;
+        }
+    }
+
+    /**
      * Starts on devices already opened ({@link OpenedPlan#of}: tests hand in devices that fail), with
      * the engine client made by {@code clients} and the report's seconds taken from {@code clock}
      * (nanoseconds, as {@link System#nanoTime()}). When it cannot start, {@code opened} is discarded.
@@ -270,6 +330,9 @@ public final class CloneRun {
             return new CloneRun(opened, settings, listener, clients, clock);
         } catch (RefusedException | RuntimeException | Error e) {
             opened.discard();
+            if (settings.map() != null) {
+                settings.map().discard(); // a new job's map goes with its new images
+            }
             throw e;
         }
     }
@@ -279,9 +342,9 @@ public final class CloneRun {
         if (job != null) {
             return job;
         }
-        String[] found = probe(settings.probe());
+        // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
+        String[] found = probe(map != null && map.resuming() ? ProbeMode.OFF : settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
-
         KcopydJob j = startJob(settings);
         job = j;
         if (cancelled) {
@@ -296,11 +359,14 @@ public final class CloneRun {
         try {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
-            long[] written = job.progress().bytesWritten();
-            if (used != null) {
-                written = usedWritten(written, result);
+            long[] written = map != null ? map.written(job.progress().bytesWritten()) : job.progress().bytesWritten();
+            if (used != null) { // --wipe-free; a destination with every extent counts as written whole
+                written = used.afterJob(written, result, cancelled, plan.destinations(), opened.destinationRegions());
             }
             gpt.afterCopy(opened, result, written);
+            if (map != null) {
+                map.ended();
+            }
             events.copied(this);
             Verifier.Result checked = null;
             // Destinations that were to be read back: fully written and not failed.
@@ -342,7 +408,9 @@ public final class CloneRun {
         // The report is given out only once the run is over: pages freed, devices closed, their
         // claims released, so whoever acts on it (another run on the same disk) finds them free.
         try {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }
@@ -386,45 +454,17 @@ public final class CloneRun {
     /** Set on the run's thread before the job starts, with --used-only. */
     private volatile UsedCopy used;
 
-    /** Reads the source's partition table and file systems' allocation maps (a refusal when it cannot be read). */
-    private UsedCopy planUsed(Settings s) throws RefusedException {
-        try {
-            return UsedCopy.plan(opened.sourceRegion(), plan.source().byteLength(), opened.source().logicalSectorSize(),
-                    s.wipeFree());
-        } catch (IOException e) {
-            throw new RefusedException("--used-only", "cannot read the source's partition table or file systems: "
-                    + message(e) + "; nothing was written");
-        }
-    }
-
     /** With --used-only, what is copied and skipped (null otherwise). */
     public UsedCopy usedCopy() {
         return used;
     }
 
-    private boolean usedOnly(Settings s) {
-        return s.usedOnly() && plan.source() != null;
-    }
-
-    /**
-     * With --used-only, after the job: wipes the skipped space (--wipe-free), and gives a destination
-     * that got every extent as written whole, so the steps after (GPT, verify, report) see it complete.
-     */
-    private long[] usedWritten(long[] written, JobResult result) {
-        long[] out = written.clone();
-        boolean[] failed = new boolean[out.length];
-        for (int i = 0; i < out.length; i++) {
-            failed[i] = result.failed(i) || written[i] != used.bytes() || result.cancelled() || cancelled;
-            out[i] = failed[i] ? written[i] : plan.destinations().get(i).byteLength();
-        }
-        used.afterCopy(plan.destinations(), opened.destinationRegions(), failed);
-        return out;
-    }
 
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
         KcopydJob j = job;
-        return j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
+        long[] w = j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
+        return map != null ? map.written(w) : w;
     }
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
@@ -529,8 +569,9 @@ public final class CloneRun {
                 // the engine keeps every failed destination's exception (JobResult holds no nulls)
                 error = message(result.destinationErrors().get(i));
             } else if (written[i] < needed) {
-                // Never "ok" for a destination that did not get everything: the job stopped early.
-                status = "failed";
+                // Never "ok" for a destination that did not get everything: the job stopped early
+                // (cancelled: its own status, not a failure of the device; still exit code 1).
+                status = result.cancelled() ? CANCELLED : "failed";
                 error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
                         + (result.cancelled() ? "when it was cancelled"
                                 : sourceGone ? "when the source stopped answering (it does not read even its first"
@@ -560,8 +601,11 @@ public final class CloneRun {
                 error = used.wipeError(i);
             }
             String[] g = gpt.adjust(i, status, error);
+            // read back to its end and compared: the verifier's two verdicts, from a pass not cancelled
+            boolean compared = verifiedResult != null && !verifiedResult.cancelled()
+                    && verifiedResult.destinations().get(i) != null && ("ok".equals(g[0]) || "mismatch".equals(g[0]));
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
-                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i)));
+                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i), compared));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
@@ -571,7 +615,8 @@ public final class CloneRun {
                         ? hasher.sha256() : null);
         double seconds = (clock.getAsLong() - started) / 1e9;
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
-        long bytes = Math.min(result.bytesCopied(), plan.destinations().get(0).byteLength());
+        long bytes = Math.min(result.bytesCopied() + (map != null ? map.resumeAt() : 0),
+                plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
                 Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests)
                 .withUsedOnly(used != null ? used.report() : null);

@@ -40,6 +40,17 @@ class CliUsedOnlyRefusalTest {
     }
 
     @Test
+    void usedOnlyWithAMapIsRefused() throws Exception {
+        Path src = image("src.img", 1 << 20);
+        Path dst = dir.resolve("dst.img");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--map", dir.resolve("m.map").toString(),
+                "--yes");
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--used-only") && r.err.contains("--map"), r.err);
+        assertFalse(Files.exists(dst));
+    }
+
+    @Test
     void aCompressedDestinationIsRefused() throws Exception {
         Path src = image("src.img", 1 << 20);
         Path dst = dir.resolve("dst.img.zst");

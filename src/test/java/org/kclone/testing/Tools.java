@@ -65,7 +65,10 @@ public final class Tools {
             Map.entry("ntfsinfo", "ntfs-3g"),
             Map.entry("ntfsfix", "ntfs-3g"),
             Map.entry("ntfscat", "ntfs-3g"),
-            Map.entry("ntfs-3g", "ntfs-3g"));
+            Map.entry("ntfs-3g", "ntfs-3g"),
+            Map.entry("partclone.fat", "partclone"),
+            Map.entry("partclone.exfat", "partclone"),
+            Map.entry("partclone.ntfs", "partclone"));
 
     private Tools() {
     }

@@ -26,8 +26,13 @@ public final class FatReader implements FsReader {
             return false;
         }
         try {
-            Bpb.parse(src.read(0, 512));
-            return true;
+            ByteBuffer boot = src.read(0, 512);
+            Bpb b = Bpb.parse(boot);
+            // FAT[0] holds the media byte in its low 8 bits (fatgen103): boot code that happens to
+            // look like a BIOS parameter block is not taken for a FAT (its free space would be skipped)
+            long fat0 = (long) (b.reservedSectors + (long) b.activeFat * b.fatSectors) * b.bytesPerSector;
+            return b.totalSectors * b.bytesPerSector <= src.length()
+                    && src.read(fat0, 1).get(0) == boot.get(21);
         } catch (FsFormatException e) {
             return false;
         }
@@ -67,7 +72,12 @@ public final class FatReader implements FsReader {
             for (long first = 0; first < entries; first += perChunk) {
                 int count = (int) Math.min(perChunk, entries - first);
                 ByteBuffer fat = src.read(fatStart + first * entryBytes, count * entryBytes);
+                int perLong = 8 / entryBytes;
                 for (int i = 0; i < count; i++) {
+                    if (i % perLong == 0 && count - i >= perLong && fat.getLong(i * entryBytes) == 0) {
+                        i += perLong - 1; // a long of free entries at once: most of a large FAT
+                        continue;
+                    }
                     long n = first + i;
                     long v = b.bits == 16 ? fat.getShort(i * 2) & 0xffff : fat.getInt(i * 4) & 0x0fffffff;
                     if (n >= 2 && v != 0) {

@@ -64,6 +64,10 @@ public final class NtfsReader implements FsReader {
         rec.flip();
         String what = "MFT record 6 ($Bitmap)";
         NtfsRecords.fixup(rec, what);
+        long number = rec.getInt(44) & 0xffffffffL; // NTFS 3.1 records carry their own number; 0 in older ones
+        if (number != 0 && number != BITMAP_RECORD) {
+            throw new FsFormatException("NTFS: the MFT's record 6 says it is record " + number);
+        }
         NtfsRecords.Attribute data = NtfsRecords.unnamedData(NtfsRecords.attributes(rec, what), what);
 
         long clusters = b.sectors / b.sectorsPerCluster;

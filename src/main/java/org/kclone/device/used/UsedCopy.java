@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.kclone.device.Endpoint;
+import org.kclone.device.RefusedException;
+import org.kclone.engine.JobResult;
 import org.kclone.device.Report;
 import org.kclone.device.Verifier;
 import org.kclone.device.verify.DigestVerifier;
@@ -48,6 +50,34 @@ public final class UsedCopy {
             UsageProbe probe) throws IOException {
         return new UsedCopy(UsedPlanner.plan(source.device(), source.byteOffset(), source.count(), sectorSize, probe),
                 contentBytes, wipeFree);
+    }
+
+    /** {@link #plan(IoRegion, long, int, boolean)} for a run: refused, naming --used-only, when the source cannot be read. */
+    public static UsedCopy forRun(IoRegion source, long contentBytes, org.kclone.engine.BlockDevice device,
+            boolean wipeFree) throws RefusedException {
+        try {
+            return plan(source, contentBytes, device.logicalSectorSize(), wipeFree);
+        } catch (IOException e) {
+            throw new RefusedException("--used-only", "cannot read the source's partition table or file systems: "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()) + "; nothing was written");
+        }
+    }
+
+    /**
+     * After the job: wipes the skipped space (--wipe-free) of the destinations that got every extent,
+     * and returns the bytes written with each of those counted as its whole region, so the steps
+     * after (GPT, verification, report) see it complete.
+     */
+    public long[] afterJob(long[] written, JobResult result, boolean cancelled, List<Endpoint> endpoints,
+            List<IoRegion> dests) {
+        long[] out = written.clone();
+        boolean[] failed = new boolean[out.length];
+        for (int i = 0; i < out.length; i++) {
+            failed[i] = result.failed(i) || written[i] != bytes() || result.cancelled() || cancelled;
+            out[i] = failed[i] ? written[i] : endpoints.get(i).byteLength();
+        }
+        afterCopy(endpoints, dests, failed);
+        return out;
     }
 
     public UsedPlan plan() {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
@@ -54,60 +52,47 @@ class ExfatReaderTest {
 
     @Test
     void aFilledVolumeClonedByItsExtentsIsCleanAndHoldsTheSameFiles() throws Exception {
-        FsImages.tools("mkfs.exfat", "fsck.exfat", "dump.exfat", "mount.exfat-fuse", "umount");
-        FsImages.assumeRoot("to mount exFAT through exfat-fuse on a loop device");
-        LoopDevices.assumeAvailable();
-        Tools.assumeFuse();
-        Path img = FsImages.sparse(dir.resolve("ex.img"), 128 * MIB);
-        FsImages.run("mkfs.exfat", img.toString());
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        List<String> names = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
+        FsImages.tools("mkfs.exfat", "fsck.exfat", "dump.exfat");
+        Path img = filled();
+        FsUsage u = new ExfatReader().read(FsImages.source(img));
+        assertEquals(usedByDumpExfat(img), u.usedBytes());
+        assertTrue(u.usedBytes() < 24 * MIB, "most of the volume is free: " + u.usedBytes());
+        Path clone = FsImages.cloneUsed(img, u, dir.resolve("clone.img"));
+        FsImages.Result check = FsImages.exec("fsck.exfat", "-n", clone.toString());
+        assertEquals(0, check.exit(), check.output());
+
+        Path mnt = Files.createDirectories(dir.resolve("ro"));
         try (LoopDevices loops = new LoopDevices()) {
-            Path dev = loops.attachExisting(img);
-            FsImages.run("mount.exfat-fuse", dev.toString(), mnt.toString());
-            try {
-                Files.createDirectories(mnt.resolve("a/b"));
-                int[] sizes = {0, 1, 4096, 4097, 300_000, 1_000_000, 77_777, 2_500_000, 12_345};
-                for (int k = 0; k < sizes.length; k++) {
-                    String name = (k % 3 == 0 ? "" : k % 3 == 1 ? "a/" : "a/b/") + "f" + k;
-                    Path f = FsImages.randomFile(dir.resolve("f" + k), sizes[k], k);
-                    Files.copy(f, mnt.resolve(name));
-                    names.add(name);
-                    files.add(f);
-                }
-                // holes, then a file that fills them and runs past them
-                Files.delete(mnt.resolve(names.get(4)));
-                Files.delete(mnt.resolve(names.get(1)));
-                names.remove(4);
-                files.remove(4);
-                names.remove(1);
-                files.remove(1);
-                Path big = FsImages.randomFile(dir.resolve("big"), 3_000_000, 99);
-                Files.copy(big, mnt.resolve("a/big"));
-                names.add("a/big");
-                files.add(big);
-            } finally {
-                FsImages.run("umount", mnt.toString());
-            }
-            loops.detach(dev);
-
-            FsUsage u = new ExfatReader().read(FsImages.source(img));
-            assertEquals(usedByDumpExfat(img), u.usedBytes());
-            assertTrue(u.usedBytes() < 24 * MIB, "most of the volume is free: " + u.usedBytes());
-            Path clone = FsImages.cloneUsed(img, u, dir.resolve("clone.img"));
-            FsImages.Result check = FsImages.exec("fsck.exfat", "-n", clone.toString());
-            assertEquals(0, check.exit(), check.output());
-
             Path cloneDev = loops.attachExisting(clone, "-r");
             FsImages.run("mount.exfat-fuse", "-o", "ro", cloneDev.toString(), mnt.toString());
             try {
-                for (int k = 0; k < names.size(); k++) {
-                    FsImages.assertSameBytes(files.get(k), mnt.resolve(names.get(k)));
+                for (int k = 0; k < files.names().size(); k++) {
+                    FsImages.assertSameBytes(files.files().get(k), mnt.resolve(files.names().get(k)));
                 }
             } finally {
                 FsImages.run("umount", mnt.toString());
             }
         }
+    }
+
+    @Test
+    void theUsedExtentsAreThoseOfPartclone() throws Exception {
+        FsImages.tools("partclone.exfat");
+        Path img = filled();
+        assertEquals(FsImages.partcloneUsed("partclone.exfat", img, dir), new ExfatReader().read(FsImages.source(img)).used());
+    }
+
+    private FsImages.Filled files;
+
+    /** A 128 MiB exFAT image filled through exfat-fuse on a loop device (root). */
+    private Path filled() throws Exception {
+        FsImages.tools("mkfs.exfat", "mount.exfat-fuse", "umount");
+        FsImages.assumeRoot("to mount exFAT through exfat-fuse on a loop device");
+        LoopDevices.assumeAvailable();
+        Tools.assumeFuse();
+        Path img = FsImages.sparse(dir.resolve("ex.img"), 128 * MIB);
+        FsImages.run("mkfs.exfat", img.toString());
+        files = FsImages.fillMounted(img, dir, "mount.exfat-fuse");
+        return img;
     }
 }

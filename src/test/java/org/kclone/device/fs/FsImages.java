@@ -160,4 +160,68 @@ final class FsImages {
     static void tools(String... names) {
         Tools.assumeInstalled(names);
     }
+    /** Files written into an image: their paths in it and the local files holding what they should contain. */
+    record Filled(List<String> names, List<Path> files) {
+    }
+
+    /**
+     * Mounts {@code img} through a loop device with {@code mount} (a FUSE helper: "ntfs-3g",
+     * "mount.exfat-fuse"), writes files of many sizes in three directories and 300 small ones,
+     * deletes two (holes) and writes a large file that fills the holes and runs past them
+     * (fragments), then unmounts (on a block device FUSE's unmount waits for the writes) and
+     * detaches. The caller has checked root, loop devices and FUSE.
+     */
+    static Filled fillMounted(Path img, Path dir, String mount) throws IOException {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        List<String> names = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        try (org.kclone.testing.LoopDevices loops = new org.kclone.testing.LoopDevices()) {
+            Path dev = loops.attachExisting(img);
+            run(mount, dev.toString(), mnt.toString());
+            try {
+                Files.createDirectories(mnt.resolve("a/b"));
+                int[] sizes = {0, 100, 4096, 4097, 300_000, 1_000_000, 77_777, 2_500_000, 12_345};
+                for (int k = 0; k < sizes.length; k++) {
+                    String name = (k % 3 == 0 ? "" : k % 3 == 1 ? "a/" : "a/b/") + "f" + k;
+                    Path f = randomFile(dir.resolve("f" + k), sizes[k], k);
+                    Files.copy(f, mnt.resolve(name));
+                    names.add(name);
+                    files.add(f);
+                }
+                for (int k = 0; k < 300; k++) { // many directory entries (NTFS: MFT records)
+                    Files.write(mnt.resolve("a/many" + k), new byte[k * 7]);
+                }
+                Files.delete(mnt.resolve(names.get(4)));
+                Files.delete(mnt.resolve(names.get(1)));
+                names.remove(4);
+                files.remove(4);
+                names.remove(1);
+                files.remove(1);
+                Path big = randomFile(dir.resolve("big"), 3_000_000, 99);
+                Files.copy(big, mnt.resolve("a/big"));
+                names.add("a/big");
+                files.add(big);
+            } finally {
+                run("umount", mnt.toString());
+            }
+        }
+        return new Filled(names, files);
+    }
+
+    /**
+     * The used extents partclone finds ({@code tool}: partclone.fat, partclone.exfat, partclone.ntfs),
+     * from the ddrescue-style domain file it writes with {@code -D}: the lines marked "+".
+     */
+    static List<Extent> partcloneUsed(String tool, Path img, Path dir) throws IOException {
+        Path domain = dir.resolve(tool + ".domain");
+        run(tool, "-D", "-s", img.toString(), "-o", domain.toString(), "-L", dir.resolve(tool + ".log").toString());
+        List<Extent> out = new ArrayList<>();
+        for (String line : Files.readAllLines(domain)) {
+            String[] f = line.trim().split("\\s+");
+            if (!line.startsWith("#") && f.length == 3 && f[2].equals("+")) {
+                out.add(new Extent(Long.decode(f[0]), Long.decode(f[1])));
+            }
+        }
+        return out;
+    }
 }

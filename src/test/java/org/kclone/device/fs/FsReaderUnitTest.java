@@ -53,6 +53,37 @@ class FsReaderUnitTest {
     }
 
     @Test
+    void aBootSectorIsTakenForFatOnlyWhereTheFatStartsWithItsMediaByte() throws Exception {
+        MemorySource m = fat12();
+        assertFalse(new FatReader().recognises(m), "FAT[0] is 0, not the media byte 0xF8");
+        assertTrue(FsReaders.probe(m).isEmpty());
+        setFat12(m.bytes, 512, 0, 0xFF8);
+        assertTrue(new FatReader().recognises(m));
+        assertEquals("vfat", FsReaders.probe(m).orElseThrow().type());
+        m.buffer().putShort(19, (short) 100); // longer than the region: not taken, so copied whole
+        assertFalse(new FatReader().recognises(m));
+    }
+
+    @Test
+    void fat32WithMirroringOffReadsOnlyTheActiveFat() throws Exception {
+        // FAT32 (FATSz16 0): 32 reserved sectors, 2 FATs of 1 sector, 100 clusters of 1 sector from sector 34
+        MemorySource m = new MemorySource(134 * 512);
+        ByteBuffer b = m.buffer();
+        b.put(0, (byte) 0xEB).putShort(11, (short) 512).put(13, (byte) 1).putShort(14, (short) 32).put(16, (byte) 2);
+        b.putInt(32, 134).put(21, (byte) 0xF8).putInt(36, 1).putShort(40, (short) 0x81).putInt(44, 2);
+        int fat0 = 32 * 512;
+        int fat1 = 33 * 512;
+        b.putInt(fat0, 0x0FFFFFF8).putInt(fat1, 0x0FFFFFF8);
+        b.putInt(fat0 + 5 * 4, 0x0FFFFFFF); // only in the stale FAT 0
+        b.putInt(fat1 + 3 * 4, 0xFFFFFFFF); // the upper 4 bits are reserved: still end of chain
+        b.putInt(fat1 + 101 * 4, 0x10000000); // the upper 4 bits alone: free
+        FsUsage u = new FatReader().read(m);
+        assertEquals(List.of(new Extent(0, 34 * 512), new Extent(35 * 512, 512)), u.used());
+        b.putShort(40, (short) 0);
+        assertEquals(List.of(new Extent(0, 34 * 512), new Extent(37 * 512, 512)), new FatReader().read(m).used());
+    }
+
+    @Test
     void aFatVolumeLongerThanItsRegionIsRefusedNamingBoth() throws Exception {
         MemorySource m = fat12();
         m.buffer().putShort(19, (short) 100);
@@ -99,6 +130,24 @@ class FsReaderUnitTest {
         FsFormatException e = assertThrows(FsFormatException.class, () -> NtfsRecords.read(new MemorySource(8192),
                 runs, 512, 100, ByteBuffer.allocate(1000), "$Bitmap"));
         assertTrue(e.getMessage().contains("sparse run at byte 512"), e.getMessage());
+    }
+
+    @Test
+    void attributeDataIsReadAcrossRunsAsAnMftRecordSpanningTwoFragmentsIs() throws Exception {
+        MemorySource m = new MemorySource(16 * 512);
+        for (int i = 0; i < m.bytes.length; i++) {
+            m.bytes[i] = (byte) (i / 512);
+        }
+        List<NtfsRecords.Run> runs = List.of(new NtfsRecords.Run(0, 4, 1), new NtfsRecords.Run(1, 10, 2));
+        ByteBuffer dst = ByteBuffer.allocate(1024);
+        NtfsRecords.read(m, runs, 512, 256, dst, "$MFT");
+        assertEquals(4, dst.get(0));
+        assertEquals(4, dst.get(255));
+        assertEquals(10, dst.get(256));
+        assertEquals(11, dst.get(1023));
+        FsFormatException e = assertThrows(FsFormatException.class, () -> NtfsRecords.read(m,
+                List.of(new NtfsRecords.Run(0, 15, 2)), 512, 0, ByteBuffer.allocate(1024), "$Bitmap"));
+        assertTrue(e.getMessage().contains("past the region"), e.getMessage());
     }
 
     @Test

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.kclone.testing.LoopDevices;
 import org.kclone.testing.Tools;
 
@@ -38,17 +37,18 @@ class NtfsReaderTest {
         return (clusters - free) * clusterBytes + sectorBytes;
     }
 
-    @ParameterizedTest(name = "clusters of {0} bytes")
-    @ValueSource(ints = {512, 4096, 65536})
-    void aNewVolumeUsesItsMetadataFilesAndBothBootSectors(int clusterBytes) throws Exception {
+    @ParameterizedTest(name = "clusters of {0} bytes, sectors of {1}")
+    @CsvSource({"512, 512", "4096, 512", "65536, 512", "4096, 4096"})
+    void aNewVolumeUsesItsMetadataFilesAndBothBootSectors(int clusterBytes, int sectorBytes) throws Exception {
         FsImages.tools("mkntfs", "ntfsinfo", "ntfsfix");
         Path img = FsImages.sparse(dir.resolve("n.img"), 80 * MIB);
-        FsImages.run("mkntfs", "-F", "-Q", "-c", Integer.toString(clusterBytes), img.toString());
+        FsImages.run("mkntfs", "-F", "-Q", "-c", Integer.toString(clusterBytes), "-s", Integer.toString(sectorBytes),
+                img.toString());
         FsUsage u = new NtfsReader().read(FsImages.source(img));
         assertEquals("ntfs", u.type());
         assertEquals(80 * MIB, u.size());
         assertEquals(usedByNtfsinfo(img), u.usedBytes());
-        assertTrue(FsImages.covered(u, 80 * MIB - 512), "the backup boot sector is copied");
+        assertTrue(FsImages.covered(u, 80 * MIB - sectorBytes), "the backup boot sector is copied");
         assertTrue(u.usedBytes() < 16 * MIB, "a new volume uses little: " + u.usedBytes());
         Path clone = FsImages.cloneUsed(img, u, dir.resolve("clone.img"));
         FsImages.Result check = FsImages.exec("ntfsfix", "-n", clone.toString());
@@ -90,59 +90,43 @@ class NtfsReaderTest {
 
     @Test
     void aFilledVolumeClonedByItsExtentsIsCleanAndHoldsTheSameFiles() throws Exception {
-        FsImages.tools("mkntfs", "ntfsinfo", "ntfsfix", "ntfscat", "ntfs-3g", "umount");
-        FsImages.assumeRoot("to mount NTFS through ntfs-3g on a loop device");
-        LoopDevices.assumeAvailable();
-        Tools.assumeFuse();
-        Path img = FsImages.sparse(dir.resolve("n.img"), 128 * MIB);
-        FsImages.run("mkntfs", "-F", "-Q", img.toString());
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        List<String> names = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        try (LoopDevices loops = new LoopDevices()) {
-            Path dev = loops.attachExisting(img);
-            FsImages.run("ntfs-3g", dev.toString(), mnt.toString());
-            try {
-                Files.createDirectories(mnt.resolve("a/b"));
-                // 0 and 100 bytes stay resident in their MFT records; the rest get clusters
-                int[] sizes = {0, 100, 4096, 4097, 300_000, 1_000_000, 77_777, 2_500_000, 12_345};
-                for (int k = 0; k < sizes.length; k++) {
-                    String name = (k % 3 == 0 ? "" : k % 3 == 1 ? "a/" : "a/b/") + "f" + k;
-                    Path f = FsImages.randomFile(dir.resolve("f" + k), sizes[k], k);
-                    Files.copy(f, mnt.resolve(name));
-                    names.add(name);
-                    files.add(f);
-                }
-                for (int k = 0; k < 300; k++) { // enough records that the MFT grows past its first clusters
-                    Files.write(mnt.resolve("a/many" + k), new byte[k * 7]);
-                }
-                Files.delete(mnt.resolve(names.get(4)));
-                Files.delete(mnt.resolve(names.get(1)));
-                names.remove(4);
-                files.remove(4);
-                names.remove(1);
-                files.remove(1);
-                Path big = FsImages.randomFile(dir.resolve("big"), 3_000_000, 99);
-                Files.copy(big, mnt.resolve("a/big"));
-                names.add("a/big");
-                files.add(big);
-            } finally {
-                FsImages.run("umount", mnt.toString());
-            }
-            loops.detach(dev);
-        }
+        FsImages.tools("ntfsinfo", "ntfsfix", "ntfscat");
+        Path img = filled();
         FsUsage u = new NtfsReader().read(FsImages.source(img));
         assertEquals(usedByNtfsinfo(img), u.usedBytes());
         assertTrue(u.usedBytes() < 32 * MIB, "most of the volume is free: " + u.usedBytes());
         Path clone = FsImages.cloneUsed(img, u, dir.resolve("clone.img"));
         FsImages.Result check = FsImages.exec("ntfsfix", "-n", clone.toString());
         assertEquals(0, check.exit(), check.output());
-        for (int k = 0; k < names.size(); k++) {
+        for (int k = 0; k < files.names().size(); k++) {
             Path out = dir.resolve("out" + k);
             FsImages.Result cat = FsImages.exec("sh", "-c", "ntfscat \"$0\" \"$1\" > \"$2\"", clone.toString(),
-                    "/" + names.get(k), out.toString());
+                    "/" + files.names().get(k), out.toString());
             assertEquals(0, cat.exit(), cat.output());
-            FsImages.assertSameBytes(files.get(k), out);
+            FsImages.assertSameBytes(files.files().get(k), out);
         }
+    }
+
+    @Test
+    void theUsedExtentsAreThoseOfPartclonePlusTheBackupBootSector() throws Exception {
+        FsImages.tools("partclone.ntfs");
+        Path img = filled();
+        List<Extent> expected = new ArrayList<>(FsImages.partcloneUsed("partclone.ntfs", img, dir));
+        expected.add(new Extent(128 * MIB - 512, 512));
+        assertEquals(expected, new NtfsReader().read(FsImages.source(img)).used());
+    }
+
+    private FsImages.Filled files;
+
+    /** A 128 MiB NTFS image filled through ntfs-3g on a loop device (root). */
+    private Path filled() throws Exception {
+        FsImages.tools("mkntfs", "ntfs-3g", "umount");
+        FsImages.assumeRoot("to mount NTFS through ntfs-3g on a loop device");
+        LoopDevices.assumeAvailable();
+        Tools.assumeFuse();
+        Path img = FsImages.sparse(dir.resolve("n.img"), 128 * MIB);
+        FsImages.run("mkntfs", "-F", "-Q", img.toString());
+        files = FsImages.fillMounted(img, dir, "ntfs-3g");
+        return img;
     }
 }

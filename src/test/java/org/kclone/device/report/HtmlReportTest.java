@@ -47,6 +47,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void aUsedOnlyCopySaysWhatWasCopiedAndSkippedPerPartition() {
+        Report r = report(false, List.of(new Report.Destination("/dev/sdc", 0, 2048, "ok", null, List.of())),
+                List.of()).withUsedOnly(new Report.UsedOnly(300 << 10, 724 << 10, false, List.of(
+                        new Report.UsedOnly.Area("partition 1", 2048, 1024, "ext4", 100 << 10, 412 << 10, null),
+                        new Report.UsedOnly.Area("partition 2", 3072, 1024, null, 200 << 10, 312 << 10,
+                                "copied whole: <bad> bitmap"))));
+        String page = HtmlReport.render(r);
+        assertTrue(page.contains("300.0 KiB copied, 724.0 KiB skipped, skipped space left as it was"), page);
+        assertTrue(page.contains("partition 1 (ext4)"));
+        assertTrue(page.contains("partition 2 (no supported file system)"));
+        assertTrue(page.contains("copied whole: &lt;bad&gt; bitmap"));
+    }
+
+    @Test
     void listsEveryDestinationWithItsSerialStateAndVerification() {
         String page = HtmlReport.render(report(false, List.of(
                 new Report.Destination("/dev/sdc", 0, 2048, "ok", null, List.of()),
