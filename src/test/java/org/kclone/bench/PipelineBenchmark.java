@@ -85,6 +85,7 @@ public final class PipelineBenchmark {
         } finally {
             b.detach();
         }
+        UsedBlocksBenchmark.rows(Path.of(args[0]), runs).forEach(System.out::println); // issue 12's rows
     }
 
     private void run() throws Exception {
