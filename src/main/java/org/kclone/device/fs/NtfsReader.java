@@ -12,12 +12,17 @@ import java.util.List;
  * its $DATA runs, record 6 is $Bitmap, whose unnamed $DATA is the cluster bitmap (bit set =
  * cluster used). Every metadata file ($MFT, its mirror, $LogFile, $Boot ...) is in the bitmap.
  * The boot sector is used, and so is its backup in the volume's last sector, which lies past the
- * boot sector's "total sectors" and is taken where the region holds it. A $Bitmap whose runs are
- * in an attribute list, or sparse, is refused with {@link FsFormatException}.
+ * boot sector's "total sectors" and is taken where the region holds it. A volume marked dirty in
+ * $Volume, and a $Bitmap whose runs are in an attribute list, or sparse, are refused with
+ * {@link FsFormatException}.
  */
 public final class NtfsReader implements FsReader {
 
     private static final int BITMAP_RECORD = 6;
+    private static final int VOLUME_RECORD = 3;
+    /** $VOLUME_INFORMATION: 8 reserved bytes, major and minor version, then the flags (le16). */
+    private static final int VOLUME_INFORMATION = 0x70;
+    private static final int VOLUME_IS_DIRTY = 0x0001;
     private static final int CHUNK = 1 << 20;
 
     @Override
@@ -59,6 +64,7 @@ public final class NtfsReader implements FsReader {
         if (!mftData.nonResident()) {
             throw new FsFormatException("NTFS: $MFT's $DATA is resident");
         }
+        checkClean(src, b, mftData);
         ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
         NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) BITMAP_RECORD * b.recordBytes, rec, "$MFT");
         rec.flip();
@@ -97,6 +103,38 @@ public final class NtfsReader implements FsReader {
             used.add(fsBytes, b.bytesPerSector);
         }
         return new FsUsage(type(), size, used.extents(size));
+    }
+
+    /**
+     * Refuses a volume marked dirty in $Volume (record 3): Windows sets the mark while the volume
+     * is in use and clears it when it is cleanly unmounted. Marked, the volume was not unmounted
+     * cleanly (or chkdsk is due): its $LogFile may still have to set bits in $Bitmap for clusters
+     * that already hold data, so $Bitmap cannot say what is free. ntfsclone and partclone.ntfs
+     * refuse such a volume too (without --force / -I).
+     */
+    private static void checkClean(ByteSource src, Boot b, NtfsRecords.Attribute mftData) throws IOException {
+        String what = "MFT record 3 ($Volume)";
+        ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
+        NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) VOLUME_RECORD * b.recordBytes, rec, "$MFT");
+        rec.flip();
+        NtfsRecords.fixup(rec, what);
+        for (NtfsRecords.Attribute a : NtfsRecords.attributes(rec, what)) {
+            if (a.type() == VOLUME_INFORMATION && !a.nonResident()) {
+                if (a.value().limit() < 12) {
+                    throw new FsFormatException("NTFS: " + what + "'s $VOLUME_INFORMATION is "
+                            + a.value().limit() + " bytes, too short for its flags");
+                }
+                int flags = a.value().getShort(10) & 0xffff;
+                if ((flags & VOLUME_IS_DIRTY) != 0) {
+                    throw new FsFormatException("NTFS: the volume is marked dirty (not cleanly unmounted, or"
+                            + " chkdsk is due): its cluster bitmap may miss clusters in use; run chkdsk /f in"
+                            + " Windows (or ntfsfix) first to copy only the used clusters");
+                }
+                return;
+            }
+        }
+        throw new FsFormatException("NTFS: " + what + " has no resident $VOLUME_INFORMATION: whether the volume"
+                + " was cleanly unmounted cannot be told");
     }
 
     /** The boot sector's fields. */

@@ -89,6 +89,34 @@ class NtfsReaderTest {
     }
 
     @Test
+    void aVolumeMarkedDirtyIsRefusedSoItIsCopiedWhole() throws Exception {
+        FsImages.tools("mkntfs", "ntfsfix", "ntfsinfo");
+        Path img = FsImages.sparse(dir.resolve("n.img"), 40 * MIB);
+        FsImages.run("mkntfs", "-F", "-Q", "-c", "4096", img.toString());
+        ByteSource whole = FsImages.source(img);
+        new NtfsReader().read(whole); // clean: read
+        // $Volume is record 3 (1024-byte records after 4096-byte clusters); its $VOLUME_INFORMATION's flags
+        long record = whole.read(0, 512).getLong(48) * 4096 + 3 * 1024;
+        java.nio.ByteBuffer rec = whole.read(record, 1024);
+        int at = rec.getShort(20) & 0xffff;
+        while (rec.getInt(at) != 0x70) {
+            assertTrue(rec.getInt(at) != -1, "no $VOLUME_INFORMATION in record 3");
+            at += rec.getInt(at + 4);
+        }
+        int flagsAt = at + (rec.getShort(at + 20) & 0xffff) + 10;
+        assertTrue(flagsAt % 512 < 510, "the flags are not in an update sequence slot");
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) (rec.get(flagsAt) | 1)}), record + flagsAt);
+        }
+        FsFormatException e = assertThrows(FsFormatException.class, () -> new NtfsReader().read(whole));
+        assertTrue(e.getMessage().contains("marked dirty"), e.getMessage());
+        assertThrows(FsFormatException.class, () -> FsReaders.probe(whole), "the caller copies it whole");
+        // ntfsfix -d clears the mark: read again
+        FsImages.run("ntfsfix", "-d", img.toString());
+        assertEquals(usedByNtfsinfo(img), new NtfsReader().read(FsImages.source(img)).usedBytes());
+    }
+
+    @Test
     void aFilledVolumeClonedByItsExtentsIsCleanAndHoldsTheSameFiles() throws Exception {
         FsImages.tools("ntfsinfo", "ntfsfix", "ntfscat");
         Path img = filled();
