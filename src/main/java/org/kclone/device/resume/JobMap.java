@@ -146,6 +146,15 @@ public final class JobMap {
                 throw new RefusedException("--map", "cannot read SOURCE " + plan.source().path() + " to check it"
                         + " against " + file + ": " + e.getMessage() + "; nothing was written");
             }
+            for (int i = 0; i < plan.destinations().size(); i++) {
+                Endpoint e = plan.destinations().get(i);
+                try (BlockDevice d = FileBlockDevice.open(e.path(), false, e.logicalSectorSize())) {
+                    checkDestinationUnchanged(file, m, i, e, d);
+                } catch (IOException x) {
+                    throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check it"
+                            + " against " + file + ": " + x.getMessage() + "; nothing was written");
+                }
+            }
         }
         JobMap j = new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
         j.leftOut = List.copyOf(leftOut);
@@ -269,6 +278,26 @@ public final class JobMap {
         }
     }
 
+    /**
+     * A destination still below its recorded point must hold there the source's bytes that the map
+     * hashed (they were copied to it): otherwise it was written since (another copy, a mkfs), the
+     * map is stale, and a resume would keep the foreign bytes below the point. A destination the map
+     * has whole is not checked: after its copy the GPT may have been fitted to it (--grow-last).
+     */
+    private static void checkDestinationUnchanged(Path file, MapFile view, int i, Endpoint e, BlockDevice d)
+            throws IOException, RefusedException {
+        if (view.done.get(i).prefix() >= view.source.bytes()) {
+            return;
+        }
+        MapFile.Hash changed = SourceHashes.firstChanged(d, e.startByte(), view.hashes);
+        if (changed != null) {
+            throw refused(e.field() + " " + e.path() + " no longer has the bytes " + changed.start() + "+"
+                    + changed.length() + " of its region that " + file + " recorded as copied to it (it was written"
+                    + " since?): the map is stale, and resuming would keep what is there now. Copy again without"
+                    + " this map");
+        }
+    }
+
     private static RefusedException refused(String why) {
         return new RefusedException("--map", why + "; nothing was written");
     }
@@ -301,6 +330,15 @@ public final class JobMap {
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE to check it against " + file + ": "
                         + e.getMessage() + "; nothing was written");
+            }
+            for (int i = 0; i < plan.destinations().size(); i++) { // read through the run's own devices
+                Endpoint e = plan.destinations().get(i);
+                try {
+                    checkDestinationUnchanged(file, again, i, e, opened.destinations().get(i));
+                } catch (IOException x) {
+                    throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check"
+                            + " it against " + file + ": " + x.getMessage() + "; nothing was written");
+                }
             }
             for (int i = 0; i < m.done.size(); i++) {
                 m.done.get(i).addAll(again.done.get(i));
