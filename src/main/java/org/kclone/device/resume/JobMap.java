@@ -286,10 +286,13 @@ public final class JobMap {
      */
     private static void checkDestinationUnchanged(Path file, MapFile view, int i, Endpoint e, BlockDevice d)
             throws IOException, RefusedException {
-        if (view.done.get(i).prefix() >= view.source.bytes()) {
+        long prefix = view.done.get(i).prefix();
+        if (prefix >= view.source.bytes()) {
             return;
         }
-        MapFile.Hash changed = SourceHashes.firstChanged(d, e.startByte(), view.hashes);
+        // only what the map says this destination has (a map written by a run hashes below every one's point)
+        List<MapFile.Hash> had = view.hashes.stream().filter(h -> h.start() + h.length() <= prefix).toList();
+        MapFile.Hash changed = SourceHashes.firstChanged(d, e.startByte(), had);
         if (changed != null) {
             throw refused(e.field() + " " + e.path() + " no longer has the bytes " + changed.start() + "+"
                     + changed.length() + " of its region that " + file + " recorded as copied to it (it was written"
