@@ -22,6 +22,7 @@ import org.kclone.engine.BlockDevice;
 import org.kclone.engine.ChunkObserver;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
+import org.kclone.engine.SectorRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -432,7 +433,7 @@ public final class JobMap {
                 ByteBuffer b = free.take();
                 int n = (int) Math.min(size, skip - at);
                 b.clear().limit(n);
-                whole.device().read(b, whole.byteOffset() + at);
+                readOrZero(whole.device(), b, whole.byteOffset() + at);
                 b.flip();
                 if (hasher != null) {
                     hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
@@ -453,6 +454,53 @@ public final class JobMap {
             hasher.close();
         }
         return null;
+    }
+
+    /**
+     * Reads {@code b} at {@code position}; where that fails, sector by sector, each unreadable
+     * sector left as zeros (what an earlier run with --ignore-errors wrote there) and recorded for the
+     * report ({@link #unreadable}): the job's report must not call the source clean because the bad
+     * sectors lie in the part an earlier run copied.
+     */
+    private void readOrZero(BlockDevice device, ByteBuffer b, long position) throws IOException {
+        int start = b.position();
+        try {
+            device.read(b, position);
+            return;
+        } catch (IOException e) {
+            LOG.warn("the source's already-copied part at byte {} cannot be read ({}): reading it sector by sector",
+                    position, e.toString());
+        }
+        int end = b.limit();
+        ByteBuffer sector = ByteBuffer.allocateDirect(2 * Sizes.SECTOR).alignedSlice(Sizes.SECTOR);
+        for (int off = start; off < end; off += Sizes.SECTOR) {
+            int n = Math.min(Sizes.SECTOR, end - off);
+            sector.clear().limit(n);
+            try {
+                device.read(sector, position + off - start);
+                sector.flip();
+            } catch (IOException e) {
+                sector.clear().limit(n);
+                while (sector.hasRemaining()) {
+                    sector.put((byte) 0);
+                }
+                sector.flip();
+                synchronized (unreadable) {
+                    unreadable.add(new SectorRange((position + off - start) / Sizes.SECTOR, 1));
+                }
+            }
+            b.put(off, sector, 0, n);
+        }
+        b.position(end);
+    }
+
+    private final List<SectorRange> unreadable = new ArrayList<>();
+
+    /** Source sectors (of the device) found unreadable while the copied part was read again ({@link #prefill}). */
+    public List<SectorRange> unreadable() {
+        synchronized (unreadable) {
+            return SectorRange.coalesce(new ArrayList<>(unreadable));
+        }
     }
 
     /** Per destination, bytes of the whole region written: this run's plus what was copied before. */
