@@ -165,7 +165,8 @@ final class VerifyCommand implements Callable<Integer> {
                 error = null;
             }
             ds.add(new Report.Destination(d.path().toString(), d.start(), d.count(), status, error,
-                    Report.Mismatch.of(o.mismatches(), d.start(), s.start())));
+                    Report.Mismatch.of(o.mismatches(), d.start(), s.start()), null, null,
+                    !r.cancelled() && ("ok".equals(status) || "mismatch".equals(status))));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         // as a cancelled copy reports the bytes copied, a cancelled verify reports the bytes compared

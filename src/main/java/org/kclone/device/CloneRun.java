@@ -40,6 +40,9 @@ public final class CloneRun {
      */
     public static final String UNVERIFIED = "unverified";
 
+    /** A destination's status when the job was cancelled before it had everything: partly overwritten. */
+    public static final String CANCELLED = "cancelled";
+
     /**
      * Told on the run's own thread (keep it short, do not block): when the copy has ended
      * (written and flushed, or stopped), when verification starts, and after each window read
@@ -95,6 +98,8 @@ public final class CloneRun {
     private final CopyPlanner.Plan plan;
     private final OpenedPlan opened;
     private final KcopydClient client;
+    /** False for a client shared with other runs ({@link #startShared}): this run neither creates nor destroys it. */
+    private final boolean ownsClient;
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
@@ -152,6 +157,7 @@ public final class CloneRun {
             map.begin(opened); // refused here (nothing written) when the devices are not the map's
         }
         this.client = clients.create(settings);
+        this.ownsClient = !(clients instanceof SharedClient);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
@@ -162,7 +168,9 @@ public final class CloneRun {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
             throw e;
         }
         Thread t = new Thread(this::finish, "kclone-run");
@@ -266,6 +274,24 @@ public final class CloneRun {
     }
 
     /**
+     * As {@link #start(CopyPlanner.Plan, DeviceOpener, Settings, Listener)}, on {@code shared}, an engine
+     * client other runs use at the same time (their page budget is one; {@link Settings#pages()} is
+     * not used). The run neither creates nor destroys it; its throttle is set to this run's rate.
+     */
+    public static CloneRun startShared(CopyPlanner.Plan plan, DeviceOpener opener, Settings settings,
+            Listener listener, KcopydClient shared) throws RefusedException {
+        return start(OpenedPlan.open(plan, opener), settings, listener, new SharedClient(shared), System::nanoTime);
+    }
+
+    /** Hands out a client the run must not destroy. */
+    private record SharedClient(KcopydClient client) implements Clients {
+        @Override
+        public KcopydClient create(Settings settings) {
+            return client;
+        }
+    }
+
+    /**
      * Starts on devices already opened ({@link OpenedPlan#of}: tests hand in devices that fail), with
      * the engine client made by {@code clients} and the report's seconds taken from {@code clock}
      * (nanoseconds, as {@link System#nanoTime()}). When it cannot start, {@code opened} is discarded.
@@ -348,7 +374,9 @@ public final class CloneRun {
         // The report is given out only once the run is over: pages freed, devices closed, their
         // claims released, so whoever acts on it (another run on the same disk) finds them free.
         try {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }
@@ -495,8 +523,9 @@ public final class CloneRun {
                 // the engine keeps every failed destination's exception (JobResult holds no nulls)
                 error = message(result.destinationErrors().get(i));
             } else if (written[i] < needed) {
-                // Never "ok" for a destination that did not get everything: the job stopped early.
-                status = "failed";
+                // Never "ok" for a destination that did not get everything: the job stopped early
+                // (cancelled: its own status, not a failure of the device; still exit code 1).
+                status = result.cancelled() ? CANCELLED : "failed";
                 error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
                         + (result.cancelled() ? "when it was cancelled"
                                 : sourceGone ? "when the source stopped answering (it does not read even its first"
@@ -522,8 +551,11 @@ public final class CloneRun {
                 error = "not verified: cancelled after the data was written and flushed, before verification";
             }
             String[] g = gpt.adjust(i, status, error);
+            // read back to its end and compared: the verifier's two verdicts, from a pass not cancelled
+            boolean compared = verifiedResult != null && !verifiedResult.cancelled()
+                    && verifiedResult.destinations().get(i) != null && ("ok".equals(g[0]) || "mismatch".equals(g[0]));
             dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
-                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i)));
+                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i), compared));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
         if (map != null && !map.unreadable().isEmpty()) { // bad sectors in the part an earlier run copied

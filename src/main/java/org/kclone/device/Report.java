@@ -111,13 +111,22 @@ public record Report(String command, Region source, long bytes, double seconds, 
      * the SHA-256 of its region's content as verification read it back (null, left out, when it was
      * not read back whole); {@code gpt} what was done to a GPT copied to a larger disk (its backup
      * moved to the end, with --grow-last the last partition grown) or why it was left as it is;
-     * left out when there was no such GPT.
+     * left out when there was no such GPT; {@code verified} whether it was read back to its end and
+     * compared with the source (ok or mismatch after a whole verification pass; false when verification
+     * was not asked for, was cancelled, or could not read it). {@code status} "cancelled": the job was
+     * cancelled before this destination had everything (partly overwritten).
      */
-    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches", "sha256", "gpt"})
+    @JsonPropertyOrder({"path", "start", "length", "status", "error", "mismatches", "sha256", "gpt", "verified"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Destination(String path, long start, long length, String status, String error,
             List<Mismatch> mismatches, @JsonInclude(JsonInclude.Include.NON_NULL) String sha256,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String gpt) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String gpt, boolean verified) {
+
+        /** A destination that was not (or not wholly) verified. */
+        public Destination(String path, long start, long length, String status, String error,
+                List<Mismatch> mismatches, String sha256, String gpt) {
+            this(path, start, length, status, error, mismatches, sha256, gpt, false);
+        }
 
         /** A destination with nothing to say about a GPT. */
         public Destination(String path, long start, long length, String status, String error,

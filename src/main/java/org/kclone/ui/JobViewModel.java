@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
@@ -26,6 +26,11 @@ import org.kclone.device.Sizes;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.SectorRange;
+import org.kclone.device.DeviceInfo;
+import org.kclone.ui.table.DestinationRow;
+import org.kclone.ui.table.Eta;
+import org.kclone.ui.table.JobSummary;
+import org.kclone.ui.table.OverallLine;
 
 /**
  * A running copy as the window shows it. Nothing is pushed from engine threads: {@link #poll()},
@@ -33,47 +38,6 @@ import org.kclone.engine.SectorRange;
  * reads the run's counters and updates the properties. Needs no toolkit: tests call poll().
  */
 public final class JobViewModel {
-
-    /** One destination's line: copy and verify progress, bytes, speed, ETA, state. */
-    public static final class Row {
-        private final String path;
-        private final DoubleProperty progress = new SimpleDoubleProperty();
-        private final DoubleProperty verifyProgress = new SimpleDoubleProperty();
-        private final StringProperty detail = new SimpleStringProperty("");
-        private final StringProperty state = new SimpleStringProperty("waiting");
-        private final StringProperty error = new SimpleStringProperty("");
-
-        Row(String path) {
-            this.path = path;
-        }
-
-        public String path() {
-            return path;
-        }
-
-        /** Bytes written of the region, 0 to 1; never goes back when verification starts. */
-        public DoubleProperty progress() {
-            return progress;
-        }
-
-        /** Bytes read back and compared, 0 to 1 (its own bar, shown when verifying). */
-        public DoubleProperty verifyProgress() {
-            return verifyProgress;
-        }
-
-        public StringProperty detail() {
-            return detail;
-        }
-
-        public StringProperty state() {
-            return state;
-        }
-
-        /** Empty while the row is fine; otherwise why it is not (shown in red). */
-        public StringProperty error() {
-            return error;
-        }
-    }
 
     private final BooleanProperty verify = new SimpleBooleanProperty(true);
     private final BooleanProperty ignoreErrors = new SimpleBooleanProperty(false);
@@ -83,7 +47,10 @@ public final class JobViewModel {
     private final BooleanProperty verifyRequested = new SimpleBooleanProperty(false);
     private final DoubleProperty overall = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
-    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final ObservableList<DestinationRow> rows = FXCollections.observableArrayList();
+    private final StringProperty overallLine = new SimpleStringProperty("");
+    private final ObjectProperty<JobSummary> summary = new SimpleObjectProperty<>();
+    private LongSupplier clock = System::nanoTime;
     private final ObservableList<String> unreadable = FXCollections.observableArrayList();
     private final ObjectProperty<Report> report = new SimpleObjectProperty<>();
     private final StringProperty reportSaved = new SimpleStringProperty("");
@@ -139,8 +106,27 @@ public final class JobViewModel {
         return status;
     }
 
-    public ObservableList<Row> rows() {
+    /**
+     * One row per destination: before a job the window's list of destinations (queued), during and
+     * after it the job's (the same row objects when the job runs the listed destinations).
+     */
+    public ObservableList<DestinationRow> rows() {
         return rows;
+    }
+
+    /** The line above the table: phase, counts, elapsed, total throughput, ETA (with verification). */
+    public StringProperty overallLine() {
+        return overallLine;
+    }
+
+    /** Set when a job ends with a report: n ok, n failed, n mismatch, elapsed, average speed. */
+    public ObjectProperty<JobSummary> summary() {
+        return summary;
+    }
+
+    /** The clock of elapsed times and speeds (tests: a clock they move). */
+    void clock(LongSupplier nanos) {
+        this.clock = nanos;
     }
 
     public ObservableList<String> unreadable() {
@@ -211,6 +197,12 @@ public final class JobViewModel {
         var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
         JobRun r = launcher.start(plan, settings(rate, flags, check));
         start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
+        for (int i = 0; i < rows.size(); i++) {
+            Endpoint e = plan.destinations().get(i);
+            DeviceInfo d = e.device();
+            rows.get(i).describe(d != null ? d.model() : null, d != null ? d.serial() : null,
+                    d != null ? d.size() : e.sizeBytes());
+        }
         audit = pending;
     }
 
@@ -220,23 +212,29 @@ public final class JobViewModel {
                 probe.get() ? ProbeMode.REMOVABLE : ProbeMode.OFF);
     }
 
-    /** Starts showing {@code r} (package-private: tests hand in a run they drive). */
+    /**
+     * Starts showing {@code r} (package-private: tests hand in a run they drive). The rows listed
+     * for these paths are kept (their setup stays bound); otherwise new rows are made.
+     */
     void start(JobRun r, List<String> paths, boolean check) {
-        rows.clear();
+        List<String> listed = rows.stream().map(x -> x.path().get()).toList();
+        if (!listed.equals(paths)) {
+            rows.setAll(paths.stream().map(DestinationRow::new).toList());
+        }
+        rows.forEach(DestinationRow::begin);
         unreadable.clear();
         report.set(null);
+        summary.set(null);
         reportSaved.set("");
         audit = null;
         problem.set(null);
-        for (String p : paths) {
-            rows.add(new Row(p));
-        }
         run = r;
         cancelling = false;
         verifyRequested.set(check);
         verifying.set(false);
         overall.set(0);
-        startNanos = System.nanoTime();
+        overallLine.set("");
+        startNanos = clock.getAsLong();
         running.set(true);
         status.set("copying");
     }
@@ -262,44 +260,51 @@ public final class JobViewModel {
             if (!cancelling) {
                 status.set(waiting);
             }
-            rows.forEach(r -> r.state.set("waiting"));
+            rows.forEach(DestinationRow::waiting);
             return;
         }
+        long now = clock.getAsLong();
         long total = Math.max(1, run.totalBytes());
         long[] written = run.written();
         boolean nowVerifying = run.phase() == CloneRun.Phase.VERIFYING;
         if (nowVerifying && !verifying.get()) {
-            verifyStartNanos = System.nanoTime();
+            verifyStartNanos = now;
         }
         verifying.set(nowVerifying);
-        long phaseStart = nowVerifying ? verifyStartNanos : startNanos;
-        double seconds = Math.max(1e-3, (System.nanoTime() - phaseStart) / 1e9);
+        double copySeconds = Math.max(1e-3, ((nowVerifying ? verifyStartNanos : now) - startNanos) / 1e9);
+        double verifySeconds = nowVerifying ? Math.max(1e-3, (now - verifyStartNanos) / 1e9) : 0;
         long checked = run.verifiedBytes();
         long min = Long.MAX_VALUE;
+        int failed = 0;
+        int through = 0;
+        long sum = 0;
         for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
+            DestinationRow r = rows.get(i);
             String error = run.error(i);
             if (error != null) {
-                r.state.set("failed");
-                r.error.set(error);
+                r.fail(error);
+                failed++;
                 continue;
             }
-            r.progress.set((double) written[i] / total);
             long done = nowVerifying ? checked : written[i];
             if (nowVerifying) {
-                r.verifyProgress.set((double) checked / total);
+                r.verifying(checked, total, copySeconds, verifySeconds);
+            } else {
+                r.copying(written[i], total, copySeconds, verifyRequested.get(), run.probing());
             }
+            through += done >= total ? 1 : 0;
+            sum += done;
             min = Math.min(min, done);
-            double rate = done / seconds;
-            long eta = rate <= 0 ? -1 : (long) ((total - done) / rate);
-            r.detail.set(String.format(Locale.ROOT, "%s %s of %s, %s/s, ETA %s", nowVerifying ? "verified" : "written",
-                    Sizes.human(done), Sizes.human(total), Sizes.human((long) rate),
-                    eta < 0 ? "--" : eta / 60 + ":" + String.format("%02d", eta % 60)));
-            r.state.set(nowVerifying ? "verifying" : run.probing() ? "checking" : "writing");
         }
         double fraction = min == Long.MAX_VALUE ? 0 : (double) min / total;
         double whole = !verifyRequested.get() ? fraction : nowVerifying ? 0.5 + fraction / 2 : fraction / 2;
         overall.set(Math.max(overall.get(), whole));
+        if (min != Long.MAX_VALUE) {
+            long eta = nowVerifying ? Eta.seconds(total, total, min, true, true, copySeconds, verifySeconds)
+                    : Eta.seconds(total, min, 0, verifyRequested.get(), false, copySeconds, 0);
+            overallLine.set(OverallLine.text(nowVerifying, run.probing(), rows.size(), through, failed,
+                    (now - startNanos) / 1_000_000_000L, sum / (nowVerifying ? verifySeconds : copySeconds), eta));
+        }
         if (!cancelling) {
             status.set(nowVerifying ? "verifying: " + Sizes.human(checked) + " of " + Sizes.human(total)
                     : run.probing() ? "checking removable drives for fake capacity (a few seconds)..." : "copying");
@@ -321,65 +326,33 @@ public final class JobViewModel {
         }
         r = audit != null ? audit.attach(r) : r;
         boolean check = verifyRequested.get();
+        long total = run.totalBytes();
+        long[] written = run.written();
         for (int i = 0; i < rows.size(); i++) {
             var d = r.destinations().get(i);
-            Row row = rows.get(i);
-            String status = d.status() == null ? "" : d.status();
-            if ("ok".equals(status) && check && r.cancelled() && run.verifiedBytes() < run.totalBytes()) {
-                status = "unverified"; // cancelled before the read-back reached the end: written, not checked
-            }
-            switch (status) {
-                case "ok" -> {
-                    row.state.set(check ? "done, verified" : "done");
-                    row.detail.set(Sizes.human(run.totalBytes()) + (check ? " written and verified" : " written")
-                            + (d.gpt() != null ? "; " + d.gpt() : "")); // a GPT fitted to a larger disk
-                    row.error.set("");
-                    row.progress.set(1.0);
-                    if (check) {
-                        row.verifyProgress.set(1.0);
-                    }
-                }
-                case "failed" -> {
-                    row.state.set("failed");
-                    row.error.set(d.error() == null ? "failed" : d.error());
-                }
-                case "mismatch" -> {
-                    row.state.set("mismatch");
-                    List<SectorRange> ranges = d.mismatches().stream()
-                            .map(m -> new SectorRange(m.start(), m.count())).toList();
-                    row.error.set(MismatchText.of(ranges));
-                }
-                case "unverified" -> {
-                    row.state.set("unverified");
-                    row.error.set(d.error() != null ? d.error()
-                            : "written, but the verification did not finish: the data was not checked");
-                }
-                default -> {
-                    row.state.set(status.isEmpty() ? "unknown" : status);
-                    row.error.set(d.error() != null ? d.error() : "not confirmed as done (status '" + status + "')");
-                }
-            }
+            List<SectorRange> ranges = d.mismatches().stream().map(m -> new SectorRange(m.start(), m.count())).toList();
+            rows.get(i).finish(d, check, r.cancelled(), total, i < written.length ? written[i] : 0,
+                    run.verifiedBytes(), MismatchText.of(ranges));
         }
         boolean allOk = r.exitCode() == 0 && r.destinations().stream().allMatch(d -> "ok".equals(d.status()));
         status.set(r.cancelled() ? "cancelled" : allOk ? "done" : "done with errors");
         if (allOk && !r.cancelled()) {
             overall.set(1.0);
         }
+        JobSummary s = JobSummary.of(rows, (clock.getAsLong() - startNanos) / 1_000_000_000L, r.bytes(), r.cancelled());
+        overallLine.set(s.text());
         verifying.set(false);
         report.set(r);
+        summary.set(s);
         running.set(false);
         run = null;
     }
 
     /** A job that ended without a report: every row not already failed says why; the setup unlocks. */
     private void finishWithout(String why) {
-        for (Row row : rows) {
-            if (!"failed".equals(row.state.get())) {
-                row.state.set("not done");
-                row.error.set(why);
-            }
-        }
+        rows.forEach(r -> r.notDone(why));
         status.set(why);
+        overallLine.set(why);
         verifying.set(false);
         problem.set(why);
         running.set(false);

@@ -27,7 +27,8 @@ import org.kclone.device.DeviceInfo;
 import org.kclone.device.RefusedException;
 
 /**
- * The window: device table on the left; source, destinations, options and the job on the right.
+ * The window: device tree on the left and source and options on the right above; destinations and
+ * the job as one table below, full width.
  * Thin: every decision is a ViewModel's; the parts are built by their own classes
  * ({@link DeviceTreeView}, {@link PartitionMapView}, {@link SourceView}, {@link DestinationsView}, {@link ProgressView}),
  * and this class ties them together, locks the setup while a job runs, and starts a job.
@@ -44,6 +45,9 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
+    private final HBox startCancel = new HBox(8);
+    /** Duplicator mode: every drive plugged in while armed gets the source (ui/duplicator). */
+    private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this.deviceVm = deviceVm;
@@ -79,19 +83,36 @@ public final class MainWindow {
                 a.show();
             }
         });
+        dupVm = new org.kclone.ui.duplicator.DuplicatorViewModel(deviceVm::discoverNow,
+                org.kclone.ui.duplicator.DriveStarter.inProcess(new org.kclone.device.hotplug.SharedEngine(2048,
+                        org.kclone.engine.KcopydConfig.DEFAULT), () -> jobVm.settings(0,
+                                java.util.EnumSet.of(org.kclone.engine.KcopydFlag.DROP_FAILED_DESTINATIONS), true)),
+                Reasons::forTheWindow);
         BooleanExpression locked = jobVm.running();
         Label lockedNote = new Label("The setup is locked while the job runs.");
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), DestinationsView.build(destVm, locked),
-                optionsPane(locked), lockedNote, progress.build());
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote,
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
         right.setPadding(new Insets(0, 4, 0, 0));
         ScrollPane rightScroll = new ScrollPane(right);
         rightScroll.setFitToWidth(true);
         SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), rightScroll);
         split.setDividerPositions(0.45);
-        root.setCenter(split);
+        // Destinations and progress as one table, full width below, taking the height left (issue 10)
+        SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
+        deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
+        SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), startCancel,
+                locked, setupRows::remove));
+        vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        vertical.setDividerPositions(0.36);
+        // the table keeps room for its rows (4 to 16) whatever the window's height; the tree and source get the rest
+        Runnable place = () -> vertical.setDividerPositions(Math.max(0.2,
+                1 - (ProgressView.preferredHeight(jobVm.rows().size()) + 8) / Math.max(1, root.getHeight())));
+        root.heightProperty().addListener((o, was, h) -> place.run());
+        jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
+        root.setCenter(vertical);
         root.getStyleClass().add("kclone");
     }
 
@@ -155,8 +176,8 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe,
-                new HBox(10, limitLabel, limit, start, cancel)));
+        startCancel.getChildren().setAll(start, cancel); // beside the table, always in view
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe, new HBox(10, limitLabel, limit)));
     }
 
     private void startClicked() {
@@ -233,5 +254,6 @@ public final class MainWindow {
     public void close() {
         deviceVm.stopWatching();
         ticker.stop();
+        dupVm.close();
     }
 }

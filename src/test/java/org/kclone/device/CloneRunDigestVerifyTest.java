@@ -103,7 +103,7 @@ class CloneRunDigestVerifyTest {
         String sha = Sha256.hex(sourceBytes());
         assertEquals(sha, report.source().sha256());
         for (Report.Destination r : report.destinations()) {
-            assertEquals(new Report.Destination(r.path(), DST_START, COUNT, "ok", null, List.of(), sha), r);
+            assertEquals(new Report.Destination(r.path(), DST_START, COUNT, "ok", null, List.of(), sha, null, true), r);
         }
         assertEquals(0, report.exitCode());
     }

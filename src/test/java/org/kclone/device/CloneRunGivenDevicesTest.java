@@ -134,7 +134,8 @@ class CloneRunGivenDevicesTest {
         assertTrue(bError.startsWith("faulty:b: Input/output error (injected write fault at byte "), bError);
         assertEquals(List.of("copied, error of b: " + bError + ", of a: null", "verifying a true, b false"), seen,
                 "the failure is told while the run goes on, with the device's own message");
-        assertEquals(new Report.Destination("/test/d0.img", 0, COUNT, "ok", null, List.of(), Sha256.hex(sourceBytes())),
+        assertEquals(new Report.Destination("/test/d0.img", 0, COUNT, "ok", null, List.of(), Sha256.hex(sourceBytes()),
+                null, true),
                 report.destinations().get(0));
         assertEquals(new Report.Destination("/test/d1.img", 0, COUNT, "failed", bError, List.of()),
                 report.destinations().get(1));
@@ -270,7 +271,7 @@ class CloneRunGivenDevicesTest {
         Report.Destination db = report.destinations().get(1);
         assertEquals(new Report.Destination("/test/d1.img", 100, COUNT, "mismatch", null, List.of(
                 new Report.Mismatch(150, 1, SRC_START + 50), new Report.Mismatch(100 + 1997, 3, SRC_START + 1997)),
-                Sha256.hex(b.bytes(100 * 512, 100 * 512 + BYTES))), db);
+                Sha256.hex(b.bytes(100 * 512, 100 * 512 + BYTES)), null, true), db);
         assertEquals(Sha256.hex(sourceBytes()), report.destinations().get(0).sha256());
         assertFalse(report.cancelled());
         assertEquals(1, report.exitCode());
@@ -353,7 +354,7 @@ class CloneRunGivenDevicesTest {
         Report report = run.await();
         long written = run.written()[0];
         assertEquals(5 * 64 << 10, written, "the write in flight finished, no chunk after it");
-        assertEquals(new Report.Destination("/test/d0.img", 0, COUNT, "failed", "incomplete: " + written + " of "
+        assertEquals(new Report.Destination("/test/d0.img", 0, COUNT, "cancelled", "incomplete: " + written + " of "
                 + BYTES + " bytes written; the job stopped when it was cancelled", List.of()),
                 report.destinations().get(0));
         assertTrue(report.cancelled());

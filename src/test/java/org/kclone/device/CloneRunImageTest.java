@@ -73,9 +73,9 @@ class CloneRunImageTest {
         assertEquals(2000L * 512, r.bytes());
         assertFalse(r.cancelled());
         assertEquals(List.of(), r.readErrors());
-        assertEquals(List.of(new Report.Destination(fresh.toString(), 0, 2000, "ok", null, List.of(), sha),
-                new Report.Destination(existing.toString(), 100, 2000, "ok", null, List.of(), sha),
-                new Report.Destination(shortImg.toString(), 4, 2000, "ok", null, List.of(), sha)), r.destinations());
+        assertEquals(List.of(new Report.Destination(fresh.toString(), 0, 2000, "ok", null, List.of(), sha, null, true),
+                new Report.Destination(existing.toString(), 100, 2000, "ok", null, List.of(), sha, null, true),
+                new Report.Destination(shortImg.toString(), 4, 2000, "ok", null, List.of(), sha, null, true)), r.destinations());
         assertTrue(r.seconds() >= 0);
         assertEquals(2000L * 512, run.totalBytes());
         assertEquals(2000L * 512, run.verifiedBytes(), "read back to the end");
@@ -182,7 +182,7 @@ class CloneRunImageTest {
         assertTrue(r.cancelled());
         assertEquals(1, r.exitCode());
         Report.Destination d = r.destinations().get(0);
-        assertEquals("failed", d.status(), d.toString());
+        assertEquals("cancelled", d.status(), d.toString());
         assertTrue(d.error().startsWith("incomplete: ") && d.error().contains("cancelled"), d.error());
         assertTrue(r.bytes() <= 64 << 10, "bytes " + r.bytes());
         assertEquals(0, run.verifiedBytes(), "a cancelled copy is not verified");

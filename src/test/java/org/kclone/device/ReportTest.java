@@ -67,7 +67,7 @@ class ReportTest {
         JsonNode d = j.path("destinations");
         assertEquals(3, d.size());
         for (JsonNode x : d) {
-            assertEquals(List.of("path", "start", "length", "status", "error", "mismatches"), names(x));
+            assertEquals(List.of("path", "start", "length", "status", "error", "mismatches", "verified"), names(x));
         }
         assertTrue(d.get(0).path("error").isNull(), "error is present as null on an ok destination");
         assertTrue(d.get(0).path("mismatches").isArray() && d.get(0).path("mismatches").isEmpty());

@@ -127,7 +127,7 @@ class HelperProtocolTest {
                 h.send("{\"type\":\"cancel\"}");
                 Report report = h.next("report").report();
                 assertTrue(report.cancelled());
-                assertEquals("failed", report.destinations().get(0).status());
+                assertEquals("cancelled", report.destinations().get(0).status());
                 assertTrue(report.destinations().get(0).error().contains("cancelled"), report.toString());
                 h.closeInput();
                 assertEquals(1, h.waitFor());

@@ -73,8 +73,8 @@ class JobViewModelRealFaultTest {
         }
         assertEquals(before, softLimit(pid), "restored");
         assertFalse(job.running().get(), "the job ended");
-        JobViewModel.Row ok = job.rows().get(0);
-        JobViewModel.Row failed = job.rows().get(1);
+        org.kclone.ui.table.DestinationRow ok = job.rows().get(0);
+        org.kclone.ui.table.DestinationRow failed = job.rows().get(1);
         assertEquals("done, verified", ok.state().get());
         assertEquals(1.0, ok.progress().get());
         assertEquals("", ok.error().get());

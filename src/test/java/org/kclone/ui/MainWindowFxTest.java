@@ -108,6 +108,11 @@ class MainWindowFxTest {
         robot.write(text);
     }
 
+    /** The state cell of row {@code i} of the destinations table. */
+    static String state(FxRobot robot, int i) {
+        return robot.lookup("#state" + i).queryAs(javafx.scene.control.Labeled.class).getText();
+    }
+
     private void waitUntilDone(FxRobot robot) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.job().report().get() != null);
@@ -134,9 +139,8 @@ class MainWindowFxTest {
         robot.clickOn("#confirmOverwrite");
         waitUntilDone(robot);
         for (int i = 0; i < 2; i++) {
-            assertEquals(1.0, robot.lookup("#progress" + i).queryAs(ProgressBar.class).getProgress());
-            assertEquals(1.0, robot.lookup("#verifyProgress" + i).queryAs(ProgressBar.class).getProgress());
-            assertTrue(robot.lookup("#state" + i).queryAs(Label.class).getText().startsWith("done"));
+            assertEquals(1.0, robot.lookup("#bar" + i).queryAs(ProgressBar.class).getProgress());
+            assertEquals("✓ done, verified", state(robot, i));
         }
         assertEquals(1.0, robot.lookup("#overall").queryAs(ProgressBar.class).getProgress());
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dir.resolve("a.img")));
@@ -179,9 +183,9 @@ class MainWindowFxTest {
             robot.clickOn("#typeNames").write(dead.device().getFileName().toString());
             robot.clickOn("#confirmOverwrite");
             waitUntilDone(robot);
-            String failedRow = robot.lookup("#state0").queryAs(Label.class).getText();
-            assertTrue(failedRow.startsWith("failed") && failedRow.contains("Input/output error"), failedRow);
-            assertTrue(robot.lookup("#state1").queryAs(Label.class).getText().startsWith("done"));
+            String failedRow = state(robot, 0);
+            assertTrue(failedRow.startsWith("✗ failed") && failedRow.contains("Input/output error"), failedRow);
+            assertTrue(state(robot, 1).startsWith("✓ done"), state(robot, 1));
             assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dir.resolve("good.img")));
         }
     }
@@ -196,8 +200,9 @@ class MainWindowFxTest {
         waitUntilDone(robot);
         assertEquals("cancelled", robot.lookup("#jobStatus").queryAs(Label.class).getText());
         assertTrue(window.job().report().get().cancelled());
-        assertTrue(robot.lookup("#state0").queryAs(Label.class).getText().contains("incomplete"),
-                robot.lookup("#state0").queryAs(Label.class).getText());
+        assertTrue(state(robot, 0).startsWith("■ cancelled: ") && state(robot, 0).endsWith(" of 32 MiB written,"
+                + " partly overwritten"), state(robot, 0));
+        assertEquals("cancelled", window.job().report().get().destinations().get(0).status());
     }
 
     @Test
@@ -361,7 +366,9 @@ class MainWindowFxTest {
         assertTrue(said.startsWith("Destination 1 (" + late + ")") && said.contains("appeared after the confirmation"),
                 said);
         robot.clickOn(robot.lookup("#refusal .button").queryButton());
-        assertTrue(window.job().rows().isEmpty() && !window.job().running().get(), "not started");
+        assertTrue(!window.job().running().get() && window.job().report().get() == null, "not started");
+        assertTrue(window.job().rows().stream().allMatch(r -> r.kind().get() == org.kclone.ui.table.RowState.QUEUED
+                || r.kind().get() == org.kclone.ui.table.RowState.REFUSED), "the table's row is the list's, not a job's");
         assertArrayEquals(new byte[1 << 20], Files.readAllBytes(late), "nothing written");
     }
 

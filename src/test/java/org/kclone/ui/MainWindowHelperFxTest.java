@@ -81,7 +81,7 @@ class MainWindowHelperFxTest {
     }
 
     private String state(FxRobot robot, int i) {
-        return robot.lookup("#state" + i).queryAs(Label.class).getText();
+        return MainWindowFxTest.state(robot, i);
     }
 
     @Test
@@ -97,9 +97,8 @@ class MainWindowHelperFxTest {
         waitUntilOver();
         assertEquals(1, launched.get());
         for (int i = 0; i < 2; i++) {
-            assertEquals(1.0, robot.lookup("#progress" + i).queryAs(ProgressBar.class).getProgress());
-            assertEquals(1.0, robot.lookup("#verifyProgress" + i).queryAs(ProgressBar.class).getProgress());
-            assertTrue(state(robot, i).startsWith("done"), state(robot, i));
+            assertEquals(1.0, robot.lookup("#bar" + i).queryAs(ProgressBar.class).getProgress());
+            assertEquals("✓ done, verified", state(robot, i));
         }
         assertEquals(1.0, robot.lookup("#overall").queryAs(ProgressBar.class).getProgress());
         assertEquals("done", robot.lookup("#jobStatus").queryAs(Label.class).getText());
@@ -127,9 +126,9 @@ class MainWindowHelperFxTest {
             robot.clickOn("#typeNames").write(dead.device().getFileName().toString());
             robot.clickOn("#confirmOverwrite");
             waitUntilOver();
-            assertTrue(state(robot, 0).startsWith("failed") && state(robot, 0).contains("Input/output error"),
+            assertTrue(state(robot, 0).startsWith("✗ failed") && state(robot, 0).contains("Input/output error"),
                     state(robot, 0));
-            assertTrue(state(robot, 1).startsWith("done"), state(robot, 1));
+            assertTrue(state(robot, 1).startsWith("✓ done"), state(robot, 1));
             assertEquals("done with errors", robot.lookup("#jobStatus").queryAs(Label.class).getText());
             assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dir.resolve("good.img")));
         }
@@ -154,7 +153,9 @@ class MainWindowHelperFxTest {
         waitUntilOver();
         assertEquals("cancelled", robot.lookup("#jobStatus").queryAs(Label.class).getText());
         assertTrue(window.job().report().get().cancelled());
-        assertTrue(state(robot, 0).contains("incomplete"), state(robot, 0));
+        assertTrue(state(robot, 0).startsWith("■ cancelled: ") && state(robot, 0).contains("partly overwritten"),
+                state(robot, 0));
+        assertEquals("cancelled", window.job().report().get().destinations().get(0).status());
     }
 
     @Test
@@ -172,7 +173,7 @@ class MainWindowHelperFxTest {
         assertTrue(status.contains("password was not given") && status.contains("run kclone as root"), status);
         DialogPane alert = robot.lookup("#jobProblem").queryAs(DialogPane.class);
         assertTrue(alert.getContentText().contains("password was not given"), alert.getContentText());
-        assertTrue(state(robot, 0).startsWith("not done"), state(robot, 0));
+        assertTrue(state(robot, 0).startsWith("✗ not done: "), state(robot, 0));
         assertNull(window.job().report().get());
         assertFalse(robot.lookup("#start").queryAs(Button.class).isDisabled(), "the setup is unlocked");
         assertFalse(Files.exists(dir.resolve("a.img")), "nothing was created");

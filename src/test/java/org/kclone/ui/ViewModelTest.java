@@ -174,7 +174,7 @@ class ViewModelTest {
         assertTrue(MainWindow.UPDATES_PER_SECOND <= 60);
         assertNotNull(job.report().get());
         assertEquals("done", job.status().get());
-        for (JobViewModel.Row r : job.rows()) {
+        for (org.kclone.ui.table.DestinationRow r : job.rows()) {
             assertEquals(1.0, r.progress().get());
             assertEquals("done, verified", r.state().get());
         }
@@ -379,8 +379,10 @@ class ViewModelTest {
             return verified;
         }
 
+        String[] errors;
+
         public String error(int i) {
-            return null;
+            return errors == null ? null : errors[i];
         }
 
         public List<org.kclone.engine.SectorRange> unreadableSoFar() {
@@ -444,7 +446,7 @@ class ViewModelTest {
         job.poll();
         assertTrue(job.status().get().startsWith("verifying"), job.status().get());
         assertTrue(job.verifying().get());
-        for (JobViewModel.Row r : job.rows()) {
+        for (org.kclone.ui.table.DestinationRow r : job.rows()) {
             assertEquals(1.0, r.progress().get(), "the written bar stays full while verifying");
             assertEquals(0.0, r.verifyProgress().get());
             assertEquals("verifying", r.state().get());
@@ -494,11 +496,11 @@ class ViewModelTest {
                 dest("b.img", "partly", null, "[]"), dest("c.img", "ok", null, "[]"));
         job.poll();
         assertEquals("done with errors", job.status().get());
-        JobViewModel.Row mismatch = job.rows().get(0);
+        org.kclone.ui.table.DestinationRow mismatch = job.rows().get(0);
         assertEquals("mismatch", mismatch.state().get());
         assertEquals("differs from the source at sectors 7048, 9000–9015 (17 sectors, 8.5 KiB)",
                 mismatch.error().get());
-        JobViewModel.Row odd = job.rows().get(1);
+        org.kclone.ui.table.DestinationRow odd = job.rows().get(1);
         assertFalse(odd.state().get().startsWith("done"), odd.state().get());
         assertFalse(odd.error().get().isEmpty());
         assertEquals("done, verified", job.rows().get(2).state().get());

@@ -24,7 +24,7 @@ public final class HtmlReport {
             table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.25em .5em;\
             border:1px solid #bbb}th{background:#eee}table.facts th{width:12em}
             .hash,.mono{font-family:monospace;word-break:break-all}
-            .state{font-weight:bold}.ok{color:#0a5c0a}.failed,.mismatch{color:#a00}.unverified{color:#a65f00}
+            .state{font-weight:bold}.ok{color:#0a5c0a}.failed,.mismatch{color:#a00}.unverified{color:#a65f00}.cancelled{color:#6a1b9a}
             .other{color:#555}footer{margin-top:2em;color:#555;font-size:.9em}
             @media print{body{margin:0;max-width:none}th{background:#eee !important;-webkit-print-color-adjust:exact}}
             """;
@@ -136,7 +136,7 @@ public final class HtmlReport {
             JsonNode f = facts.isArray() && i < facts.size() ? facts.get(i) : null;
             String status = text(d.path("status"), "unknown");
             String cls = switch (status) {
-                case "ok", "failed", "mismatch", "unverified" -> status;
+                case "ok", "failed", "mismatch", "unverified", "cancelled" -> status;
                 default -> "other";
             };
             b.append("<tr class=\"destination\">");
@@ -147,7 +147,7 @@ public final class HtmlReport {
             cell(b, "mono", f != null ? text(f.path("serial"), "—") : "—");
             cell(b, null, f != null ? size(f.path("size")) : "—");
             cell(b, "state " + cls, status.toUpperCase(Locale.ROOT));
-            JsonNode v = f != null ? f.path("verified") : null;
+            JsonNode v = f != null && f.path("verified").isBoolean() ? f.path("verified") : d.path("verified");
             cell(b, null, v == null || !v.isBoolean() ? "—" : v.asBoolean() ? "yes" : "no");
             String hash = sha256(d, null);
             cell(b, "hash", hash != null ? hash : "—");
