@@ -608,6 +608,11 @@ public final class CloneRun {
                     destSha256 != null ? destSha256.get(i) : null, gpt.note(i), compared));
         }
         List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
+        if (map != null && !map.unreadable().isEmpty()) { // bad sectors in the part an earlier run copied
+            List<SectorRange> all = new ArrayList<>(readErrors);
+            all.addAll(map.unreadable());
+            readErrors = SectorRange.coalesce(all);
+        }
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         boolean wasCancelled = cancelled;
         Report.Region source = plan.source() == null ? null

@@ -110,6 +110,50 @@ class CliMapTest {
                 after);
     }
 
+    /**
+     * A destination written since its map was (another copy, a mkfs) no longer has, below the resume
+     * point, the bytes the map hashed: the map is stale and is refused, nothing written. Put back,
+     * the same map resumes.
+     */
+    @Test
+    void aDestinationWrittenSinceItsMapIsRefused() throws Exception {
+        byte[] data = source(16 << 20);
+        Path map = dir.resolve("job.map");
+        String src = dir.resolve("src.img").toString();
+        Path one = dir.resolve("one.img");
+        Cli first = Cli.run("copy", src, one.toString(), "--yes", "--map", map.toString());
+        assertEquals(0, first.exit, first.err);
+        // as if the copy had stopped at 8 MiB, with the hashes a checkpoint there writes
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(data, 0, 1 << 20);
+        String head = java.util.HexFormat.of().formatHex(sha.digest());
+        sha.update(data, 7 << 20, 1 << 20);
+        String tail = java.util.HexFormat.of().formatHex(sha.digest());
+        String text = Files.readString(map).replaceAll("(?m)^0  .*\\n", "").replace("status finished",
+                "status interrupted");
+        Files.writeString(map, text + String.format("hash head 0x%016X 0x%016X %s%nhash tail 0x%016X 0x%016X %s%n"
+                + "0  0x%016X  0x%016X  +%n0  0x%016X  0x%016X  ?%n", 0, 1 << 20, head, 7 << 20, 1 << 20, tail,
+                0, 8 << 20, 8 << 20, 8 << 20));
+        try (var ch = java.nio.channels.FileChannel.open(one, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[8 << 20]), 8 << 20); // what it would lack
+            ch.write(java.nio.ByteBuffer.wrap(new byte[4096]), (7 << 20) + 8192); // written since, below the point
+        }
+        byte[] before = Files.readAllBytes(one);
+        Cli r = Cli.run("copy", src, one.toString(), "--yes", "--map", map.toString());
+        assertEquals(2, r.exit, r.err);
+        assertTrue(r.err.contains("refused: --map: DEST 1 " + one + " no longer has the bytes 7340032+1048576"),
+                r.err);
+        assertArrayEquals(before, Files.readAllBytes(one), "nothing written");
+
+        try (var ch = java.nio.channels.FileChannel.open(one, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(data, (7 << 20) + 8192, 4096), (7 << 20) + 8192);
+        }
+        Cli back = Cli.run("copy", src, one.toString(), "--yes", "--map", map.toString());
+        assertEquals(0, back.exit, back.err);
+        assertTrue(back.err.contains("resuming from " + map + ": 8.0 MiB of 16.0 MiB"), back.err);
+        assertArrayEquals(data, Files.readAllBytes(one));
+    }
+
     @Test
     void aFileThatIsNotAMapIsRefusedAndNothingIsCreated() throws Exception {
         source(1 << 20);

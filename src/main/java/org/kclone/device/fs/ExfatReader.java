@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
  * cluster is used where its bit in the allocation bitmap is set. The bitmap is found through the
  * root directory's Allocation Bitmap entry (type 0x81); TexFAT volumes with two FATs have two
  * bitmaps, and a cluster set in either counts. The up-case table and the root directory are in
- * the bitmap; the bitmap's and root directory's own clusters are added besides.
+ * the bitmap; the bitmap's and root directory's own clusters are added besides. A volume marked
+ * dirty (VolumeFlags bit 1) is refused: its bitmap may lag behind its files.
  */
 public final class ExfatReader implements FsReader {
 
     private static final int BITMAP_ENTRY = 0x81;
+    /** VolumeFlags bit 1: set while the volume has changes not written out (cleared on a clean unmount). */
+    private static final int VOLUME_DIRTY = 0x2;
     private static final int CHUNK = 1 << 20;
 
     @Override
@@ -39,7 +42,15 @@ public final class ExfatReader implements FsReader {
         if (!recognises(src)) {
             throw new FsFormatException("exFAT: no \"EXFAT   \" boot sector with the 0x55AA signature");
         }
-        Volume v = Volume.parse(src.read(0, 512));
+        ByteBuffer boot = src.read(0, 512);
+        Volume v = Volume.parse(boot);
+        if ((boot.getShort(106) & VOLUME_DIRTY) != 0) {
+            // not cleanly unmounted: a file's clusters may be in its directory entry but not yet in the
+            // bitmap (fsck.exfat would keep them, marking them used); the bitmap cannot say what is free
+            throw new FsFormatException("exFAT: the volume is marked dirty (VolumeFlags: not cleanly unmounted):"
+                    + " its allocation bitmap may miss clusters in use; check it (fsck.exfat, or eject it in"
+                    + " Windows) first to copy only the used clusters");
+        }
         if (v.size() > src.length()) {
             throw new FsFormatException("exFAT: the volume length " + v.size() + " bytes is more than the region's "
                     + src.length());

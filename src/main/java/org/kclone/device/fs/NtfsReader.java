@@ -12,12 +12,18 @@ import java.util.List;
  * its $DATA runs, record 6 is $Bitmap, whose unnamed $DATA is the cluster bitmap (bit set =
  * cluster used). Every metadata file ($MFT, its mirror, $LogFile, $Boot ...) is in the bitmap.
  * The boot sector is used, and so is its backup in the volume's last sector, which lies past the
- * boot sector's "total sectors" and is taken where the region holds it. A $Bitmap whose runs are
- * in an attribute list, or sparse, is refused with {@link FsFormatException}.
+ * boot sector's "total sectors" and is taken where the region holds it. A volume marked dirty in
+ * $Volume or whose $LogFile has changes to replay, and a $Bitmap whose runs are in an attribute list, or sparse, are refused with
+ * {@link FsFormatException}.
  */
 public final class NtfsReader implements FsReader {
 
     private static final int BITMAP_RECORD = 6;
+    private static final int VOLUME_RECORD = 3;
+    private static final int LOGFILE_RECORD = 2;
+    /** $VOLUME_INFORMATION: 8 reserved bytes, major and minor version, then the flags (le16). */
+    private static final int VOLUME_INFORMATION = 0x70;
+    private static final int VOLUME_IS_DIRTY = 0x0001;
     private static final int CHUNK = 1 << 20;
 
     @Override
@@ -59,6 +65,8 @@ public final class NtfsReader implements FsReader {
         if (!mftData.nonResident()) {
             throw new FsFormatException("NTFS: $MFT's $DATA is resident");
         }
+        checkClean(src, b, mftData);
+        checkLogClean(src, b, mftData);
         ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
         NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) BITMAP_RECORD * b.recordBytes, rec, "$MFT");
         rec.flip();
@@ -97,6 +105,100 @@ public final class NtfsReader implements FsReader {
             used.add(fsBytes, b.bytesPerSector);
         }
         return new FsUsage(type(), size, used.extents(size));
+    }
+
+    /**
+     * Refuses a volume marked dirty in $Volume (record 3): Windows sets the mark while the volume
+     * is in use and clears it when it is cleanly unmounted. Marked, the volume was not unmounted
+     * cleanly (or chkdsk is due): its $LogFile may still have to set bits in $Bitmap for clusters
+     * that already hold data, so $Bitmap cannot say what is free. ntfsclone and partclone.ntfs
+     * refuse such a volume too (without --force / -I).
+     */
+    private static void checkClean(ByteSource src, Boot b, NtfsRecords.Attribute mftData) throws IOException {
+        String what = "MFT record 3 ($Volume)";
+        ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
+        NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) VOLUME_RECORD * b.recordBytes, rec, "$MFT");
+        rec.flip();
+        NtfsRecords.fixup(rec, what);
+        for (NtfsRecords.Attribute a : NtfsRecords.attributes(rec, what)) {
+            if (a.type() == VOLUME_INFORMATION && !a.nonResident()) {
+                if (a.value().limit() < 12) {
+                    throw new FsFormatException("NTFS: " + what + "'s $VOLUME_INFORMATION is "
+                            + a.value().limit() + " bytes, too short for its flags");
+                }
+                int flags = a.value().getShort(10) & 0xffff;
+                if ((flags & VOLUME_IS_DIRTY) != 0) {
+                    throw new FsFormatException("NTFS: the volume is marked dirty (not cleanly unmounted, or"
+                            + " chkdsk is due): its cluster bitmap may miss clusters in use; run chkdsk /f in"
+                            + " Windows (or ntfsfix) first to copy only the used clusters");
+                }
+                return;
+            }
+        }
+        throw new FsFormatException("NTFS: " + what + " has no resident $VOLUME_INFORMATION: whether the volume"
+                + " was cleanly unmounted cannot be told");
+    }
+
+    /**
+     * Refuses a volume whose $LogFile (record 2) still has changes to replay: the newer of its two
+     * restart pages (by current LSN, as ntfs-3g chooses) names a log client in use without
+     * RESTART_VOLUME_IS_CLEAN. Windows' Fast Startup and hibernation leave volumes so without the
+     * dirty mark ("unclean file system (0, 0)" in ntfs-3g): the on-disk $Bitmap may lag. A log of
+     * 0xFF bytes only (emptied by mkntfs or ntfs-3g) is clean.
+     */
+    private static void checkLogClean(ByteSource src, Boot b, NtfsRecords.Attribute mftData) throws IOException {
+        String what = "MFT record 2 ($LogFile)";
+        ByteBuffer rec = ByteBuffer.allocate(b.recordBytes);
+        NtfsRecords.read(src, mftData.runs(), b.clusterBytes, (long) LOGFILE_RECORD * b.recordBytes, rec, "$MFT");
+        rec.flip();
+        NtfsRecords.fixup(rec, what);
+        NtfsRecords.Attribute log = NtfsRecords.unnamedData(NtfsRecords.attributes(rec, what), what);
+        if (!log.nonResident() || log.dataSize() < 2 * 4096) {
+            throw new FsFormatException("NTFS: $LogFile's $DATA is resident or too short for its restart pages");
+        }
+        long newest = -1;
+        boolean clean = true;
+        long page = 0;
+        for (int k = 0; k < 2; k++) {
+            ByteBuffer head = ByteBuffer.allocate(512);
+            NtfsRecords.read(src, log.runs(), b.clusterBytes, page, head, "$LogFile");
+            head.flip().order(ByteOrder.LITTLE_ENDIAN);
+            int magic = head.getInt(0);
+            if (magic == 0xFFFFFFFF) { // an empty page
+                page = page == 0 ? 4096 : page;
+                continue;
+            }
+            if (magic != 0x52545352) { // "RSTR"; "CHKD" or anything else: chkdsk's or unknown state
+                throw new FsFormatException("NTFS: $LogFile's restart page at " + page + " is not a restart page"
+                        + " (0x" + Integer.toHexString(magic) + "): whether the log is clean cannot be told");
+            }
+            int pageSize = head.getInt(16);
+            if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1
+                    || page + pageSize > log.dataSize()) {
+                throw new FsFormatException("NTFS: $LogFile's restart page size " + pageSize + " is not valid");
+            }
+            ByteBuffer p = ByteBuffer.allocate(pageSize);
+            NtfsRecords.read(src, log.runs(), b.clusterBytes, page, p, "$LogFile");
+            p.flip();
+            NtfsRecords.fixupPage(p, "$LogFile's restart page at " + page);
+            int areaAt = p.getShort(24) & 0xffff;
+            if (areaAt + 16 > pageSize) {
+                throw new FsFormatException("NTFS: $LogFile's restart area lies past its page");
+            }
+            long lsn = p.getLong(areaAt);
+            int inUse = p.getShort(areaAt + 12) & 0xffff;
+            int flags = p.getShort(areaAt + 14) & 0xffff;
+            if (lsn > newest) {
+                newest = lsn;
+                clean = inUse == 0xFFFF || (flags & 0x0002) != 0;
+            }
+            page = pageSize; // the second restart page follows the first
+        }
+        if (!clean) {
+            throw new FsFormatException("NTFS: $LogFile has changes not yet applied (Windows hibernated, Fast"
+                    + " Startup, or not shut down cleanly): its cluster bitmap may miss clusters in use; shut Windows"
+                    + " down fully (or run chkdsk /f) first to copy only the used clusters");
+        }
     }
 
     /** The boot sector's fields. */

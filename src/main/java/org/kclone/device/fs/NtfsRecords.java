@@ -66,6 +66,25 @@ final class NtfsRecords {
         }
     }
 
+    /** Applies the update sequence fixups of a $LogFile page ("RSTR"), in place; a torn page is refused. */
+    static void fixupPage(ByteBuffer page, String what) throws FsFormatException {
+        page.order(ByteOrder.LITTLE_ENDIAN);
+        int usaOffset = page.getShort(4) & 0xffff;
+        int usaCount = page.getShort(6) & 0xffff;
+        int blocks = page.capacity() / STRIDE;
+        if (usaCount != blocks + 1 || (usaOffset & 1) != 0 || usaOffset + usaCount * 2 > page.capacity()) {
+            throw new FsFormatException("NTFS: " + what + "'s update sequence does not fit the page");
+        }
+        short usn = page.getShort(usaOffset);
+        for (int i = 1; i <= blocks; i++) {
+            int at = i * STRIDE - 2;
+            if (page.getShort(at) != usn) {
+                throw new FsFormatException("NTFS: " + what + " is torn");
+            }
+            page.putShort(at, page.getShort(usaOffset + i * 2));
+        }
+    }
+
     /** The attributes of a fixed-up record, in order. */
     static List<Attribute> attributes(ByteBuffer rec, String what) throws FsFormatException {
         List<Attribute> out = new ArrayList<>();

@@ -22,6 +22,7 @@ import org.kclone.engine.BlockDevice;
 import org.kclone.engine.ChunkObserver;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
+import org.kclone.engine.SectorRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,15 @@ public final class JobMap {
                 throw new RefusedException("--map", "cannot read SOURCE " + plan.source().path() + " to check it"
                         + " against " + file + ": " + e.getMessage() + "; nothing was written");
             }
+            for (int i = 0; i < plan.destinations().size(); i++) {
+                Endpoint e = plan.destinations().get(i);
+                try (BlockDevice d = FileBlockDevice.open(e.path(), false, e.logicalSectorSize())) {
+                    checkDestinationUnchanged(file, m, i, e, d);
+                } catch (IOException x) {
+                    throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check it"
+                            + " against " + file + ": " + x.getMessage() + "; nothing was written");
+                }
+            }
         }
         JobMap j = new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
         j.leftOut = List.copyOf(leftOut);
@@ -269,6 +279,29 @@ public final class JobMap {
         }
     }
 
+    /**
+     * A destination still below its recorded point must hold there the source's bytes that the map
+     * hashed (they were copied to it): otherwise it was written since (another copy, a mkfs), the
+     * map is stale, and a resume would keep the foreign bytes below the point. A destination the map
+     * has whole is not checked: after its copy the GPT may have been fitted to it (--grow-last).
+     */
+    private static void checkDestinationUnchanged(Path file, MapFile view, int i, Endpoint e, BlockDevice d)
+            throws IOException, RefusedException {
+        long prefix = view.done.get(i).prefix();
+        if (prefix >= view.source.bytes()) {
+            return;
+        }
+        // only what the map says this destination has (a map written by a run hashes below every one's point)
+        List<MapFile.Hash> had = view.hashes.stream().filter(h -> h.start() + h.length() <= prefix).toList();
+        MapFile.Hash changed = SourceHashes.firstChanged(d, e.startByte(), had);
+        if (changed != null) {
+            throw refused(e.field() + " " + e.path() + " no longer has the bytes " + changed.start() + "+"
+                    + changed.length() + " of its region that " + file + " recorded as copied to it (it was written"
+                    + " since?): the map is stale, and resuming would keep what is there now. Copy again without"
+                    + " this map");
+        }
+    }
+
     private static RefusedException refused(String why) {
         return new RefusedException("--map", why + "; nothing was written");
     }
@@ -301,6 +334,15 @@ public final class JobMap {
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE to check it against " + file + ": "
                         + e.getMessage() + "; nothing was written");
+            }
+            for (int i = 0; i < plan.destinations().size(); i++) { // read through the run's own devices
+                Endpoint e = plan.destinations().get(i);
+                try {
+                    checkDestinationUnchanged(file, again, i, e, opened.destinations().get(i));
+                } catch (IOException x) {
+                    throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check"
+                            + " it against " + file + ": " + x.getMessage() + "; nothing was written");
+                }
             }
             for (int i = 0; i < m.done.size(); i++) {
                 m.done.get(i).addAll(again.done.get(i));
@@ -391,7 +433,7 @@ public final class JobMap {
                 ByteBuffer b = free.take();
                 int n = (int) Math.min(size, skip - at);
                 b.clear().limit(n);
-                whole.device().read(b, whole.byteOffset() + at);
+                readOrZero(whole.device(), b, whole.byteOffset() + at);
                 b.flip();
                 if (hasher != null) {
                     hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
@@ -412,6 +454,53 @@ public final class JobMap {
             hasher.close();
         }
         return null;
+    }
+
+    /**
+     * Reads {@code b} at {@code position}; where that fails, sector by sector, each unreadable
+     * sector left as zeros (what an earlier run with --ignore-errors wrote there) and recorded for the
+     * report ({@link #unreadable}): the job's report must not call the source clean because the bad
+     * sectors lie in the part an earlier run copied.
+     */
+    private void readOrZero(BlockDevice device, ByteBuffer b, long position) throws IOException {
+        int start = b.position();
+        try {
+            device.read(b, position);
+            return;
+        } catch (IOException e) {
+            LOG.warn("the source's already-copied part at byte {} cannot be read ({}): reading it sector by sector",
+                    position, e.toString());
+        }
+        int end = b.limit();
+        ByteBuffer sector = ByteBuffer.allocateDirect(2 * Sizes.SECTOR).alignedSlice(Sizes.SECTOR);
+        for (int off = start; off < end; off += Sizes.SECTOR) {
+            int n = Math.min(Sizes.SECTOR, end - off);
+            sector.clear().limit(n);
+            try {
+                device.read(sector, position + off - start);
+                sector.flip();
+            } catch (IOException e) {
+                sector.clear().limit(n);
+                while (sector.hasRemaining()) {
+                    sector.put((byte) 0);
+                }
+                sector.flip();
+                synchronized (unreadable) {
+                    unreadable.add(new SectorRange((position + off - start) / Sizes.SECTOR, 1));
+                }
+            }
+            b.put(off, sector, 0, n);
+        }
+        b.position(end);
+    }
+
+    private final List<SectorRange> unreadable = new ArrayList<>();
+
+    /** Source sectors (of the device) found unreadable while the copied part was read again ({@link #prefill}). */
+    public List<SectorRange> unreadable() {
+        synchronized (unreadable) {
+            return SectorRange.coalesce(new ArrayList<>(unreadable));
+        }
     }
 
     /** Per destination, bytes of the whole region written: this run's plus what was copied before. */

@@ -83,7 +83,7 @@ class ExfatReaderUnitTest {
     }
 
     @Test
-    void aLoopingRootDirectoryAMissingBitmapAndAShortRegionAreRefused() throws Exception {
+    void aLoopingRootDirectoryAMissingBitmapADirtyVolumeAndAShortRegionAreRefused() throws Exception {
         MemorySource loop = volume(1, 0);
         fat(loop, 0, 4, 4);
         for (int i = 0; i < 16; i++) {
@@ -96,6 +96,16 @@ class ExfatReaderUnitTest {
         fat(none, 0, 4, -1);
         e = assertThrows(FsFormatException.class, () -> new ExfatReader().read(none));
         assertTrue(e.getMessage().contains("0 allocation bitmap entries"), e.getMessage());
+
+        MemorySource dirty = volume(1, 0);
+        fat(dirty, 0, 2, -1);
+        fat(dirty, 0, 4, -1);
+        bitmapEntry(dirty, clusterAt(4), 0, 2);
+        bits(dirty, 2, 2, 4);
+        new ExfatReader().read(dirty); // clean: read
+        dirty.buffer().putShort(106, (short) 2); // VolumeDirty
+        e = assertThrows(FsFormatException.class, () -> new ExfatReader().read(dirty));
+        assertTrue(e.getMessage().contains("marked dirty"), e.getMessage());
 
         MemorySource longer = volume(1, 0);
         longer.buffer().putLong(72, 200);

@@ -89,6 +89,73 @@ class NtfsReaderTest {
     }
 
     @Test
+    void aVolumeMarkedDirtyIsRefusedSoItIsCopiedWhole() throws Exception {
+        FsImages.tools("mkntfs", "ntfsfix", "ntfsinfo");
+        Path img = FsImages.sparse(dir.resolve("n.img"), 40 * MIB);
+        FsImages.run("mkntfs", "-F", "-Q", "-c", "4096", img.toString());
+        ByteSource whole = FsImages.source(img);
+        new NtfsReader().read(whole); // clean: read
+        // $Volume is record 3 (1024-byte records after 4096-byte clusters); its $VOLUME_INFORMATION's flags
+        long record = whole.read(0, 512).getLong(48) * 4096 + 3 * 1024;
+        java.nio.ByteBuffer rec = whole.read(record, 1024);
+        int at = rec.getShort(20) & 0xffff;
+        while (rec.getInt(at) != 0x70) {
+            assertTrue(rec.getInt(at) != -1, "no $VOLUME_INFORMATION in record 3");
+            at += rec.getInt(at + 4);
+        }
+        int flagsAt = at + (rec.getShort(at + 20) & 0xffff) + 10;
+        assertTrue(flagsAt % 512 < 510, "the flags are not in an update sequence slot");
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) (rec.get(flagsAt) | 1)}), record + flagsAt);
+        }
+        FsFormatException e = assertThrows(FsFormatException.class, () -> new NtfsReader().read(whole));
+        assertTrue(e.getMessage().contains("marked dirty"), e.getMessage());
+        assertThrows(FsFormatException.class, () -> FsReaders.probe(whole), "the caller copies it whole");
+        // ntfsfix -d clears the mark: read again
+        FsImages.run("ntfsfix", "-d", img.toString());
+        assertEquals(usedByNtfsinfo(img), new NtfsReader().read(FsImages.source(img)).usedBytes());
+    }
+
+    /** A $LogFile restart page ("RSTR", 4096 bytes, fixups applied) whose restart area has this LSN and state. */
+    private static java.nio.ByteBuffer restartPage(long lsn, boolean clean) {
+        java.nio.ByteBuffer p = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        p.putInt(0, 0x52545352).putShort(4, (short) 0x1e).putShort(6, (short) 9).putInt(16, 4096).putInt(20, 4096)
+                .putShort(24, (short) 0x30).putShort(26, (short) 1).putShort(28, (short) 1);
+        p.putShort(0x1e, (short) 7); // the update sequence number, at the end of each 512 bytes
+        for (int i = 1; i <= 8; i++) {
+            p.putShort(i * 512 - 2, (short) 7);
+        }
+        p.putLong(0x30, lsn).putShort(0x38, (short) 1).putShort(0x3a, (short) -1).putShort(0x3c, (short) 0)
+                .putShort(0x3e, (short) (clean ? 2 : 0));
+        return p;
+    }
+
+    /** Windows' Fast Startup leaves the log with changes to replay and no dirty mark: the newer restart area decides. */
+    @Test
+    void aVolumeWhoseLogHasChangesToReplayIsRefused() throws Exception {
+        FsImages.tools("mkntfs");
+        Path img = FsImages.sparse(dir.resolve("n.img"), 40 * MIB);
+        FsImages.run("mkntfs", "-F", "-Q", "-c", "4096", img.toString());
+        ByteSource whole = FsImages.source(img);
+        long usedClean = new NtfsReader().read(whole).usedBytes(); // mkntfs's log is 0xFF bytes: clean
+        java.nio.ByteBuffer rec = whole.read(whole.read(0, 512).getLong(48) * 4096 + 2 * 1024, 1024);
+        NtfsRecords.fixup(rec, "record 2");
+        long log = NtfsRecords.unnamedData(NtfsRecords.attributes(rec, "record 2"), "record 2").runs().get(0).lcn()
+                * 4096;
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(restartPage(100, false), log);
+            FsFormatException e = assertThrows(FsFormatException.class, () -> new NtfsReader().read(whole));
+            assertTrue(e.getMessage().contains("$LogFile has changes not yet applied"), e.getMessage());
+            ch.write(restartPage(200, true), log + 4096); // a newer, clean restart area
+            assertEquals(usedClean, new NtfsReader().read(whole).usedBytes());
+            ch.write(restartPage(50, true), log + 4096); // the clean one is the older: the unclean one decides
+            assertThrows(FsFormatException.class, () -> new NtfsReader().read(whole));
+            ch.write(restartPage(100, true), log);
+            assertEquals(usedClean, new NtfsReader().read(whole).usedBytes());
+        }
+    }
+
+    @Test
     void aFilledVolumeClonedByItsExtentsIsCleanAndHoldsTheSameFiles() throws Exception {
         FsImages.tools("ntfsinfo", "ntfsfix", "ntfscat");
         Path img = filled();
