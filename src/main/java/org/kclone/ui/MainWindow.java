@@ -94,6 +94,7 @@ public final class MainWindow {
         split.setDividerPositions(0.45);
         // Destinations and progress as one table, full width below, taking the height left (issue 10)
         SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
+        setupRows.watchSource(sourceVm); // each row's strip of what will be overwritten
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
         SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), startCancel,
                 locked, setupRows::remove));
