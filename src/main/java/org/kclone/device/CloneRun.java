@@ -98,6 +98,8 @@ public final class CloneRun {
     private final CopyPlanner.Plan plan;
     private final OpenedPlan opened;
     private final KcopydClient client;
+    /** False for a client shared with other runs ({@link #startShared}): this run neither creates nor destroys it. */
+    private final boolean ownsClient;
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
@@ -155,6 +157,7 @@ public final class CloneRun {
             map.begin(opened); // refused here (nothing written) when the devices are not the map's
         }
         this.client = clients.create(settings);
+        this.ownsClient = !(clients instanceof SharedClient);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
@@ -165,7 +168,9 @@ public final class CloneRun {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
             throw e;
         }
         Thread t = new Thread(this::finish, "kclone-run");
@@ -269,6 +274,24 @@ public final class CloneRun {
     }
 
     /**
+     * As {@link #start(CopyPlanner.Plan, DeviceOpener, Settings, Listener)}, on {@code shared}, an engine
+     * client other runs use at the same time (their page budget is one; {@link Settings#pages()} is
+     * not used). The run neither creates nor destroys it; its throttle is set to this run's rate.
+     */
+    public static CloneRun startShared(CopyPlanner.Plan plan, DeviceOpener opener, Settings settings,
+            Listener listener, KcopydClient shared) throws RefusedException {
+        return start(OpenedPlan.open(plan, opener), settings, listener, new SharedClient(shared), System::nanoTime);
+    }
+
+    /** Hands out a client the run must not destroy. */
+    private record SharedClient(KcopydClient client) implements Clients {
+        @Override
+        public KcopydClient create(Settings settings) {
+            return client;
+        }
+    }
+
+    /**
      * Starts on devices already opened ({@link OpenedPlan#of}: tests hand in devices that fail), with
      * the engine client made by {@code clients} and the report's seconds taken from {@code clock}
      * (nanoseconds, as {@link System#nanoTime()}). When it cannot start, {@code opened} is discarded.
@@ -351,7 +374,9 @@ public final class CloneRun {
         // The report is given out only once the run is over: pages freed, devices closed, their
         // claims released, so whoever acts on it (another run on the same disk) finds them free.
         try {
-            client.destroy();
+            if (ownsClient) {
+                client.destroy();
+            }
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }

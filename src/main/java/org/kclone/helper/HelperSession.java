@@ -146,7 +146,8 @@ public final class HelperSession {
             }
             CopyPlanner.Plan plan;
             try {
-                plan = new CopyPlanner(Lsblk.discover(), CopyPlanner.Options.NONE).copy(src, dests);
+                plan = new CopyPlanner(Lsblk.discover(),
+                        new CopyPlanner.Options(false, false, Boolean.TRUE.equals(r.grow()))).copy(src, dests);
             } catch (IOException e) {
                 throw new RefusedException("lsblk", "cannot list the block devices (" + e.getMessage()
                         + "), so the guards against the wrong disk cannot be checked; nothing was written");

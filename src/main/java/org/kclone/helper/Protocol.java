@@ -44,20 +44,26 @@ public final class Protocol {
     /**
      * A message to the helper. {@code start}: {@code source} and {@code destinations} are regions as
      * on the command line ({@code PATH[@START][+LENGTH]}, absolute paths), {@code limit} bytes per
-     * second (0 or absent: none), {@code probe} one of removable (default), all, off.
+     * second (0 or absent: none), {@code probe} one of removable (default), all, off, {@code grow}
+     * true to extend an existing image file too short for its region (the CLI's --grow; absent: no).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "source", "destinations", "verify", "ignoreErrors", "limit", "probe"})
+    @JsonPropertyOrder({"type", "source", "destinations", "verify", "ignoreErrors", "limit", "probe", "grow"})
     public record Request(String type, String source, List<String> destinations, Boolean verify,
-            Boolean ignoreErrors, Long limit, String probe) {
+            Boolean ignoreErrors, Long limit, String probe, Boolean grow) {
 
         public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
                 long limit, String probe) {
-            return new Request("start", source, destinations, verify, ignoreErrors, limit, probe);
+            return start(source, destinations, verify, ignoreErrors, limit, probe, false);
+        }
+
+        public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
+                long limit, String probe, boolean grow) {
+            return new Request("start", source, destinations, verify, ignoreErrors, limit, probe, grow ? true : null);
         }
 
         public static Request cancel() {
-            return new Request("cancel", null, null, null, null, null, null);
+            return new Request("cancel", null, null, null, null, null, null, null);
         }
     }
 

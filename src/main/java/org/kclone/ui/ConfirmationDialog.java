@@ -41,7 +41,8 @@ final class ConfirmationDialog {
     static String what(Endpoint e) {
         return switch (e.kind()) {
             case BLOCK -> e.device().describe();
-            case IMAGE -> e.path() + "  image file  " + Sizes.human(e.sizeBytes());
+            case IMAGE -> e.path() + "  image file  " + Sizes.human(e.sizeBytes())
+                    + (e.endByte() > e.sizeBytes() ? ", grown to " + Sizes.human(e.endByte()) : "");
             case NEW_IMAGE -> e.path() + "  new image file (created now)";
         };
     }
@@ -69,11 +70,20 @@ final class ConfirmationDialog {
             body.getChildren().add(l);
         }
         List<String> names = JobViewModel.namesToType(plan);
+        ConfirmationMatcher matcher = new ConfirmationMatcher(names);
         TextField typed = new TextField();
         typed.setId("typeNames");
+        typed.setPromptText("e.g. " + String.join(", ", names));
+        Label stillMissing = new Label();
+        stillMissing.setId("typeNamesHint");
+        stillMissing.setWrapText(true);
+        stillMissing.textProperty().bind(Bindings.createStringBinding(() -> matcher.hint(typed.getText()),
+                typed.textProperty()));
         if (!names.isEmpty()) {
-            body.getChildren().addAll(new Label("Fixed disks. Type their names to confirm: " + String.join(" ", names)),
-                    typed);
+            Label ask = new Label("Fixed disks. Type their names to confirm (any order, with or without /dev/): "
+                    + String.join(" ", names));
+            ask.setWrapText(true);
+            body.getChildren().addAll(ask, typed, stillMissing);
         }
         d.getDialogPane().setContent(body);
         if (owner != null && owner.getScene() != null) {
@@ -88,7 +98,7 @@ final class ConfirmationDialog {
         d.getDialogPane().lookupButton(overwrite).setId("confirmOverwrite");
         d.getDialogPane().lookupButton(ButtonType.CANCEL).setId("confirmCancel");
         d.getDialogPane().lookupButton(overwrite).disableProperty().bind(Bindings.createBooleanBinding(
-                () -> !names.isEmpty() && !typed.getText().trim().equals(String.join(" ", names)),
+                () -> !names.isEmpty() && !matcher.complete(typed.getText()),
                 typed.textProperty()));
         return d.showAndWait().filter(overwrite::equals).isPresent();
     }

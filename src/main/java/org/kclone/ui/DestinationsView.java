@@ -3,9 +3,11 @@ package org.kclone.ui;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
 
 /**
  * The controls that add destinations: a path (Enter adds), a new image file, every removable
@@ -27,8 +29,9 @@ final class DestinationsView {
         add.setId("addDest");
         add.disableProperty().bind(path.textProperty().isEmpty().or(locked));
         add.setOnAction(e -> {
-            destVm.add(path.getText());
-            path.clear();
+            if (destVm.offer(path.getText()) != null) {
+                path.clear(); // refused (already in the list): the text stays, the note says why
+            }
         });
         path.setOnAction(e -> add.fire());
         Button newImage = new Button("New image file…");
@@ -38,7 +41,8 @@ final class DestinationsView {
             javafx.stage.FileChooser fc = ImageFileChoosers.forNewImage();
             java.io.File f = fc.showSaveDialog(newImage.getScene().getWindow());
             if (f != null) {
-                destVm.add(ImageFileChoosers.withSuffix(f, fc.getSelectedExtensionFilter()));
+                ImageFileChoosers.chosen(f);
+                destVm.offer(ImageFileChoosers.withSuffix(f, fc.getSelectedExtensionFilter()));
             }
         });
         Button removable = new Button("Add all removable drives");
@@ -46,8 +50,14 @@ final class DestinationsView {
         removable.disableProperty().bind(locked);
         removable.setOnAction(e -> destVm.addAllRemovable());
         HBox.setHgrow(path, Priority.ALWAYS);
-        HBox bar = new HBox(6, new javafx.scene.control.Label("Add destination"), path, add, newImage, removable);
+        HBox bar = new HBox(6, new Label("Add destination"), path, add, newImage, removable);
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        return bar;
+        Label note = new Label(); // why the last add added nothing
+        note.setId("destNote");
+        note.setWrapText(true);
+        note.textProperty().bind(destVm.note());
+        note.managedProperty().bind(destVm.note().isNotEmpty());
+        note.visibleProperty().bind(destVm.note().isNotEmpty());
+        return new VBox(2, bar, note);
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -49,10 +52,66 @@ public final class DestinationsViewModel {
             r -> new javafx.beans.Observable[] {r.path, r.start, r.error});
     private final SourceViewModel source;
     private final Supplier<List<DeviceInfo>> devices;
+    private final BooleanProperty grow = new SimpleBooleanProperty(false);
+    private final StringProperty note = new SimpleStringProperty("");
 
     public DestinationsViewModel(SourceViewModel source, Supplier<List<DeviceInfo>> devices) {
         this.source = source;
         this.devices = devices;
+        grow.addListener((o, a, b) -> validate());
+    }
+
+    /**
+     * Whether an existing image file smaller than the copy is grown to fit (what the command line's
+     * --grow does); off by default: a too-small image is refused on its row.
+     */
+    public BooleanProperty grow() {
+        return grow;
+    }
+
+    /** What the last add said ("already in the list", "no removable drive..."), "" when it added. */
+    public ReadOnlyStringProperty note() {
+        return note;
+    }
+
+    /**
+     * Adds what was typed in the add field, or says why not in {@link #note()}: nothing typed, or
+     * already in the list (a row is never added twice). A bare name ("sdb") of a listed device is
+     * that device; a relative image path becomes the absolute path it will be written to.
+     *
+     * @return the row added, or null
+     */
+    public Row offer(String typed) {
+        String t = typed == null ? "" : typed.strip();
+        if (t.isEmpty()) {
+            note.set("Type a device (/dev/sdX) or an image file name to add.");
+            return null;
+        }
+        String p = absolute(t);
+        for (int i = 0; i < rows.size(); i++) {
+            if (p.equals(rows.get(i).path.get())) {
+                note.set(p + " is already in the list (destination " + (i + 1) + ").");
+                return null;
+            }
+        }
+        Row r = add(p);
+        note.set("");
+        return r;
+    }
+
+    /** {@code t} as the path written: a listed device's bare name with /dev/, a relative file made absolute. */
+    String absolute(String t) {
+        if (!t.contains("/") && Lsblk.flatten(devices.get()).stream().anyMatch(d -> d.path().equals("/dev/" + t))) {
+            return "/dev/" + t;
+        }
+        if (t.startsWith("/dev/")) {
+            return t;
+        }
+        try {
+            return java.nio.file.Path.of(t).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return t; // the row's guard says what is wrong with it
+        }
     }
 
     public ObservableList<Row> rows() {
@@ -72,16 +131,41 @@ public final class DestinationsViewModel {
         validate();
     }
 
-    /** Adds every removable disk at least as large as the source that may be written and is not listed yet. */
+    /**
+     * Adds every removable disk at least as large as the source that may be written and is not listed
+     * yet. When none is added, {@link #note()} says why (no source yet, none plugged in, or each
+     * drive's reason).
+     */
     public int addAllRemovable() {
         int added = 0;
+        List<String> skipped = new ArrayList<>();
         for (DeviceInfo d : Lsblk.flatten(devices.get())) {
+            if (!d.removable() || d.isPartition() || d.size() <= 0) {
+                continue;
+            }
             boolean listed = rows.stream().anyMatch(r -> d.path().equals(r.path.get()));
-            if (d.removable() && !d.isPartition() && d.size() >= source.bytes() && source.bytes() > 0 && !listed
-                    && DeviceTableViewModel.selectableAsDestination(d) && !d.path().equals(source.path().get())) {
+            String why = DeviceTableViewModel.whyNotDestination(d);
+            if (listed) {
+                skipped.add(d.path() + " is already in the list");
+            } else if (d.path().equals(source.path().get())) {
+                skipped.add(d.path() + " is the source");
+            } else if (why != null) {
+                skipped.add(d.path() + ": " + why);
+            } else if (source.bytes() > 0 && d.size() < source.bytes()) {
+                skipped.add(d.path() + " is smaller than the source (" + Sizes.human(d.size()) + ")");
+            } else if (source.bytes() > 0) {
                 add(d.path());
                 added++;
             }
+        }
+        if (added > 0) {
+            note.set("");
+        } else if (source.bytes() <= 0) {
+            note.set("Choose the source first: removable drives are added when they are large enough for it.");
+        } else if (skipped.isEmpty()) {
+            note.set("No removable drive is plugged in.");
+        } else {
+            note.set("No removable drive added: " + String.join("; ", skipped) + ".");
         }
         return added;
     }
@@ -95,7 +179,7 @@ public final class DestinationsViewModel {
     /** Re-checks every row against the guards (call after the source or the device list changed). */
     public void validate() {
         RegionSpec src = source.spec();
-        CopyPlanner planner = new CopyPlanner(devices.get(), CopyPlanner.Options.NONE);
+        CopyPlanner planner = new CopyPlanner(devices.get(), options());
         List<RegionSpec> specs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -151,6 +235,11 @@ public final class DestinationsViewModel {
         if (src == null) {
             throw new RefusedException("SOURCE", "the source is not valid");
         }
-        return new CopyPlanner(now, CopyPlanner.Options.NONE).copy(src, specs);
+        return new CopyPlanner(now, options()).copy(src, specs);
+    }
+
+    /** The planner's options: the window never forces nor writes the system disk; grows when asked. */
+    private CopyPlanner.Options options() {
+        return new CopyPlanner.Options(false, false, grow.get());
     }
 }

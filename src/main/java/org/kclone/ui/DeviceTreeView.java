@@ -92,7 +92,7 @@ final class DeviceTreeView {
             DeviceInfo d = selected.get();
             return locked.get() || d == null || !DeviceTableViewModel.selectableAsDestination(d);
         }, selected, locked));
-        asDest.setOnAction(e -> destVm.add(selected.get().path()));
+        asDest.setOnAction(e -> destVm.offer(selected.get().path()));
         Label whyNot = new Label();
         whyNot.setId("whyNot");
         whyNot.getStyleClass().add("error");

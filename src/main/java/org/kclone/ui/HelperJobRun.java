@@ -37,7 +37,13 @@ final class HelperJobRun implements JobRun {
                 .map(d -> d.start() == 0 ? escape(d) : escape(d) + "@" + d.start()).toList();
         return Protocol.Request.start(source, dests, settings.verify(),
                 settings.flags().contains(KcopydFlag.IGNORE_ERROR), settings.bytesPerSecond(),
-                settings.probe().name().toLowerCase(java.util.Locale.ROOT));
+                settings.probe().name().toLowerCase(java.util.Locale.ROOT), grows(plan));
+    }
+
+    /** Whether the plan extends an existing image file (the window's grow option was ticked for it). */
+    static boolean grows(CopyPlanner.Plan plan) {
+        return plan.destinations().stream().anyMatch(d -> d.kind() == Endpoint.Kind.IMAGE
+                && d.endByte() > d.sizeBytes());
     }
 
     /** A path with its @ and + doubled (PATH[@START][+LENGTH] reads them literally then), made absolute. */

@@ -15,6 +15,30 @@ final class ImageFileChoosers {
     private ImageFileChoosers() {
     }
 
+    /** Where the folder of the last image chosen is kept (the app's preferences); none in tests. */
+    private static volatile org.kclone.ui.prefs.WindowPrefs prefs;
+
+    /** Remember chosen folders in {@code p} (the app calls this once; tests leave it unset). */
+    static void remember(org.kclone.ui.prefs.WindowPrefs p) {
+        prefs = p;
+    }
+
+    /** Notes the folder of a file chosen in one of these choosers, so the next one opens there. */
+    static void chosen(File f) {
+        org.kclone.ui.prefs.WindowPrefs p = prefs;
+        if (p != null) {
+            p.rememberImageFolder(f);
+        }
+    }
+
+    private static FileChooser inLastFolder(FileChooser fc) {
+        org.kclone.ui.prefs.WindowPrefs p = prefs;
+        if (p != null) {
+            p.imageFolder().ifPresent(fc::setInitialDirectory);
+        }
+        return fc;
+    }
+
     static FileChooser forSource() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Image file to copy from");
@@ -22,7 +46,7 @@ final class ImageFileChoosers {
                 new FileChooser.ExtensionFilter("Disk images (raw or compressed)", "*.img", "*.iso", "*.raw",
                         "*.bin", "*.zst", "*.xz", "*.gz", "*.bz2", "*.zip"),
                 new FileChooser.ExtensionFilter("All files", "*"));
-        return fc;
+        return inLastFolder(fc);
     }
 
     /** The save filters, in order: raw, zstd, xz, gzip. */
@@ -37,7 +61,7 @@ final class ImageFileChoosers {
         fc.setTitle("New image file to write");
         fc.getExtensionFilters().addAll(SAVE_FILTERS);
         fc.setSelectedExtensionFilter(SAVE_FILTERS.get(1));
-        return fc;
+        return inLastFolder(fc);
     }
 
     /**

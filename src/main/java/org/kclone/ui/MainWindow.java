@@ -13,10 +13,20 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.StackPane;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.scene.layout.Priority;
+import org.controlsfx.validation.ValidationResult;
+import org.controlsfx.validation.ValidationSupport;
+import org.kclone.ui.log.LogBuffer;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -46,8 +56,17 @@ public final class MainWindow {
     private final ProgressView progress = new ProgressView(jobVm);
     private final Timeline ticker;
     private final HBox startCancel = new HBox(8);
+    /** Duplicator mode: every drive plugged in while armed gets the source (ui/duplicator). */
+    private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
+    private final DetailsPane details;
+    private final javafx.beans.binding.BooleanBinding tickerWanted;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
+        this(deviceVm, new LogBuffer());
+    }
+
+    /** {@code log}: lines for the Details pane from elsewhere (the app tees its stderr into it). */
+    public MainWindow(DeviceTableViewModel deviceVm, LogBuffer log) {
         this.deviceVm = deviceVm;
         this.sourceVm = new SourceViewModel(deviceVm::roots);
         sourceVm.runResultsOn(javafx.application.Platform::runLater); // a measuring pass's result
@@ -62,9 +81,15 @@ public final class MainWindow {
             sourceVm.validate();
             destVm.validate();
         });
-        ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / UPDATES_PER_SECOND), e -> jobVm.poll()));
+        this.details = new DetailsPane(log);
+        ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / UPDATES_PER_SECOND), e -> {
+            jobVm.poll();
+            details.poll(jobVm); // after the job's poll: the states it just set, the job's last ones included
+        }));
         ticker.setCycleCount(Timeline.INDEFINITE);
-        jobVm.running().addListener((o, was, now) -> {
+        // the one timer runs while a job runs, or while the Details pane is open (lines may come between jobs)
+        tickerWanted = jobVm.running().or(details.expanded()); // a field: a binding only listened to is collected
+        tickerWanted.addListener((o, was, now) -> {
             if (now) {
                 ticker.play();
             } else {
@@ -81,32 +106,74 @@ public final class MainWindow {
                 a.show();
             }
         });
+        dupVm = new org.kclone.ui.duplicator.DuplicatorViewModel(deviceVm::discoverNow,
+                org.kclone.ui.duplicator.DriveStarter.inProcess(new org.kclone.device.hotplug.SharedEngine(2048,
+                        org.kclone.engine.KcopydConfig.DEFAULT), () -> jobVm.settings(0,
+                                java.util.EnumSet.of(org.kclone.engine.KcopydFlag.DROP_FAILED_DESTINATIONS), true)),
+                Reasons::forTheWindow);
         BooleanExpression locked = jobVm.running();
         Label lockedNote = new Label("The setup is locked while the job runs.");
         lockedNote.setId("lockedNote");
         lockedNote.visibleProperty().bind(locked);
         lockedNote.managedProperty().bind(locked);
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
+        // No window-level scrolling: the setup column above, destinations and progress as one table below
+        // taking the height left, the Details pane under it; lists scroll inside their own panes.
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote,
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
+        right.setId("right");
         right.setPadding(new Insets(0, 4, 0, 0));
-        ScrollPane rightScroll = new ScrollPane(right);
-        rightScroll.setFitToWidth(true);
-        SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), rightScroll);
+        SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), right);
+        split.setId("mainSplit");
         split.setDividerPositions(0.45);
+        // a narrow window moves the divider left rather than cutting the right side off
+        split.widthProperty().addListener((o, was, w) -> {
+            double fits = 1 - (right.prefWidth(-1) + 12) / w.doubleValue();
+            if (w.doubleValue() > 0 && split.getDividerPositions()[0] > fits) {
+                split.setDividerPositions(Math.max(0.2, fits));
+            }
+        });
         // Destinations and progress as one table, full width below, taking the height left (issue 10)
         SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
         setupRows.watchSource(sourceVm); // each row's strip of what will be overwritten
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
-        SplitPane vertical = new SplitPane(split, progress.build(DestinationsView.build(destVm, locked), startCancel,
-                locked, setupRows::remove));
+        Parent table = progress.build(DestinationsView.build(destVm, locked), startCancel, locked, setupRows::remove);
+        VBox job = new VBox(4, table, details.node());
+        VBox.setVgrow(table, Priority.ALWAYS);
+        job.setMinHeight(0);
+        SplitPane vertical = new SplitPane(split, job);
         vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
         vertical.setDividerPositions(0.36);
-        // the table keeps room for its rows (4 to 16) whatever the window's height; the tree and source get the rest
-        Runnable place = () -> vertical.setDividerPositions(Math.max(0.2,
-                1 - (ProgressView.preferredHeight(jobVm.rows().size()) + 8) / Math.max(1, root.getHeight())));
-        root.heightProperty().addListener((o, was, h) -> place.run());
+        // the table keeps room for its rows (4 to 16) whatever the window's height; the tree and source get the
+        // rest, and never less than the setup column needs when the window allows it
+        Runnable place = () -> {
+            double h = Math.max(1, root.getHeight());
+            double forTable = (ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1)) / h;
+            double forSetup = right.prefHeight(-1) / h;
+            vertical.setDividerPositions(Math.max(0.2, Math.max(Math.min(forSetup, 0.75), 1 - forTable)));
+        };
+        root.heightProperty().addListener((o, was, hh) -> place.run());
         jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
+        root.sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null) {
+                // Ctrl+R refreshes the device list, as the Refresh button does
+                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), () -> {
+                    if (root.lookup("#refresh") instanceof Button refresh && !refresh.isDisabled()) {
+                        refresh.fire();
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * Remembers the options and the last image folder in {@code prefs} (the app's; tests do not call
+     * this, so they never touch the user's preferences).
+     */
+    public void remember(org.kclone.ui.prefs.WindowPrefs prefs) {
+        prefs.bindOptions(jobVm.verify(), jobVm.probe(), jobVm.limit(), t -> FormChecks.limitError(t).isEmpty());
+        ImageFileChoosers.remember(prefs);
     }
 
     public Parent root() {
@@ -141,21 +208,65 @@ public final class MainWindow {
         CheckBox probe = new CheckBox("Check removable drives for fake capacity");
         probe.setId("probe");
         probe.selectedProperty().bindBidirectional(jobVm.probe());
+        CheckBox grow = new CheckBox(Reasons.GROW_CONTROL);
+        grow.setId("grow");
+        grow.selectedProperty().bindBidirectional(destVm.grow());
+        grow.setTooltip(new Tooltip("An existing image file smaller than the copy is extended to fit; off, it is"
+                + " refused on its row."));
         TextField limit = new TextField();
         limit.setId("limit");
         limit.setPromptText("no limit, or e.g. 50M");
         limit.textProperty().bindBidirectional(jobVm.limit());
-        for (Node n : new Node[] {verify, ignore, probe, limit}) {
+        StringBinding limitError = Bindings.createStringBinding(() -> FormChecks.limitError(jobVm.limit().get()),
+                jobVm.limit());
+        Label limitErrorLabel = new Label();
+        limitErrorLabel.setId("limitError");
+        limitErrorLabel.getStyleClass().add("error");
+        limitErrorLabel.setWrapText(true);
+        limitErrorLabel.textProperty().bind(limitError);
+        limitErrorLabel.visibleProperty().bind(limitError.isNotEmpty());
+        limitErrorLabel.managedProperty().bind(limitError.isNotEmpty());
+        ValidationSupport validation = new ValidationSupport();
+        validation.registerValidator(limit, false, (c, v) -> ValidationResult.fromErrorIf(c, limitError.get(),
+                !limitError.get().isEmpty()));
+        for (Node n : new Node[] {verify, ignore, probe, grow, limit}) {
             n.disableProperty().bind(locked);
         }
-        for (CheckBox c : new CheckBox[] {verify, ignore, probe}) {
+        for (CheckBox c : new CheckBox[] {verify, ignore, probe, grow}) {
             c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the whole label, never "Verify (read b..."
         }
         Button start = new Button("Start");
         start.setId("start");
         start.getStyleClass().add("start");
-        start.disableProperty().bind(sourceVm.valid().not().or(destVm.valid().not()).or(locked));
+        start.disableProperty().bind(sourceVm.valid().not().or(destVm.valid().not()).or(limitError.isNotEmpty())
+                .or(locked));
+        start.setDefaultButton(true); // Enter starts from a valid form (the add field's Enter adds instead)
         start.setOnAction(e -> startClicked());
+        // What holds Start back, row by row: a tooltip (on a wrapper: a disabled button shows none) and a line.
+        StringBinding blockers = Bindings.createStringBinding(
+                () -> String.join("\n", FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())),
+                sourceVm.valid(), sourceVm.pathError(), sourceVm.startError(), sourceVm.lengthError(), destVm.rows(),
+                jobVm.limit());
+        Label startStatus = new Label();
+        startStatus.setId("startStatus");
+        startStatus.getStyleClass().add("start-status");
+        startStatus.setWrapText(false); // one line, cut with "...": the whole list is in the tooltips
+        startStatus.setMaxWidth(Double.MAX_VALUE);
+        startStatus.textProperty().bind(Bindings.createStringBinding(() -> locked.get() ? ""
+                : FormChecks.statusLine(FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())), blockers, locked));
+        startStatus.visibleProperty().bind(startStatus.textProperty().isNotEmpty());
+        startStatus.managedProperty().bind(startStatus.textProperty().isNotEmpty());
+        Tooltip why = new Tooltip();
+        why.textProperty().bind(blockers);
+        why.setWrapText(true);
+        why.setMaxWidth(600);
+        StackPane startHolder = new StackPane(start);
+        startHolder.setId("startHolder");
+        blockers.addListener((o, a, b) -> Tooltip.install(startHolder, b.isEmpty() ? null : why));
+        if (!blockers.get().isEmpty()) {
+            Tooltip.install(startHolder, why);
+        }
+        startStatus.setTooltip(why);
         Button cancel = new Button("Cancel");
         cancel.setId("cancel");
         cancel.disableProperty().bind(locked.not());
@@ -169,8 +280,13 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        startCancel.getChildren().setAll(start, cancel); // beside the table, always in view
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), probe, new HBox(10, limitLabel, limit)));
+        startCancel.getChildren().setAll(startHolder, cancel, startStatus); // beside the table, always in view
+        startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setHgrow(startStatus, Priority.SOMETIMES);
+        HBox limitRow = new HBox(10, limitLabel, limit);
+        limitRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        return titled("Options", new VBox(6, new HBox(10, verify, ignore), new HBox(10, probe, grow), limitRow,
+                limitErrorLabel));
     }
 
     private void startClicked() {
@@ -202,6 +318,7 @@ public final class MainWindow {
         }
         try {
             jobVm.start(fresh);
+            details.jobStarted(ConfirmationDialog.lines(fresh));
         } catch (RefusedException e) {
             // e.g. no permission to open a device: say it plainly on the row, with what to do
             refuse(e, "Not started");
@@ -247,5 +364,6 @@ public final class MainWindow {
     public void close() {
         deviceVm.stopWatching();
         ticker.stop();
+        dupVm.close();
     }
 }

@@ -2,6 +2,7 @@ package org.kclone.ui;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kclone.device.Sizes;
 
 /**
  * A guard's refusal as the window says it: in plain sentences, without the command line's
@@ -17,6 +18,12 @@ final class Reasons {
     private static final Pattern OVERLAPS_DEST = Pattern.compile("^(\\S+) overlaps DEST (\\d+) \\((\\S+)\\)(.*)$",
             Pattern.DOTALL);
     private static final Pattern DEST_N = Pattern.compile("\\bDEST (\\d+)\\b");
+    private static final Pattern IMAGE_SHORT = Pattern.compile("^image file (\\S+) has (?:\\d+ sectors, )?(.+?) but the"
+            + " region \\d+\\+\\d+ needs (\\d+) (sectors|bytes); pass --grow to extend the file$", Pattern.DOTALL);
+    private static final Pattern DISK_SHORT = Pattern.compile("^the region \\d+\\+\\d+ does not fit: (\\S+) has \\d+"
+            + " sectors \\((.+?)\\), the region needs \\d+: \\d+ sectors \\((.+?)\\) short$", Pattern.DOTALL);
+    /** The window's control that does what the command line's --grow does. */
+    static final String GROW_CONTROL = "Grow image files that are too small";
     private static final Pattern GONE = Pattern.compile("^(/dev/\\S+) does not exist(.*)$", Pattern.DOTALL);
 
     private Reasons() {
@@ -24,11 +31,22 @@ final class Reasons {
 
     /** {@code reason} in the window's words. */
     static String forTheWindow(String reason) {
+        Matcher s = IMAGE_SHORT.matcher(reason);
+        if (s.matches()) {
+            long needs = Long.parseLong(s.group(3)) * (s.group(4).equals("sectors") ? Sizes.SECTOR : 1);
+            return "the image file " + s.group(1) + " (" + s.group(2) + ") is smaller than the copy needs ("
+                    + Sizes.human(needs) + "): tick \"" + GROW_CONTROL + "\" in Options, or choose a new file name";
+        }
+        s = DISK_SHORT.matcher(reason);
+        if (s.matches()) {
+            return s.group(1) + " (" + s.group(2) + ") is too small for the copy: " + s.group(3) + " short";
+        }
         String r = reason.replace(" (or --force)", "")
                 .replace("; refused: only --force together with --allow-system-disk writes there",
                         "; the window never writes to the system disk")
                 .replace("; pass --grow to extend the file",
                         ": choose a new file name (kclone creates it at the size it needs)")
+                .replace(" (--ignore-errors goes past it)", " (the option \"Ignore read errors\" goes past it)")
                 .replace("START ", "Start ").replace("LENGTH ", "Length ");
         Matcher m = OVERLAPS_SOURCE.matcher(r);
         if (m.matches()) {

@@ -29,6 +29,7 @@ final class SourceView {
         choose.setOnAction(e -> {
             File f = ImageFileChoosers.forSource().showOpenDialog(owner.getScene().getWindow());
             if (f != null) {
+                ImageFileChoosers.chosen(f);
                 sourceVm.choose(f.getPath());
             }
         });

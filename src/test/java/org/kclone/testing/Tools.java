@@ -33,6 +33,12 @@ public final class Tools {
             Map.entry("sgdisk", "gdisk"),
             Map.entry("mkfs.ext4", "e2fsprogs"),
             Map.entry("e2fsck", "e2fsprogs"),
+            Map.entry("mke2fs", "e2fsprogs"),
+            Map.entry("dumpe2fs", "e2fsprogs"),
+            Map.entry("debugfs", "e2fsprogs"),
+            Map.entry("resize2fs", "e2fsprogs"),
+            Map.entry("mkswap", "util-linux"),
+            Map.entry("blkid", "util-linux"),
             Map.entry("partx", "util-linux"),
             Map.entry("lsblk", "util-linux"),
             Map.entry("prlimit", "util-linux"),
@@ -68,7 +74,8 @@ public final class Tools {
             Map.entry("ntfs-3g", "ntfs-3g"),
             Map.entry("partclone.fat", "partclone"),
             Map.entry("partclone.exfat", "partclone"),
-            Map.entry("partclone.ntfs", "partclone"));
+            Map.entry("partclone.ntfs", "partclone"),
+            Map.entry("partclone.ext4", "partclone"));
 
     private Tools() {
     }

@@ -14,10 +14,21 @@ class ReasonsTest {
         assertEquals("/dev/sda is on the system disk /dev/sda (it holds /); the window never writes to the system disk",
                 Reasons.forTheWindow("/dev/sda is on the system disk /dev/sda (it holds /); refused: only --force"
                         + " together with --allow-system-disk writes there"));
-        assertEquals("image file /t/a.img has 2048 sectors, 1.0 MiB but the region 0+8192 needs 8192 sectors: choose a"
-                + " new file name (kclone creates it at the size it needs)",
+        assertEquals("the image file /t/a.img (1.0 MiB) is smaller than the copy needs (4.0 MiB): tick \"Grow image"
+                + " files that are too small\" in Options, or choose a new file name",
                 Reasons.forTheWindow("image file /t/a.img has 2048 sectors, 1.0 MiB but the region 0+8192 needs 8192"
                         + " sectors; pass --grow to extend the file"));
+    }
+
+    @Test
+    void sizesAreSaidInHumanUnitsNotSectorArithmetic() {
+        assertEquals("the image file /t/a.img (1000 bytes: 1 sector and 488 bytes) is smaller than the copy needs"
+                + " (1.0 KiB): tick \"Grow image files that are too small\" in Options, or choose a new file name",
+                Reasons.forTheWindow("image file /t/a.img has 1000 bytes: 1 sector and 488 bytes but the region 0+2"
+                        + " needs 1024 bytes; pass --grow to extend the file"));
+        assertEquals("/dev/sdc (64.0 MiB) is too small for the copy: 64.0 MiB short", Reasons.forTheWindow(
+                "the region 0+262144 does not fit: /dev/sdc has 131072 sectors (64.0 MiB), the region needs 262144:"
+                        + " 131072 sectors (64.0 MiB) short"));
     }
 
     @Test
@@ -47,5 +58,8 @@ class ReasonsTest {
         assertEquals("Length 5 differs from the source's 8 sectors",
                 Reasons.forTheWindow("LENGTH 5 differs from the source's 8 sectors"));
         assertEquals("in use by destination 3", Reasons.forTheWindow("in use by DEST 3"));
+        assertEquals("incomplete: 512 of 1024 bytes written; the job stopped at a source read error (the option"
+                + " \"Ignore read errors\" goes past it)", Reasons.forTheWindow("incomplete: 512 of 1024 bytes"
+                        + " written; the job stopped at a source read error (--ignore-errors goes past it)"));
     }
 }

@@ -3,6 +3,8 @@ package org.kclone.device.fs;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.kclone.device.fs.ext.ExtReader;
+import org.kclone.device.fs.swap.SwapReader;
 
 /** The file system readers kclone has, and the one that recognises a region. */
 public final class FsReaders {
@@ -12,7 +14,7 @@ public final class FsReaders {
 
     /** Every reader, the ones with a magic string first (a FAT boot sector has none, only plausible fields). */
     public static List<FsReader> all() {
-        return List.of(new NtfsReader(), new ExfatReader(), new FatReader());
+        return List.of(new NtfsReader(), new ExfatReader(), new ExtReader(), new SwapReader(), new FatReader());
     }
 
     /**

@@ -1,0 +1,218 @@
+package org.kclone.ui.duplicator;
+
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.scene.Parent;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.kclone.device.RegionSpec;
+import org.kclone.device.Sizes;
+
+/**
+ * Duplicator mode's pane: the arm toggle, the counters, and one row per plugged drive (drive,
+ * model and serial, size, a bar, the state, and when it is safe to remove it). Its rows move from
+ * one timeline at {@code updatesPerSecond} that runs only while the mode is armed or jobs run.
+ */
+public final class DuplicatorView {
+
+    private DuplicatorView() {
+    }
+
+    /**
+     * @param source the source as chosen now (null while invalid), read when the mode is armed
+     * @param sourceBytes its length in bytes
+     */
+    public static TitledPane build(DuplicatorViewModel vm, Supplier<RegionSpec> source, LongSupplier sourceBytes,
+            int updatesPerSecond) {
+        ToggleButton arm = new ToggleButton("Write every drive I plug in");
+        arm.setId("dupArm");
+        arm.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        arm.setTooltip(new Tooltip("Each removable drive plugged in from now on, at least as large as the source and"
+                + " passing every check, is written with the source and verified. Drives already plugged in are"
+                + " left alone."));
+        arm.setSelected(vm.armed().get());
+        arm.setOnAction(e -> {
+            if (arm.isSelected()) {
+                RegionSpec chosen = source.get();
+                // destructive from here on, without another question per drive: asked once, here
+                if (chosen == null || confirmArming(arm, chosen, sourceBytes.getAsLong())) {
+                    vm.arm(chosen, sourceBytes.getAsLong());
+                }
+            } else {
+                vm.disarm();
+            }
+            arm.setSelected(vm.armed().get());
+        });
+        vm.armed().addListener((o, a, b) -> {
+            arm.setSelected(b);
+            arm.setText(b ? "Armed: click to stop watching" : "Write every drive I plug in");
+        });
+        Label counters = new Label();
+        counters.setId("dupCounters");
+        counters.textProperty().bind(vm.counters());
+        counters.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        Label status = new Label();
+        status.setId("dupStatus");
+        status.setWrapText(true);
+        status.textProperty().bind(vm.status());
+
+        TableView<DriveRow> table = new TableView<>(vm.rows());
+        table.setId("dupRows");
+        table.setPlaceholder(new Label("Drives plugged in while the mode is armed appear here."));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPrefHeight(180);
+        table.getColumns().add(column("Drive", 100, 100, r -> r.path()));
+        table.getColumns().add(column("Model", 140, 80, r -> r.model()));
+        table.getColumns().add(column("Size", 75, 75, r -> Sizes.human(r.size())));
+        TableColumn<DriveRow, Number> bar = new TableColumn<>("Progress");
+        bar.setPrefWidth(90);
+        bar.setMinWidth(70);
+        bar.setCellValueFactory(c -> c.getValue().progress());
+        bar.setCellFactory(c -> new TableCell<>() {
+            private final ProgressBar b = new ProgressBar();
+
+            @Override
+            protected void updateItem(Number v, boolean empty) {
+                super.updateItem(v, empty);
+                b.setMaxWidth(Double.MAX_VALUE);
+                b.setProgress(v == null ? 0 : v.doubleValue());
+                setGraphic(empty ? null : b);
+            }
+        });
+        table.getColumns().add(bar);
+        TableColumn<DriveRow, String> state = new TableColumn<>("State");
+        state.setPrefWidth(75);
+        state.setMinWidth(75);
+        state.setCellValueFactory(c -> c.getValue().state());
+        table.getColumns().add(state);
+        TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
+        message.setPrefWidth(250);
+        message.setMinWidth(160);
+        message.setCellValueFactory(c -> c.getValue().message());
+        message.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+            {
+                // the whole reason, wrapped onto more lines: the row grows, nothing is cut off
+                text.wrappingWidthProperty().bind(message.widthProperty().subtract(12));
+                text.getStyleClass().add("text");
+            }
+
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                text.setText(empty || v == null ? "" : v);
+                setGraphic(empty ? null : text);
+                setTooltip(empty || v == null ? null : new Tooltip(v));
+            }
+        });
+        table.getColumns().add(message);
+        table.setRowFactory(t -> new TableRow<>() {
+            private final javafx.beans.value.ChangeListener<String> restyle = (o, a, b) -> style(getItem());
+
+            @Override
+            protected void updateItem(DriveRow item, boolean empty) {
+                DriveRow old = getItem();
+                if (old != null) {
+                    old.state().removeListener(restyle);
+                }
+                super.updateItem(item, empty);
+                if (item != null && !empty) {
+                    item.state().addListener(restyle);
+                }
+                style(empty ? null : item);
+            }
+
+            private void style(DriveRow item) {
+                getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-running");
+                if (item == null) {
+                    setStyle("");
+                    return;
+                }
+                String s = item.state().get();
+                String cls = switch (s) {
+                    case "done" -> "dup-done";
+                    case "failed", "mismatch" -> "dup-failed";
+                    case "refused" -> "dup-refused";
+                    default -> "dup-running";
+                };
+                getStyleClass().add(cls);
+                setStyle(switch (cls) {
+                    case "dup-done" -> "-fx-background-color: #dff3df;";
+                    case "dup-failed" -> "-fx-background-color: #f8d0d0;";
+                    case "dup-refused" -> "-fx-background-color: #f3ead0;";
+                    default -> "";
+                });
+            }
+        });
+
+        Timeline ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> vm.poll()));
+        ticker.setCycleCount(Timeline.INDEFINITE);
+        vm.active().addListener((o, was, now) -> {
+            if (now) {
+                ticker.play();
+            } else {
+                ticker.stop();
+            }
+        });
+
+        HBox top = new HBox(12, arm, counters);
+        VBox box = new VBox(6, top, status, table);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        box.setPadding(new Insets(4));
+        TitledPane pane = new TitledPane("Duplicator", box);
+        pane.setId("duplicator");
+        pane.setExpanded(false);
+        pane.setAnimated(false); // expanded at once: the window's scroll pane then sees its full height
+        DuplicatorCloseGuard.install(vm, pane);
+        return pane;
+    }
+
+    private static TableColumn<DriveRow, String> column(String title, double width, double min,
+            java.util.function.Function<DriveRow, String> value) {
+        TableColumn<DriveRow, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setMinWidth(min); // a path or size is never cut to "/dev/lo..."
+        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
+        return c;
+    }
+
+    /** The button that arms in the question asked before arming (tests press it by this text). */
+    static final String ARM_ANSWER = "Overwrite each drive I plug in";
+
+    /**
+     * Asks once before arming, naming what will happen to every drive plugged in from now on;
+     * Esc or Cancel leave the mode off.
+     */
+    private static boolean confirmArming(javafx.scene.Node owner, RegionSpec source, long bytes) {
+        javafx.scene.control.ButtonType yes = new javafx.scene.control.ButtonType(ARM_ANSWER,
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
+                "From now on, every removable drive you plug in that is at least "
+                        + org.kclone.device.Sizes.human(bytes) + " and passes every check is overwritten with "
+                        + source.path() + " without another question. Drives plugged in now are left alone."
+                        + " Unplug drives you want to keep before you plug in anything else.",
+                yes, javafx.scene.control.ButtonType.CANCEL);
+        a.setHeaderText("Arm duplicator mode?");
+        a.getDialogPane().setId("dupArmQuestion");
+        if (owner.getScene() != null) {
+            a.initOwner(owner.getScene().getWindow());
+        }
+        return a.showAndWait().filter(yes::equals).isPresent();
+    }
+}
