@@ -135,6 +135,7 @@ public final class MainWindow {
         });
         // Destinations and progress as one table, full width below, taking the height left (issue 10)
         SetupRows setupRows = new SetupRows(destVm, jobVm, deviceVm::roots);
+        setupRows.watchSource(sourceVm); // each row's strip of what will be overwritten
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
         Parent table = progress.build(DestinationsView.build(destVm, locked), startCancel, locked, setupRows::remove);
         VBox job = new VBox(4, table, details.node());

@@ -105,4 +105,37 @@ final class PartitionMap {
         return strip.regionCount() > 0 && s.start() >= strip.regionStart()
                 && s.start() + s.sectors() <= strip.regionStart() + strip.regionCount();
     }
+
+    /** Whether segment {@code s} shares any sector with the strip's region: on a destination, it is overwritten (in part or whole). */
+    static boolean overlaps(Strip strip, Segment s) {
+        return strip.regionCount() > 0 && s.start() < strip.regionStart() + strip.regionCount()
+                && s.start() + s.sectors() > strip.regionStart();
+    }
+
+    /**
+     * Each segment's share of the strip's width, summing to 1: in proportion to its size, with a
+     * floor of {@code minShare} so a 1 MiB partition can still be seen (and clicked).
+     */
+    static double[] shares(Strip strip, double minShare) {
+        double total = strip.diskSectors();
+        double[] share = new double[strip.segments().size()];
+        double floored = 0;
+        double rest = 0;
+        for (int i = 0; i < share.length; i++) {
+            double real = strip.segments().get(i).sectors() / total;
+            if (real < minShare) {
+                share[i] = minShare;
+                floored += minShare;
+            } else {
+                share[i] = -real;
+                rest += real;
+            }
+        }
+        for (int i = 0; i < share.length; i++) {
+            if (share[i] < 0) {
+                share[i] = -share[i] / rest * Math.max(0, 1 - floored);
+            }
+        }
+        return share;
+    }
 }

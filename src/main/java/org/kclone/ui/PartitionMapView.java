@@ -69,25 +69,7 @@ final class PartitionMapView {
         title.setText("Partitions of " + s.disk().describe());
         double total = s.diskSectors();
         double gaps = 2.0 * (s.segments().size() - 1);
-        // shares with a floor, the rest in proportion
-        double[] share = new double[s.segments().size()];
-        double floored = 0;
-        double rest = 0;
-        for (int i = 0; i < share.length; i++) {
-            double real = s.segments().get(i).sectors() / total;
-            if (real < MIN_SHARE) {
-                share[i] = MIN_SHARE;
-                floored += MIN_SHARE;
-            } else {
-                share[i] = -real;
-                rest += real;
-            }
-        }
-        for (int i = 0; i < share.length; i++) {
-            if (share[i] < 0) {
-                share[i] = -share[i] / rest * Math.max(0, 1 - floored);
-            }
-        }
+        double[] share = PartitionMap.shares(s, MIN_SHARE);
         for (int i = 0; i < share.length; i++) {
             PartitionMap.Segment seg = s.segments().get(i);
             Label text = new Label(seg.text());

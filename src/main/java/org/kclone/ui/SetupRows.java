@@ -21,6 +21,7 @@ final class SetupRows {
     private final JobViewModel jobVm;
     private final Supplier<List<DeviceInfo>> devices;
     private final Map<DestinationsViewModel.Row, DestinationRow> made = new IdentityHashMap<>();
+    private java.util.function.LongSupplier sourceSectors = () -> 0;
 
     SetupRows(DestinationsViewModel destVm, JobViewModel jobVm, Supplier<List<DeviceInfo>> devices) {
         this.destVm = destVm;
@@ -50,6 +51,16 @@ final class SetupRows {
         jobVm.rows().setAll(rows);
     }
 
+    /**
+     * Keeps each row's strip of what will be overwritten ({@link OverwriteMap}) in step with the
+     * source region's length (one line in the window: {@code setupRows.watchSource(sourceVm)}).
+     */
+    void watchSource(SourceViewModel source) {
+        sourceSectors = () -> source.bytes() / org.kclone.device.Sizes.SECTOR;
+        source.summary().addListener((o, a, b) -> describe());
+        describe();
+    }
+
     /** Fills model, serial and size from the devices known now (the list refreshes by itself). */
     void describe() {
         if (!jobVm.running().get()) {
@@ -58,8 +69,10 @@ final class SetupRows {
     }
 
     private void describe(List<DestinationRow> rows) {
-        List<DeviceInfo> all = Lsblk.flatten(devices.get());
+        List<DeviceInfo> roots = devices.get();
+        List<DeviceInfo> all = Lsblk.flatten(roots);
         for (DestinationRow r : rows) {
+            overwrite(roots, r);
             DeviceInfo d = all.stream().filter(x -> x.path().equals(r.path().get())).findFirst().orElse(null);
             if (d != null) {
                 r.describe(d.model(), d.serial(), d.size());
@@ -68,6 +81,17 @@ final class SetupRows {
                 r.describe(f.isFile() ? "image file" : "new image file", null, f.isFile() ? f.length() : 0);
             }
         }
+    }
+
+    private void overwrite(List<DeviceInfo> roots, DestinationRow r) {
+        long start;
+        try {
+            start = Math.max(0, org.kclone.device.Sizes.toSectors(r.start().get()));
+        } catch (IllegalArgumentException e) {
+            r.overwrite().set(null); // the row's guard already says what is wrong with START
+            return;
+        }
+        r.overwrite().set(OverwriteMap.of(roots, r.path().get(), start, sourceSectors.getAsLong()));
     }
 
     /** Takes a row's destination out of the list (the Remove button of the table's row). */
@@ -84,6 +108,7 @@ final class SetupRows {
         setup.start().addListener((o, a, b) -> {
             if (!jobVm.running().get()) {
                 r.queue(); // a finished job's verdict is not this new setup's
+                overwrite(devices.get(), r);
             }
         });
         return r;

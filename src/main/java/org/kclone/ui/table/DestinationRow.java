@@ -35,6 +35,7 @@ public final class DestinationRow {
     private final StringProperty state = new SimpleStringProperty("queued");
     private final StringProperty error = new SimpleStringProperty("");
     private final StringProperty stateText = new SimpleStringProperty("queued");
+    private final ObjectProperty<OverwriteStrip> overwrite = new SimpleObjectProperty<>();
 
     public DestinationRow(String path) {
         this.path.set(path);
@@ -127,6 +128,11 @@ public final class DestinationRow {
     }
 
     /** Fills in what the row is: model, serial (may be null) and the whole device's size in bytes (0: unknown). */
+    /** The strip of what the copy will overwrite on this destination; null while not worked out. */
+    public ObjectProperty<OverwriteStrip> overwrite() {
+        return overwrite;
+    }
+
     public void describe(String model, String serial, long sizeBytes) {
         this.model.set(model == null ? "" : model.trim());
         this.serial.set(serial == null ? "" : serial.trim());

@@ -64,11 +64,15 @@ public final class DestinationTable {
         bar.setCellValueFactory(c -> c.getValue().bar());
         bar.setCellFactory(c -> new BarCell());
         bar.setPrefWidth(140);
-        TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 260, "state");
+        TableColumn<DestinationRow, OverwriteStrip> strip = new TableColumn<>("Overwrites");
+        strip.setCellValueFactory(c -> c.getValue().overwrite());
+        strip.setCellFactory(c -> new StripCell());
+        strip.setPrefWidth(110);
+        TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 220, "state");
         state.setMinWidth(160);
         t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 150, "destPath"),
                 text("Model", DestinationRow::model, 110, null), text("Serial", DestinationRow::serial, 90, null),
-                text("Size", DestinationRow::size, 70, null), start, bar, text("Done", DestinationRow::bytes, 130, "bytes"),
+                text("Size", DestinationRow::size, 70, null), start, strip, bar, text("Done", DestinationRow::bytes, 130, "bytes"),
                 text("Speed", DestinationRow::speed, 85, "speed"), text("ETA", DestinationRow::eta, 60, "eta"), state));
         t.getColumns().forEach(c -> c.setSortable(false));
         return t;
@@ -209,6 +213,94 @@ public final class DestinationTable {
             super.updateItem(item, empty);
             setGraphic(empty || item == null ? null : button);
             button.setId(empty || item == null ? null : "destRemove" + getIndex());
+        }
+    }
+
+    /**
+     * The destination's partitions as they are, those the copy overwrites marked, and under them
+     * where the written region lies; the tooltip names the partitions overwritten.
+     */
+    static final class StripCell extends TableCell<DestinationRow, OverwriteStrip> {
+        /** The strip's height: it fits in a 24 px row. */
+        static final double HEIGHT = 16;
+        private final javafx.scene.layout.HBox parts = new javafx.scene.layout.HBox(1);
+        private final javafx.scene.layout.Pane regionBar = new javafx.scene.layout.Pane();
+        private final javafx.scene.layout.Region region = new javafx.scene.layout.Region();
+        private final javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(1, parts, regionBar);
+        private final Tooltip tip = new Tooltip();
+
+        StripCell() {
+            parts.setPrefHeight(HEIGHT - 4);
+            parts.setMinHeight(HEIGHT - 4);
+            parts.setMaxHeight(HEIGHT - 4);
+            parts.setMinWidth(10);
+            parts.setPrefWidth(10); // the column's width, never its parts'
+            regionBar.setPrefHeight(3);
+            regionBar.setMinHeight(3);
+            regionBar.setMaxHeight(3);
+            region.getStyleClass().add("map-region");
+            region.setPrefHeight(3);
+            region.setManaged(false);
+            regionBar.getChildren().add(region);
+            box.setMaxHeight(HEIGHT);
+            box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            box.getStyleClass().add("overwrite-strip");
+            tip.setWrapText(true);
+            tip.setMaxWidth(600);
+            parts.widthProperty().addListener((o, a, b) -> layoutParts());
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+        }
+
+        @Override
+        protected void updateItem(OverwriteStrip item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setGraphic(null);
+                setId(null);
+                setTooltip(null);
+                return;
+            }
+            parts.getChildren().clear();
+            if (item.isPlain()) {
+                parts.getChildren().add(piece("strip-plain", 1));
+            } else {
+                for (OverwriteStrip.Part p : item.parts()) {
+                    javafx.scene.layout.Region r = piece(p.free() ? "map-free" : "map-part", p.share());
+                    if (p.hit()) {
+                        r.getStyleClass().add("strip-hit");
+                    }
+                    parts.getChildren().add(r);
+                }
+            }
+            tip.setText(item.tip());
+            setId("strip" + getIndex());
+            setTooltip(tip);
+            setGraphic(box);
+            layoutParts();
+        }
+
+        private static javafx.scene.layout.Region piece(String style, double share) {
+            javafx.scene.layout.Region r = new javafx.scene.layout.Region();
+            r.getStyleClass().addAll("strip-part", style);
+            r.setUserData(share);
+            r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            r.setMaxWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            return r;
+        }
+
+        /** Widths from the shares, and the region bar in true proportion. */
+        private void layoutParts() {
+            double w = parts.getWidth();
+            double gaps = Math.max(0, parts.getChildren().size() - 1);
+            for (javafx.scene.Node n : parts.getChildren()) {
+                ((javafx.scene.layout.Region) n).setPrefWidth(Math.max(2, (double) n.getUserData() * (w - gaps)));
+            }
+            OverwriteStrip s = getItem();
+            boolean shown = s != null && s.regionTo() > s.regionFrom();
+            region.setVisible(shown);
+            if (shown) {
+                region.resizeRelocate(s.regionFrom() * w, 0, Math.max(2, (s.regionTo() - s.regionFrom()) * w), 3);
+            }
         }
     }
 }
