@@ -119,11 +119,15 @@ public final class MainWindow {
         lockedNote.managedProperty().bind(locked);
         // No window-level scrolling: the setup column above, destinations and progress as one table below
         // taking the height left, the Details pane under it; lists scroll inside their own panes.
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote,
-                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
         right.setId("right");
         right.setPadding(new Insets(0, 4, 0, 0));
-        SplitPane split = new SplitPane(DeviceTreeView.build(deviceVm, sourceVm, destVm, locked), right);
+        // duplicator mode sits with the devices it watches, under the tree
+        Node tree = DeviceTreeView.build(deviceVm, sourceVm, destVm, locked);
+        VBox left = new VBox(4, tree,
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
+        VBox.setVgrow(tree, Priority.ALWAYS);
+        SplitPane split = new SplitPane(left, right);
         split.setId("mainSplit");
         split.setDividerPositions(0.45);
         // a narrow window moves the divider left rather than cutting the right side off
@@ -150,7 +154,8 @@ public final class MainWindow {
             double h = Math.max(1, root.getHeight());
             double forTable = (ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1)) / h;
             double forSetup = right.prefHeight(-1) / h;
-            vertical.setDividerPositions(Math.max(0.2, Math.max(Math.min(forSetup, 0.75), 1 - forTable)));
+            // the table's rows first (up to 16 at 1280x800); the setup column gets what is left, at least a fifth
+            vertical.setDividerPositions(Math.max(0.2, Math.min(forSetup, 1 - forTable)));
         };
         root.heightProperty().addListener((o, was, hh) -> place.run());
         jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
@@ -293,9 +298,12 @@ public final class MainWindow {
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
         HBox limitRow = new HBox(10, limitLabel, limit);
         limitRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        return titled("Options", new VBox(6, new HBox(10, verify, ignore), new HBox(10, probe, grow),
-                new HBox(10, usedOnly, usedOnlyWhy), limitRow,
-                limitErrorLabel));
+        HBox usedOnlyBox = new HBox(6, usedOnly, usedOnlyWhy);
+        usedOnlyBox.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        // one flowing block: the destinations table below needs the window's height (16 rows at 1280x800)
+        javafx.scene.layout.FlowPane flow = new javafx.scene.layout.FlowPane(14, 6, verify, ignore, probe, grow,
+                usedOnlyBox, limitRow);
+        return titled("Options", new VBox(4, flow, limitErrorLabel));
     }
 
     private void startClicked() {

@@ -65,10 +65,18 @@ final class SourceView {
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(6);
-        g.addRow(0, new Label("Path"), path, choose);
-        g.addRow(1, new Label("Start"), start, new Label("sectors, or 1M, 4K…"));
-        g.addRow(2, new Label("Length"), length, summary);
-        g.add(error, 0, 3, 3, 1);
+        // compact: the destinations table below needs the window's height (16 rows at 1280x800)
+        start.setPromptText("sectors, or 1M, 4K…");
+        start.setTooltip(new javafx.scene.control.Tooltip("In 512-byte sectors, or with a unit: 1M, 4K, 2G"));
+        start.setPrefColumnCount(10);
+        length.setPrefColumnCount(10);
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
+        g.add(new Label("Path"), 0, 0);
+        g.add(path, 1, 0, 3, 1);
+        g.add(choose, 4, 0);
+        g.addRow(1, new Label("Start"), start, new Label("Length"), length);
+        g.add(summary, 0, 2, 5, 1);
+        g.add(error, 0, 3, 5, 1);
         GridPane.setHgrow(path, Priority.ALWAYS);
         return MainWindow.titled("Source", g);
     }

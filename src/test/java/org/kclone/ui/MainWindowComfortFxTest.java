@@ -75,7 +75,7 @@ class MainWindowComfortFxTest {
     @Test
     void atTheSmallestCommonLaptopSizeNothingNeedsTheWindowToScroll(FxRobot robot) {
         Scene scene = robot.lookup("#start").query().getScene();
-        for (String title : List.of("Source", "Destinations", "Options", "Progress", "Details")) {
+        for (String title : List.of("Source", "Options", "Details", "Duplicator")) {
             TitledPane pane = robot.lookup(n -> n instanceof TitledPane t && t.getText().equals(title))
                     .queryAs(TitledPane.class);
             for (Parent p = pane.getParent(); p != null; p = p.getParent()) {
@@ -85,7 +85,8 @@ class MainWindowComfortFxTest {
             assertTrue(b.getMinY() >= 0 && b.getMaxY() <= scene.getHeight() + 0.5 && b.getMaxX() <= scene.getWidth() + 0.5,
                     title + " at " + b + " is not inside the 1280x800 window");
         }
-        for (String id : List.of("#start", "#cancel", "#limit", "#addDest", "#refresh", "#saveReport")) {
+        for (String id : List.of("#start", "#cancel", "#limit", "#addDest", "#refresh", "#saveReport",
+                "#destinationTable", "#overallLine", "#sourceStart", "#sourceLength", "#usedOnly", "#grow")) {
             Node n = robot.lookup(id).query();
             Bounds b = n.localToScene(n.getBoundsInLocal());
             assertTrue(b.getMaxY() <= scene.getHeight() + 0.5 && b.getHeight() > 0, id + " at " + b + " is cut off");
