@@ -71,6 +71,7 @@ final class SourceView {
         start.setPrefColumnCount(10);
         length.setPrefColumnCount(10);
         error.managedProperty().bind(error.textProperty().isNotEmpty());
+        summary.managedProperty().bind(summary.textProperty().isNotEmpty());
         g.add(new Label("Path"), 0, 0);
         g.add(path, 1, 0, 3, 1);
         g.add(choose, 4, 0);
