@@ -50,11 +50,19 @@ final class DestinationsView {
         removable.disableProperty().bind(locked);
         removable.setOnAction(e -> destVm.addAllRemovable());
         HBox.setHgrow(path, Priority.ALWAYS);
-        HBox bar = new HBox(6, new Label("Add destination"), path, add, newImage, removable);
+        Label title = new Label("Add destination");
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {title, add, newImage, removable}) {
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        path.setMinWidth(120);
+        HBox bar = new HBox(6, title, path, add, newImage, removable);
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         Label note = new Label(); // why the last add added nothing
         note.setId("destNote");
         note.setWrapText(true);
+        note.setMinWidth(0);
+        note.setMaxWidth(Double.MAX_VALUE);
+        note.setPrefWidth(0); // wraps at the bar's width, never widens it (the bar's buttons would be cut to "...")
         note.textProperty().bind(destVm.note());
         note.managedProperty().bind(destVm.note().isNotEmpty());
         note.visibleProperty().bind(destVm.note().isNotEmpty());

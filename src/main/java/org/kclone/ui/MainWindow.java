@@ -264,7 +264,9 @@ public final class MainWindow {
         startStatus.setId("startStatus");
         startStatus.getStyleClass().add("start-status");
         startStatus.setWrapText(false); // one line, cut with "...": the whole list is in the tooltips
+        startStatus.setMinWidth(0);
         startStatus.setMaxWidth(Double.MAX_VALUE);
+        startStatus.setPrefWidth(260); // cut with "..." before the add bar is: the whole list is in its tooltip
         startStatus.textProperty().bind(Bindings.createStringBinding(() -> locked.get() ? ""
                 : FormChecks.statusLine(FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())), blockers, locked));
         startStatus.visibleProperty().bind(startStatus.textProperty().isNotEmpty());
