@@ -2,7 +2,6 @@ package org.kclone.device;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -395,11 +394,11 @@ public final class CloneRun {
                                     result.unreadable(), told, () -> cancelled)
                             : DigestVerifier.afterCopy(hasher, plan.source().byteLength(), opened.sourceRegion(),
                                     opened.sourceRereadable(), toVerify, result.unreadable(), told, () -> cancelled);
-                    checked = gpt.afterVerify(spread(v.result(), index, dests.size()), opened);
+                    checked = gpt.afterVerify(RunReport.spread(v.result(), index, dests.size()), opened);
                     destSha256 = v.sha256At(index, dests.size());
                 }
             }
-            sourceGone = result.readError() && !result.cancelled() && !sourceAnswers(result.unreadable());
+            sourceGone = result.readError() && !result.cancelled() && !RunReport.sourceAnswers(opened.sourceRegion(), result.unreadable());
             done = report(result, written, toCheck, checked);
             opened.images().writeSidecars(plan, done.destinations()); // after the flush, for complete images only
         } catch (Throwable t) {
@@ -509,121 +508,16 @@ public final class CloneRun {
     }
 
     private static String message(Throwable e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
-    }
-
-    /** Puts verification outcomes back at their destination index (the others were not verified). */
-    private static Verifier.Result spread(Verifier.Result v, List<Integer> index, int n) {
-        List<Verifier.Outcome> all = new ArrayList<>(Collections.nCopies(n, null));
-        for (int k = 0; k < index.size(); k++) {
-            all.set(index.get(k), v.destinations().get(k));
-        }
-        return new Verifier.Result(all, v.unreadableSource(), v.cancelled());
+        return RunReport.message(e);
     }
 
     /** Set after a read error when the source no longer reads even the first sector of its region. */
     private volatile boolean sourceGone;
 
-    /**
-     * Whether the source still reads the first 4 KiB block of its region that holds no sector
-     * reported unreadable, past the page cache: after a read error, tells bad sectors (it does) from a
-     * source that went away (a pulled stick: it does not), so the report does not suggest
-     * --ignore-errors for a disk that is gone.
-     */
-    private boolean sourceAnswers(List<SectorRange> bad) {
-        IoRegion src = opened.sourceRegion();
-        long end = src.endSector() * 512;
-        long at = (src.byteOffset() + 4095) / 4096 * 4096; // whole 4 KiB blocks: direct I/O, no page cache
-        for (SectorRange r : bad) { // coalesced and ascending: step past each one the block touches
-            if (at < (r.start() + r.count()) * 512 && r.start() * 512 < at + 4096) {
-                at = ((r.start() + r.count()) * 512 + 4095) / 4096 * 4096;
-            }
-        }
-        if (at + 4096 > end) {
-            return true; // no whole readable block left to try: say only what is known
-        }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096).limit(4096);
-        try {
-            src.device().read(b, at);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
-        List<Report.Destination> dests = new ArrayList<>();
-        String sourceBroken = opened.images().sourceFailure();
-        for (int i = 0; i < plan.destinations().size(); i++) {
-            Endpoint e = plan.destinations().get(i);
-            String status = "ok";
-            String error = null;
-            List<Report.Mismatch> mismatches = List.of();
-            long needed = e.count() * Sizes.SECTOR;
-            if (sourceBroken != null) {
-                // a compressed stream that broke, an image that fails its checksum: nothing from it is trusted
-                status = "failed";
-                error = "incomplete: " + written[i] + " of " + needed + " bytes written; " + sourceBroken;
-            } else if (result.failed(i)) {
-                status = "failed";
-                // the engine keeps every failed destination's exception (JobResult holds no nulls)
-                error = message(result.destinationErrors().get(i));
-            } else if (written[i] < needed) {
-                // Never "ok" for a destination that did not get everything: the job stopped early
-                // (cancelled: its own status, not a failure of the device; still exit code 1).
-                status = result.cancelled() ? CANCELLED : "failed";
-                error = "incomplete: " + written[i] + " of " + needed + " bytes written; the job stopped "
-                        + (result.cancelled() ? "when it was cancelled"
-                                : sourceGone ? "when the source stopped answering (it does not read even its first"
-                                        + " sector now: removed, or dead?)"
-                                : result.readError() ? "at a source read error (--ignore-errors goes past it)"
-                                        : "at another destination's error (--strict)");
-            } else if (verifiedResult != null && verifiedResult.destinations().get(i) != null) {
-                Verifier.Outcome o = verifiedResult.destinations().get(i);
-                if (o.error() != null) {
-                    status = "failed";
-                    error = "reading back for verification: " + message(o.error());
-                } else if (!o.mismatches().isEmpty()) {
-                    status = "mismatch";
-                    mismatches = Report.Mismatch.of(o.mismatches(), e.start(), plan.source().start());
-                } else if (verifiedResult.cancelled()) {
-                    // Written, but not all of it read back: never "ok" when verification was asked for.
-                    status = UNVERIFIED;
-                    error = "verification stopped at " + verified.get() + " of " + needed
-                            + " bytes when it was cancelled; the data was written and flushed";
-                }
-            } else if (toCheck[i]) {
-                status = UNVERIFIED;
-                error = "not verified: cancelled after the data was written and flushed, before verification";
-            }
-            if (used != null && used.wipeError(i) != null && "ok".equals(status)) {
-                status = "failed"; // the copy is there, but the free space is not what --wipe-free promised
-                error = used.wipeError(i);
-            }
-            String[] g = gpt.adjust(i, status, error);
-            // read back to its end and compared: the verifier's two verdicts, from a pass not cancelled
-            boolean compared = verifiedResult != null && !verifiedResult.cancelled()
-                    && verifiedResult.destinations().get(i) != null && ("ok".equals(g[0]) || "mismatch".equals(g[0]));
-            dests.add(new Report.Destination(e.path().toString(), e.start(), e.count(), g[0], g[1], mismatches,
-                    destSha256 != null ? destSha256.get(i) : null, gpt.note(i), compared));
-        }
-        List<SectorRange> readErrors = verifiedResult != null ? verifiedResult.unreadableSource() : result.unreadable();
-        if (map != null && !map.unreadable().isEmpty()) { // bad sectors in the part an earlier run copied
-            List<SectorRange> all = new ArrayList<>(readErrors);
-            all.addAll(map.unreadable());
-            readErrors = SectorRange.coalesce(all);
-        }
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
-        boolean wasCancelled = cancelled;
-        Report.Region source = plan.source() == null ? null
-                : Report.Region.of(plan.source()).withSha256(readErrors.isEmpty() && hasher != null && used == null
-                        ? hasher.sha256() : null);
-        double seconds = (clock.getAsLong() - started) / 1e9;
-        // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
-        long bytes = Math.min(result.bytesCopied() + (map != null ? map.resumeAt() : 0),
-                plan.destinations().get(0).byteLength());
-        return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
-                Math.round(seconds * 1000) / 1000.0, wasCancelled, Report.Range.of(readErrors), dests)
-                .withUsedOnly(used != null ? used.report() : null);
+        return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written, toCheck,
+                verifiedResult, verified.get(), sourceGone, destSha256, gpt, used, map, hasher, cancelled,
+                (clock.getAsLong() - started) / 1e9));
     }
 }
