@@ -33,14 +33,7 @@ public final class NtfsReader implements FsReader {
 
     @Override
     public boolean recognises(ByteSource src) throws IOException {
-        if (src.length() < 512) {
-            return false;
-        }
-        ByteBuffer s = src.read(0, 512);
-        byte[] name = new byte[8];
-        s.get(3, name);
-        return "NTFS    ".equals(new String(name, StandardCharsets.US_ASCII))
-                && (s.get(510) & 0xff) == 0x55 && (s.get(511) & 0xff) == 0xAA;
+        return BootSectors.named(src, "NTFS    ");
     }
 
     @Override
