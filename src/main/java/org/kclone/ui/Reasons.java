@@ -9,7 +9,7 @@ import org.kclone.device.Sizes;
  * options (which the window does not have), its argument names ("DEST 2") or sector arithmetic.
  * The guards are the CLI's; only the words change. Needs no toolkit.
  */
-final class Reasons {
+public final class Reasons {
 
     private static final Pattern OVERLAPS_SOURCE = Pattern.compile(
             "^(\\S+) sectors \\d+\\+\\d+ overlap the source region \\((\\S+) \\d+\\+\\d+\\)(.*)$", Pattern.DOTALL);
@@ -30,7 +30,7 @@ final class Reasons {
     }
 
     /** {@code reason} in the window's words. */
-    static String forTheWindow(String reason) {
+    public static String forTheWindow(String reason) {
         Matcher s = IMAGE_SHORT.matcher(reason);
         if (s.matches()) {
             long needs = Long.parseLong(s.group(3)) * (s.group(4).equals("sectors") ? Sizes.SECTOR : 1);

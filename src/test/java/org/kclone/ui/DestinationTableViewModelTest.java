@@ -125,6 +125,19 @@ class DestinationTableViewModelTest {
     }
 
     @Test
+    void aRowsReasonIsInTheWindowsWordsNotTheCommandLines() {
+        ViewModelTest.FakeRun run = start(64 * MIB, 2, false);
+        now.addAndGet(SECOND);
+        run.written = new long[] {3 * MIB, 3 * MIB};
+        run.report = report(false, 3 * MIB, 1, dest("failed", "incomplete: 3145728 of 67108864 bytes written; the job"
+                + " stopped at a source read error (--ignore-errors goes past it)"), dest("ok", null));
+        job.poll();
+        String why = job.rows().get(0).error().get();
+        assertTrue(why.endsWith("(the option \"Ignore read errors\" goes past it)"), why);
+        assertFalse(why.contains("--"), why);
+    }
+
+    @Test
     void theEndSummaryCountsEveryVerdictWithElapsedAndAverageSpeed() {
         ViewModelTest.FakeRun run = start(64 * MIB, 4, true);
         run.errors[1] = "Input/output error";

@@ -268,7 +268,7 @@ public final class DestinationRow {
     }
 
     private void set(RowState k, String word, String why) {
-        error.set(why == null ? "" : why);
+        error.set(why == null ? "" : org.kclone.ui.Reasons.forTheWindow(why)); // no command-line flags in the window
         state.set(word);
         kind.set(k);
         stateText.set(k.mark() + word + (error.get().isEmpty() ? "" : ": " + error.get()));
