@@ -34,6 +34,7 @@ final class DestinationsView {
             }
         });
         path.setOnAction(e -> add.fire());
+        path.textProperty().addListener((o, was, now) -> destVm.typing()); // a stale "already in the list" goes
         Button newImage = new Button("New image file…");
         newImage.setId("chooseNewImage");
         newImage.disableProperty().bind(locked);

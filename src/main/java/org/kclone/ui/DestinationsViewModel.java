@@ -74,6 +74,11 @@ public final class DestinationsViewModel {
         return note;
     }
 
+    /** The add field was edited: the last note (why an add added nothing) no longer applies. */
+    public void typing() {
+        note.set("");
+    }
+
     /**
      * Adds what was typed in the add field, or says why not in {@link #note()}: nothing typed, or
      * already in the list (a row is never added twice). A bare name ("sdb") of a listed device is

@@ -60,6 +60,8 @@ class ComfortViewModelTest {
         assertEquals("", vm.note().get());
         assertNull(vm.offer("sdb"), "a bare name is the listed device, already in the list");
         assertEquals("/dev/sdb is already in the list (destination 1).", vm.note().get());
+        vm.typing();
+        assertEquals("", vm.note().get(), "an edit of the add field clears the note");
         assertEquals(1, vm.rows().size());
         assertNull(vm.offer("   "));
         assertTrue(vm.note().get().startsWith("Type a device"), vm.note().get());
