@@ -295,7 +295,8 @@ public final class MainWindow {
         limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
-        startCancel.getChildren().setAll(startHolder, cancel, startStatus); // beside the table, always in view
+        // beside the table, always in view; the status before the buttons, so they do not move when it goes
+        startCancel.getChildren().setAll(startStatus, startHolder, cancel);
         startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
         HBox limitRow = new HBox(10, limitLabel, limit);

@@ -70,7 +70,7 @@ public final class DestinationTable {
         strip.setPrefWidth(110);
         TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 220, "state");
         state.setMinWidth(160);
-        t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 150, "destPath"),
+        t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 190, "destPath"),
                 text("Model", DestinationRow::model, 110, null), text("Serial", DestinationRow::serial, 90, null),
                 text("Size", DestinationRow::size, 70, null), start, strip, bar, text("Done", DestinationRow::bytes, 130, "bytes"),
                 text("Speed", DestinationRow::speed, 85, "speed"), text("ETA", DestinationRow::eta, 60, "eta"), state));
@@ -82,7 +82,13 @@ public final class DestinationTable {
             double width, String id) {
         TableColumn<DestinationRow, String> c = new TableColumn<>(title);
         c.setCellValueFactory(x -> p.apply(x.getValue()));
-        c.setCellFactory(x -> new TextCell(id));
+        c.setCellFactory(x -> {
+            TextCell cell = new TextCell(id);
+            if ("destPath".equals(id)) { // a path's end tells sticks apart: cut its beginning, never its name
+                cell.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS);
+            }
+            return cell;
+        });
         c.setPrefWidth(width);
         return c;
     }
