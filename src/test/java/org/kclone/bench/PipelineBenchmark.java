@@ -376,10 +376,11 @@ public final class PipelineBenchmark {
         }
     }
 
-    private record Result(int code, String out, String err) {
+    /** A finished command's exit code and output (also UsedBlocksBenchmark's). */
+    record Result(int code, String out, String err) {
     }
 
-    private static Result exec(List<String> command) throws Exception {
+    static Result exec(List<String> command) throws Exception {
         Path out = Files.createTempFile("bench", ".out");
         Path err = Files.createTempFile("bench", ".err");
         try {

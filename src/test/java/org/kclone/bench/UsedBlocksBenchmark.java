@@ -1,5 +1,8 @@
 package org.kclone.bench;
 
+import static org.kclone.bench.PipelineBenchmark.exec;
+
+import org.kclone.bench.PipelineBenchmark.Result;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -80,7 +83,7 @@ public final class UsedBlocksBenchmark {
 
     private void run() throws Exception {
         for (String tool : List.of("sgdisk", "partx", "mkfs.ext4", "dumpe2fs", "e2fsck", "partclone.ext4")) {
-            if (exec(List.of("sh", "-c", "command -v " + tool)).code != 0) {
+            if (exec(List.of("sh", "-c", "command -v " + tool)).code() != 0) {
                 rows.add("| used blocks | skipped | | | " + tool + " is not installed |");
                 return;
             }
@@ -110,7 +113,7 @@ public final class UsedBlocksBenchmark {
             Result r = kclone("copy", "--yes", "--used-only");
             usedOnly.add(since(t0));
             usedOwn.add(own(r));
-            Matcher m = Pattern.compile("copying ([^()]*) \\(").matcher(r.err);
+            Matcher m = Pattern.compile("copying ([^()]*) \\(").matcher(r.err());
             copying = m.find() ? m.group(1).trim() : copying;
             if (check) {
                 check("kclone --used-only");
@@ -166,7 +169,7 @@ public final class UsedBlocksBenchmark {
 
     /** The seconds kclone prints for its copy ("copy: 1.0 GiB in 5.2 s"), NaN where it printed none. */
     private static double own(Result r) {
-        Matcher m = Pattern.compile("(?m)^copy: .* in ([0-9.]+) s").matcher(r.out);
+        Matcher m = Pattern.compile("(?m)^copy: .* in ([0-9.]+) s").matcher(r.out());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
@@ -178,8 +181,8 @@ public final class UsedBlocksBenchmark {
         c.add(source);
         c.addAll(dests);
         Result r = exec(c);
-        if (r.code != 0) {
-            throw new IllegalStateException(c.subList(4, c.size()) + " exited " + r.code + ": " + r.err);
+        if (r.code() != 0) {
+            throw new IllegalStateException(c.subList(4, c.size()) + " exited " + r.code() + ": " + r.err());
         }
         return r;
     }
@@ -197,17 +200,17 @@ public final class UsedBlocksBenchmark {
             for (int p = 1; p <= 2; p++) {
                 String part = d + "p" + p;
                 Result fsck = exec(List.of("e2fsck", "-fn", part));
-                if (fsck.code != 0) {
-                    throw new IllegalStateException(who + ": e2fsck -fn " + part + " exited " + fsck.code + ":\n"
-                            + fsck.out + fsck.err);
+                if (fsck.code() != 0) {
+                    throw new IllegalStateException(who + ": e2fsck -fn " + part + " exited " + fsck.code() + ":\n"
+                            + fsck.out() + fsck.err());
                 }
                 sh("mount", "-o", "ro,noload", part, mnt.toString());
                 try {
                     Result diff = exec(List.of("diff", "-r", "-x", "lost+found", dir.resolve("used-files" + p)
                             .toString(), mnt.toString()));
-                    if (diff.code != 0) {
-                        throw new IllegalStateException(who + ": " + part + " differs from its files: " + diff.out
-                                + diff.err);
+                    if (diff.code() != 0) {
+                        throw new IllegalStateException(who + ": " + part + " differs from its files: " + diff.out()
+                                + diff.err());
                     }
                 } finally {
                     sh("umount", mnt.toString());
@@ -316,8 +319,8 @@ public final class UsedBlocksBenchmark {
             }
             c.addAll(List.of(dev, file.toString()));
             Result r = exec(c);
-            if (r.code == 0) {
-                return r.out.trim();
+            if (r.code() == 0) {
+                return r.out().trim();
             }
         }
         throw new IllegalStateException("no free loop device from /dev/loop40 up for " + file);
@@ -325,7 +328,7 @@ public final class UsedBlocksBenchmark {
 
     /** The kernel's partition nodes of a disk as its table says now (partx -a, or -u where they exist). */
     private static void nodes(String disk) throws Exception {
-        if (exec(List.of("partx", "-a", disk)).code != 0) {
+        if (exec(List.of("partx", "-a", disk)).code() != 0) {
             sh("partx", "-u", disk);
         }
         if (!Files.exists(Path.of(disk + "p2"))) {
@@ -369,28 +372,12 @@ public final class UsedBlocksBenchmark {
         return r;
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result exec(List<String> command) throws Exception {
-        Path out = Files.createTempFile("bench", ".out");
-        Path err = Files.createTempFile("bench", ".err");
-        try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            int code = p.waitFor();
-            return new Result(code, Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
     private static String sh(String... command) throws Exception {
         Result r = exec(Arrays.asList(command));
-        if (r.code != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " exited " + r.code + ": " + r.err);
+        if (r.code() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + r.code() + ": " + r.err());
         }
-        return r.out;
+        return r.out();
     }
 
     private void detach() throws Exception {
