@@ -26,7 +26,6 @@ import org.kclone.device.Sizes;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.SectorRange;
-import org.kclone.device.DeviceInfo;
 import org.kclone.ui.table.DestinationRow;
 import org.kclone.ui.table.Eta;
 import org.kclone.ui.table.JobSummary;
@@ -217,12 +216,7 @@ public final class JobViewModel {
         var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
         JobRun r = launcher.start(plan, settings(rate, flags, check));
         start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
-        for (int i = 0; i < rows.size(); i++) {
-            Endpoint e = plan.destinations().get(i);
-            DeviceInfo d = e.device();
-            rows.get(i).describe(d != null ? d.model() : null, d != null ? d.serial() : null,
-                    d != null ? d.size() : e.sizeBytes());
-        }
+        org.kclone.ui.table.RowDescriptions.fromPlan(rows, plan); // image files too: "image file", never an empty cell
         audit = pending;
     }
 

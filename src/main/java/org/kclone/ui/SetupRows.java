@@ -8,6 +8,7 @@ import javafx.collections.ListChangeListener;
 import org.kclone.device.DeviceInfo;
 import org.kclone.device.Lsblk;
 import org.kclone.ui.table.DestinationRow;
+import org.kclone.ui.table.RowDescriptions;
 
 /**
  * Keeps the table's rows ({@link JobViewModel#rows()}) as the list of destinations while no job
@@ -78,7 +79,8 @@ final class SetupRows {
                 r.describe(d.model(), d.serial(), d.size());
             } else {
                 java.io.File f = new java.io.File(r.path().get());
-                r.describe(f.isFile() ? "image file" : "new image file", null, f.isFile() ? f.length() : 0);
+                r.describe(f.isFile() ? RowDescriptions.IMAGE_FILE : RowDescriptions.NEW_IMAGE_FILE, null,
+                        f.isFile() ? f.length() : 0);
             }
         }
     }
