@@ -1,11 +1,13 @@
 package org.kclone.helper;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.kclone.device.Report;
 import org.kclone.engine.SectorRange;
 
@@ -20,6 +22,8 @@ public final class HelperClient {
 
     /** The client reads lines up to this size (a report listing many mismatches is long). */
     static final int MAX_EVENT_LINE = 64 * 1024 * 1024;
+    /** A line of the helper's standard error is cut at this many bytes. */
+    static final int MAX_STDERR_LINE = 4096;
 
     private final Process process;
     private final OutputStream toHelper;
@@ -39,6 +43,7 @@ public final class HelperClient {
     private volatile boolean done;
     private volatile boolean cancelled;
     private Thread stderrReader;
+    private Consumer<String> stderrLines = line -> { };
 
     private HelperClient(Process process, int destinations, long totalBytes) {
         this.process = process;
@@ -54,6 +59,17 @@ public final class HelperClient {
      * says. A command that cannot be started at all gives a client that is done, with the problem.
      */
     public static HelperClient start(List<String> command, Protocol.Request request, long totalBytes) {
+        return start(command, request, totalBytes, line -> { });
+    }
+
+    /**
+     * As {@link #start(List, Protocol.Request, long)}, handing each line the helper (or pkexec)
+     * prints to its standard error to {@code stderrLines}, on the client's own thread, as it comes
+     * (the window puts them in its Details pane's buffer). Lines longer than {@link #MAX_STDERR_LINE}
+     * bytes are cut there.
+     */
+    public static HelperClient start(List<String> command, Protocol.Request request, long totalBytes,
+            Consumer<String> stderrLines) {
         Process p;
         try {
             p = new ProcessBuilder(command).start();
@@ -64,6 +80,7 @@ public final class HelperClient {
             return c;
         }
         HelperClient c = new HelperClient(p, request.destinations().size(), totalBytes);
+        c.stderrLines = stderrLines;
         c.send(request); // waits in the pipe while pkexec asks for the password
         c.stderrReader = new Thread(c::readErrors, "kclone-helper-stderr");
         c.stderrReader.setDaemon(true);
@@ -171,6 +188,7 @@ public final class HelperClient {
 
     private void readErrors() {
         byte[] b = new byte[4096];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         try (InputStream in = process.getErrorStream()) {
             int n;
             while ((n = in.read(b)) > 0) {
@@ -180,9 +198,29 @@ public final class HelperClient {
                         stderrTail.delete(0, stderrTail.length() - 4000);
                     }
                 }
+                for (int i = 0; i < n; i++) {
+                    if (b[i] == '\n') {
+                        emitErrorLine(line);
+                    } else if (b[i] != '\r' && line.size() < MAX_STDERR_LINE) {
+                        line.write(b[i]);
+                    }
+                }
             }
         } catch (IOException ignored) {
             // the helper ended
+        }
+        if (line.size() > 0) {
+            emitErrorLine(line); // a last line without its line break
+        }
+    }
+
+    private void emitErrorLine(ByteArrayOutputStream line) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        try {
+            stderrLines.accept(text);
+        } catch (RuntimeException e) {
+            // the sink's trouble must not stop the reading: the helper would block on a full pipe
         }
     }
 

@@ -25,9 +25,21 @@ final class HelperJobRun implements JobRun {
     }
 
     static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings) {
-        return new HelperJobRun(HelperClient.start(command, request(plan, settings),
-                plan.destinations().get(0).byteLength()));
+        return start(command, plan, settings, line -> { });
     }
+
+    /**
+     * Starts the helper; each line it (or pkexec) prints to its standard error goes to {@code log}
+     * as "helper: LINE" (the window's Details pane buffer, drained by its 30 Hz poll).
+     */
+    static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
+            java.util.function.Consumer<String> log) {
+        return new HelperJobRun(HelperClient.start(command, request(plan, settings),
+                plan.destinations().get(0).byteLength(), line -> log.accept(STDERR_PREFIX + line)));
+    }
+
+    /** What leads each of the helper's standard error lines in the Details pane. */
+    static final String STDERR_PREFIX = "helper: ";
 
     /** The plan's regions as the command line writes them, with the window's options. */
     static Protocol.Request request(CopyPlanner.Plan plan, CloneRun.Settings settings) {

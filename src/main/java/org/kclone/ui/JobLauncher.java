@@ -27,12 +27,22 @@ interface JobLauncher {
 
     /** Through the helper started by {@code command} (tests: the helper itself, without pkexec). */
     static JobLauncher helper(List<String> command) {
-        return (plan, settings) -> HelperJobRun.start(command, plan, settings);
+        return helper(command, line -> { });
+    }
+
+    /** Through the helper started by {@code command}, its standard error's lines handed to {@code log}. */
+    static JobLauncher helper(List<String> command, java.util.function.Consumer<String> log) {
+        return (plan, settings) -> HelperJobRun.start(command, plan, settings, log);
     }
 
     /** In this process when it may open every device of the plan, else through pkexec and the helper. */
     static JobLauncher automatic() {
-        return (plan, settings) -> (canOpenAll(plan) ? IN_PROCESS : helper(pkexecCommand()))
+        return automatic(line -> { });
+    }
+
+    /** As {@link #automatic()}, the helper's standard error lines (pkexec's too) handed to {@code log}. */
+    static JobLauncher automatic(java.util.function.Consumer<String> log) {
+        return (plan, settings) -> (canOpenAll(plan) ? IN_PROCESS : helper(pkexecCommand(), log))
                 .start(plan, settings);
     }
 

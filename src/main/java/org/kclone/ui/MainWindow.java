@@ -59,6 +59,7 @@ public final class MainWindow {
     /** Duplicator mode: every drive plugged in while armed gets the source (ui/duplicator). */
     private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
     private final DetailsPane details;
+    private final LogBuffer log;
     private final javafx.beans.binding.BooleanBinding tickerWanted;
 
     public MainWindow(DeviceTableViewModel deviceVm) {
@@ -83,6 +84,8 @@ public final class MainWindow {
             destVm.validate();
         });
         this.details = new DetailsPane(log);
+        this.log = log;
+        jobVm.launcher(JobLauncher.automatic(log::append)); // the helper's (and pkexec's) stderr lines: Details
         ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / UPDATES_PER_SECOND), e -> {
             jobVm.poll();
             details.poll(jobVm); // after the job's poll: the states it just set, the job's last ones included
@@ -188,6 +191,11 @@ public final class MainWindow {
 
     public JobViewModel job() {
         return jobVm;
+    }
+
+    /** Where lines for the Details pane go (the helper's standard error among them). */
+    java.util.function.Consumer<String> detailsLog() {
+        return log::append;
     }
 
     DestinationsViewModel destinations() {

@@ -35,6 +35,22 @@ class HelperClientTest {
     }
 
     @Test
+    void eachLineOnStandardErrorReachesTheSinkWholeAndLongOnesAreCut() throws Exception {
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        HelperClient c = HelperClient.start(sh("printf 'first\\r\\nsec' >&2; printf 'ond\\n' >&2;"
+                + " head -c 5000 /dev/zero | tr '\\0' x >&2; printf '\\nlast without a line break' >&2; exit 1"),
+                REQUEST, 4096, lines::add);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!c.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(c.isDone());
+        assertEquals(List.of("first", "second", "x".repeat(HelperClient.MAX_STDERR_LINE), "last without a line break"),
+                lines);
+        assertTrue(c.problem().contains("last without a line break"), c.problem()); // the tail still says why
+    }
+
+    @Test
     void aDismissedPasswordDialogSaysSo() throws Exception {
         String p = runToEnd(sh("echo 'Error executing command as another user: Not authorized' >&2;"
                 + " exit 126")).problem();

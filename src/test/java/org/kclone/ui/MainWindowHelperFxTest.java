@@ -159,6 +159,34 @@ class MainWindowHelperFxTest {
     }
 
     @Test
+    void theHelpersStandardErrorReachesTheDetailsPane(FxRobot robot) throws Exception {
+        // pkexec's stand-in says something on stderr, then runs the real helper, which says more there
+        List<String> helper = new java.util.ArrayList<>(HelperProcess.command("256m"));
+        helper.add(1, "-Dorg.slf4j.simpleLogger.logFile=System.err"); // the helper's own log lines on its stderr
+        helper.add(2, "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug");
+        StringBuilder script = new StringBuilder("echo 'pkexec stand-in: starting the helper' >&2; exec");
+        for (String a : helper) {
+            script.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        JobLauncher withLog = JobLauncher.helper(List.of("/bin/sh", "-c", script.toString()), window.detailsLog());
+        window.job().launcher(withLog);
+        Path src = file("src.img", 1 << 20, 5);
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dir.resolve("a.img").toString());
+        robot.clickOn("#addDest");
+        robot.clickOn("#start");
+        robot.clickOn("#confirmOverwrite");
+        waitUntilOver();
+        assertEquals("✓ done, verified", state(robot, 0));
+        robot.interact(() -> robot.lookup("#details").queryAs(javafx.scene.control.TitledPane.class).setExpanded(true));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#detailsLog")
+                .queryAs(javafx.scene.control.TextArea.class).getText().contains("helper: pkexec stand-in"));
+        String text = robot.lookup("#detailsLog").queryAs(javafx.scene.control.TextArea.class).getText();
+        assertTrue(text.contains(HelperJobRun.STDERR_PREFIX + "pkexec stand-in: starting the helper"), text);
+        assertTrue(text.contains("a.img: ✓ done, verified") || text.contains("a.img: done"), text);
+    }
+
+    @Test
     void aPasswordDialogThatWasCancelledIsSaidPlainlyAndTheSetupUnlocks(FxRobot robot) throws Exception {
         through(List.of("/bin/sh", "-c", "echo 'Error executing command as another user: Not authorized' >&2;"
                 + " exit 126")); // what pkexec does when the dialog is dismissed
