@@ -56,7 +56,13 @@ final class DestinationsView {
             c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         }
         path.setMinWidth(120);
-        HBox bar = new HBox(6, title, path, add, newImage, removable);
+        // a greyed button says why in its tooltip (on a wrapper: a disabled button shows none)
+        javafx.beans.value.ObservableValue<String> lockedWhy = javafx.beans.binding.Bindings.createStringBinding(
+                () -> DisabledReasons.setup(locked.get()), locked);
+        HBox bar = new HBox(6, title, path,
+                WhyDisabled.explain(add, javafx.beans.binding.Bindings.createStringBinding(
+                        () -> DisabledReasons.add(path.getText(), locked.get()), path.textProperty(), locked)),
+                WhyDisabled.explain(newImage, lockedWhy), WhyDisabled.explain(removable, lockedWhy));
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         Label note = new Label(); // why the last add added nothing
         note.setId("destNote");

@@ -108,7 +108,12 @@ final class DeviceTreeView {
         }
         whyNot.setWrapText(true);
         Parent map = PartitionMapView.build(deviceVm, sourceVm, locked);
-        VBox box = new VBox(6, tree, new HBox(6, refresh, asSource, asDest, status), whyNot, map);
+        javafx.beans.value.ObservableValue<String> sourceWhy = Bindings.createStringBinding(
+                () -> DisabledReasons.useAsSource(selected.get(), locked.get()), selected, locked);
+        javafx.beans.value.ObservableValue<String> destWhy = Bindings.createStringBinding(
+                () -> DisabledReasons.addAsDestination(selected.get(), locked.get()), selected, locked);
+        VBox box = new VBox(6, tree, new HBox(6, refresh, WhyDisabled.explain(asSource, sourceWhy),
+                WhyDisabled.explain(asDest, destWhy), status), whyNot, map);
         VBox.setVgrow(tree, Priority.ALWAYS);
         box.setPadding(new Insets(8));
         return box;

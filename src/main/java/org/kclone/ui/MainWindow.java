@@ -304,16 +304,21 @@ public final class MainWindow {
         start.setMinWidth(90);
         cancel.setMinWidth(90);
         // beside the table, always in view; the status before the buttons, so they do not move when it goes
-        startCancel.getChildren().setAll(startStatus, startHolder, cancel);
+        startCancel.getChildren().setAll(startStatus, startHolder, WhyDisabled.explain(cancel,
+                Bindings.createStringBinding(() -> DisabledReasons.cancel(locked.get()), locked)));
         startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
         HBox limitRow = new HBox(10, limitLabel, limit);
         limitRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        HBox usedOnlyBox = new HBox(6, usedOnly, usedOnlyWhy);
+        HBox usedOnlyBox = new HBox(6, WhyDisabled.explain(usedOnly, Bindings.createStringBinding(
+                () -> DisabledReasons.usedOnly(jobVm.usedOnlyUnavailable().get(), locked.get()),
+                jobVm.usedOnlyUnavailable(), locked)), usedOnlyWhy);
         usedOnlyBox.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         // one flowing block: the destinations table below needs the window's height (16 rows at 1280x800)
-        javafx.scene.layout.FlowPane flow = new javafx.scene.layout.FlowPane(14, 6, verify, ignore, probe, grow,
-                usedOnlyBox, limitRow);
+        StringBinding lockedWhy = Bindings.createStringBinding(() -> DisabledReasons.setup(locked.get()), locked);
+        javafx.scene.layout.FlowPane flow = new javafx.scene.layout.FlowPane(14, 6,
+                WhyDisabled.explain(verify, lockedWhy), WhyDisabled.explain(ignore, lockedWhy),
+                WhyDisabled.explain(probe, lockedWhy), WhyDisabled.explain(grow, lockedWhy), usedOnlyBox, limitRow);
         return titled("Options", new VBox(4, flow, limitErrorLabel));
     }
 
@@ -385,6 +390,7 @@ public final class MainWindow {
     static TitledPane titled(String title, Parent content) {
         TitledPane t = new TitledPane(title, content);
         t.setCollapsible(false);
+        t.setFocusTraversable(false); // a title that does nothing is no stop for Tab
         return t;
     }
 

@@ -109,7 +109,10 @@ final class ProgressView {
         saved.managedProperty().bind(saved.textProperty().isNotEmpty());
         summary.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         save.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        HBox end = new HBox(10, reason, summary, save, saved);
+        HBox end = new HBox(10, reason, summary, WhyDisabled.explain(save,
+                javafx.beans.binding.Bindings.createStringBinding(() -> DisabledReasons.saveReport(
+                        jobVm.running().get(), jobVm.report().get() != null, !jobVm.status().get().isEmpty()),
+                        jobVm.running(), jobVm.report(), jobVm.status())), saved);
         end.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         end.setMinHeight(36);
         end.setPrefHeight(36);

@@ -74,7 +74,8 @@ final class SourceView {
         summary.managedProperty().bind(summary.textProperty().isNotEmpty());
         g.add(new Label("Path"), 0, 0);
         g.add(path, 1, 0, 3, 1);
-        g.add(choose, 4, 0);
+        g.add(WhyDisabled.explain(choose, Bindings.createStringBinding(() -> DisabledReasons.setup(locked.get()),
+                locked)), 4, 0);
         g.addRow(1, new Label("Start"), start, new Label("Length"), length);
         g.add(summary, 0, 2, 5, 1);
         g.add(error, 0, 3, 5, 1);

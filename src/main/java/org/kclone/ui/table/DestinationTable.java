@@ -50,6 +50,7 @@ public final class DestinationTable {
         none.getStyleClass().add("hint");
         t.setPlaceholder(none);
         t.setRowFactory(v -> new StateRow());
+        RowTabbing.install(t); // Tab goes on to the rows scrolled out of view
         TableColumn<DestinationRow, DestinationRow> rm = new TableColumn<>("");
         rm.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         rm.setCellFactory(c -> new RemoveCell(locked, remove));
@@ -177,6 +178,7 @@ public final class DestinationTable {
             field.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(locked::get, locked));
             field.setTooltip(new Tooltip("The first sector written: sectors, or a size such as 1M"));
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            org.kclone.ui.WhyDisabled.attach(this, field, lockedWhy(locked)); // greyed: the cell says why
         }
 
         @Override
@@ -198,6 +200,11 @@ public final class DestinationTable {
         }
     }
 
+    private static javafx.beans.value.ObservableValue<String> lockedWhy(ObservableBooleanValue locked) {
+        return javafx.beans.binding.Bindings.createStringBinding(() -> org.kclone.ui.DisabledReasons.setup(locked.get()),
+                locked);
+    }
+
     /** Takes the row out of the list (before a job). */
     static final class RemoveCell extends TableCell<DestinationRow, DestinationRow> {
         private final Button button = new Button("Remove");
@@ -212,6 +219,7 @@ public final class DestinationTable {
             button.getStyleClass().add("compact");
             button.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            org.kclone.ui.WhyDisabled.attach(this, button, lockedWhy(locked)); // greyed: the cell says why
         }
 
         @Override
