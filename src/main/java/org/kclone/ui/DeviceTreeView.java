@@ -119,6 +119,18 @@ final class DeviceTreeView {
         return box;
     }
 
+    /**
+     * The height {@code column} (holding the tree built here) wants with up to {@code rows} devices
+     * of the tree in view: what is under the tree (buttons, partition map...) at its own height.
+     */
+    static double columnHeight(Parent column, int rows) {
+        if (!(column.lookup("#devices") instanceof TreeTableView<?> tree)) {
+            return column.prefHeight(-1);
+        }
+        double treeHeight = 28 + Math.max(3, Math.min(rows, tree.getExpandedItemCount() - 1)) * 24 + 16;
+        return column.prefHeight(-1) - tree.prefHeight(-1) + treeHeight;
+    }
+
     /** Rebuilds the tree from the flat list (a partition follows its disk), keeping the selection by path. */
     private static void fill(TreeTableView<DeviceInfo> tree, DeviceTableViewModel vm) {
         TreeItem<DeviceInfo> was = tree.getSelectionModel().getSelectedItem();

@@ -156,12 +156,16 @@ public final class MainWindow {
         Runnable place = () -> {
             double h = Math.max(1, root.getHeight());
             double forTable = (ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1)) / h;
-            double forSetup = right.prefHeight(-1) / h;
+            // the setup column's height, or the tree column's with up to 8 devices in view and the partition map
+            double forSetup = Math.max(right.prefHeight(-1), DeviceTreeView.columnHeight(left, 8)) / h;
             // the table's rows first (up to 16 at 1280x800); the setup column gets what is left, at least a fifth
             vertical.setDividerPositions(Math.max(0.2, Math.min(forSetup, 1 - forTable)));
         };
         root.heightProperty().addListener((o, was, hh) -> place.run());
         jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
+        // a source's partition map appears under the tree: once it is laid out, the tree keeps its rows in view
+        sourceVm.summary().addListener((o, a, b) -> javafx.application.Platform.runLater(place));
+        deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> javafx.application.Platform.runLater(place));
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
         root.sceneProperty().addListener((o, was, scene) -> {

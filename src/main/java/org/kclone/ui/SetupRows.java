@@ -38,6 +38,12 @@ final class SetupRows {
             }
         });
         sync();
+        // a job's new image file exists once it ends: "image file" with its size from then on
+        jobVm.running().addListener((o, was, now) -> {
+            if (!now) {
+                describe();
+            }
+        });
     }
 
     /** The table's rows as the list is now; rows of a finished job go back to queued. */

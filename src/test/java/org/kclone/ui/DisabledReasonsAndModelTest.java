@@ -114,7 +114,9 @@ class DisabledReasonsAndModelTest {
             Thread.sleep(1000 / MainWindow.UPDATES_PER_SECOND);
         }
         assertFalse(job.running().get());
-        assertEquals(RowDescriptions.IMAGE_FILE, job.rows().get(0).model().get(), "after the job");
+        assertEquals(List.of(RowDescriptions.IMAGE_FILE, RowDescriptions.IMAGE_FILE),
+                job.rows().stream().map(r -> r.model().get()).toList(), "after the job: the new file exists now");
+        assertEquals("1 MiB", job.rows().get(1).size().get());
     }
 
     @Test

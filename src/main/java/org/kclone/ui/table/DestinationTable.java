@@ -72,7 +72,7 @@ public final class DestinationTable {
         TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 220, "state");
         state.setMinWidth(160);
         t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 190, "destPath"),
-                text("Model", DestinationRow::model, 110, null), text("Serial", DestinationRow::serial, 90, null),
+                text("Model", DestinationRow::model, 125, null), text("Serial", DestinationRow::serial, 90, null),
                 text("Size", DestinationRow::size, 70, null), start, strip, bar, text("Done", DestinationRow::bytes, 130, "bytes"),
                 text("Speed", DestinationRow::speed, 85, "speed"), text("ETA", DestinationRow::eta, 60, "eta"), state));
         t.getColumns().forEach(c -> c.setSortable(false));
