@@ -151,21 +151,7 @@ public final class MainWindow {
         SplitPane vertical = new SplitPane(split, job);
         vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
         vertical.setDividerPositions(0.36);
-        // the table keeps room for its rows (4 to 16) whatever the window's height; the tree and source get the
-        // rest, and never less than the setup column needs when the window allows it
-        Runnable place = () -> {
-            double h = Math.max(1, root.getHeight());
-            double forTable = (ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1)) / h;
-            // the setup column's height, or the tree column's with up to 8 devices in view and the partition map
-            double forSetup = Math.max(right.prefHeight(-1), DeviceTreeView.columnHeight(left, 8)) / h;
-            // the table's rows first (up to 16 at 1280x800); the setup column gets what is left, at least a fifth
-            vertical.setDividerPositions(Math.max(0.2, Math.min(forSetup, 1 - forTable)));
-        };
-        root.heightProperty().addListener((o, was, hh) -> place.run());
-        jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
-        // a source's partition map appears under the tree: once it is laid out, the tree keeps its rows in view
-        sourceVm.summary().addListener((o, a, b) -> javafx.application.Platform.runLater(place));
-        deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> javafx.application.Platform.runLater(place));
+        SplitPlacement.install(root, vertical, left, right, jobVm, details, sourceVm, deviceVm);
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
         root.sceneProperty().addListener((o, was, scene) -> {

@@ -18,7 +18,8 @@ import org.kclone.ui.table.DestinationRow;
 import org.kclone.ui.table.RowDescriptions;
 
 /**
- * Without a toolkit: the reason each greyed control gives ({@link DisabledReasons}), and a row's
+ * Without a toolkit: the reason each greyed control gives ({@link DisabledReasons}), the window's
+ * vertical divider ({@link SplitPlacement}), and a row's
  * Model cell that keeps its words once a job runs ({@link RowDescriptions}).
  */
 class DisabledReasonsAndModelTest {
@@ -117,6 +118,16 @@ class DisabledReasonsAndModelTest {
         assertEquals(List.of(RowDescriptions.IMAGE_FILE, RowDescriptions.IMAGE_FILE),
                 job.rows().stream().map(r -> r.model().get()).toList(), "after the job: the new file exists now");
         assertEquals("1 MiB", job.rows().get(1).size().get());
+    }
+
+    @Test
+    void theTopOfTheWindowGetsWhatItsTallerColumnNeedsUnlessTheTableNeedsTheRoom() {
+        // 800 px: the table wants 300, the tree column with its map 420: the top gets its 420
+        assertEquals(420.0 / 800, SplitPlacement.divider(800, 300, 420), 1e-9);
+        // sixteen rows want 600: the table first, the top what is left
+        assertEquals(200.0 / 800, SplitPlacement.divider(800, 600, 420), 1e-9);
+        // never less than a fifth
+        assertEquals(0.2, SplitPlacement.divider(800, 780, 420), 1e-9);
     }
 
     @Test
