@@ -1,5 +1,7 @@
 package org.kclone.ui.duplicator;
 
+import java.io.File;
+import java.io.IOException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javafx.animation.KeyFrame;
@@ -7,7 +9,11 @@ import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -19,9 +25,13 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Sizes;
+import org.kclone.device.report.ReportFiles;
 
 /**
  * Duplicator mode's pane: the arm toggle, the counters, and one row per plugged drive (drive,
@@ -139,7 +149,7 @@ public final class DuplicatorView {
             }
 
             private void style(DriveRow item) {
-                getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-running");
+                getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-before", "dup-running");
                 if (item == null) {
                     setStyle("");
                     return;
@@ -149,6 +159,7 @@ public final class DuplicatorView {
                     case "done" -> "dup-done";
                     case "failed", "mismatch" -> "dup-failed";
                     case "refused" -> "dup-refused";
+                    case "written before" -> "dup-before";
                     default -> "dup-running";
                 };
                 getStyleClass().add(cls);
@@ -156,12 +167,17 @@ public final class DuplicatorView {
                     case "dup-done" -> "-fx-background-color: #dff3df;";
                     case "dup-failed" -> "-fx-background-color: #f8d0d0;";
                     case "dup-refused" -> "-fx-background-color: #f3ead0;";
+                    case "dup-before" -> "-fx-background-color: #dce8f5;";
                     default -> "";
                 });
             }
         });
 
-        Timeline ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> vm.poll()));
+        TitledPane pane = new TitledPane("Duplicator", null);
+        Timeline ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> {
+            vm.poll();
+            vm.nextNotice().ifPresent(n -> notify(pane, n)); // at most one on screen: DriveNotices spaces them
+        }));
         ticker.setCycleCount(Timeline.INDEFINITE);
         vm.active().addListener((o, was, now) -> {
             if (now) {
@@ -172,15 +188,110 @@ public final class DuplicatorView {
         });
 
         HBox top = new HBox(12, arm, counters);
-        VBox box = new VBox(6, top, status, table);
+        VBox box = new VBox(6, top, status, table, reportBar(vm, table));
         VBox.setVgrow(table, Priority.ALWAYS);
         box.setPadding(new Insets(4));
-        TitledPane pane = new TitledPane("Duplicator", box);
+        pane.setContent(box);
         pane.setId("duplicator");
         pane.setExpanded(false);
         pane.setAnimated(false); // expanded at once: the window's scroll pane then sees its full height
         DuplicatorCloseGuard.install(vm, pane);
         return pane;
+    }
+
+    /**
+     * Under the table: <em>Save report…</em> for the selected row (also on each row's context menu),
+     * the folder where every drive's report is saved as its job ends, and where the last one went.
+     */
+    private static VBox reportBar(DuplicatorViewModel vm, TableView<DriveRow> table) {
+        Button save = new Button("Save report…");
+        save.setId("dupSaveReport");
+        // the selected row's report, followed as the row's job ends
+        var selected = new javafx.beans.property.SimpleObjectProperty<org.kclone.device.Report>();
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            selected.unbind();
+            if (now != null) {
+                selected.bind(now.report());
+            } else {
+                selected.set(null);
+            }
+        });
+        save.disableProperty().bind(selected.isNull());
+        save.setTooltip(new Tooltip("The selected drive's report (the same JSON report as the command line's, or a"
+                + " printable page); there is one once its job has ended."));
+        save.setOnAction(e -> saveAs(vm, table.getSelectionModel().getSelectedItem(), save));
+        table.setContextMenu(null);
+        table.setOnContextMenuRequested(e -> {
+            DriveRow r = table.getSelectionModel().getSelectedItem();
+            MenuItem item = new MenuItem("Save report…");
+            item.setDisable(r == null || r.report().get() == null);
+            item.setOnAction(a -> saveAs(vm, r, table));
+            new ContextMenu(item).show(table, e.getScreenX(), e.getScreenY());
+        });
+        Button folder = new Button();
+        folder.setId("dupReportFolder");
+        Runnable label = () -> folder.setText(vm.reportFolder() == null ? "Save every report in a folder…"
+                : "Stop saving reports in " + vm.reportFolder());
+        label.run();
+        folder.setOnAction(e -> {
+            if (vm.reportFolder() != null) {
+                vm.reportFolder(null);
+            } else {
+                DirectoryChooser dc = new DirectoryChooser();
+                dc.setTitle("Folder for every drive's report");
+                File dir = dc.showDialog(folder.getScene().getWindow());
+                if (dir != null) {
+                    vm.reportFolder(dir.toPath());
+                }
+            }
+            label.run();
+        });
+        Label note = new Label();
+        note.setId("dupReportNote");
+        note.setWrapText(true);
+        note.textProperty().bind(vm.reportNote());
+        return new VBox(4, new HBox(8, save, folder), note);
+    }
+
+    private static void saveAs(DuplicatorViewModel vm, DriveRow r, javafx.scene.Node owner) {
+        if (r == null || r.report().get() == null) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        FileChooser.ExtensionFilter json = new FileChooser.ExtensionFilter("JSON report (*.json)", "*.json");
+        FileChooser.ExtensionFilter html = new FileChooser.ExtensionFilter("Printable page (*.html)", "*.html");
+        fc.getExtensionFilters().setAll(json, html);
+        fc.setSelectedExtensionFilter(json);
+        fc.setInitialFileName(DriveReports.fileName(r, java.time.LocalDateTime.now()).replaceFirst("\\.json$", ""));
+        if (vm.reportFolder() != null) {
+            fc.setInitialDirectory(vm.reportFolder().toFile());
+        }
+        File f = fc.showSaveDialog(owner.getScene().getWindow());
+        if (f != null) {
+            try {
+                vm.saveReport(r, ReportFiles.withFormat(f.toPath(), fc.getSelectedExtensionFilter() == html));
+            } catch (IOException | RuntimeException ex) {
+                new Alert(Alert.AlertType.ERROR, vm.reportNote().get()).show();
+            }
+        }
+    }
+
+    /** One desktop notification (ControlsFX, as the main window's end notice); skipped where there is no desktop. */
+    private static void notify(javafx.scene.Node owner, DriveNotices.Notice n) {
+        if (owner.getScene() == null || owner.getScene().getWindow() == null || !owner.getScene().getWindow().isShowing()) {
+            return;
+        }
+        try {
+            Notifications shown = Notifications.create().owner(owner.getScene().getWindow()).title(n.title())
+                    .text(n.text()).hideAfter(Duration.seconds(DriveNotices.SHOW_SECONDS));
+            if (n.ok()) {
+                shown.showInformation();
+            } else {
+                shown.showWarning();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no desktop to show it on: the rows say the same
+        }
     }
 
     private static TableColumn<DriveRow, String> column(String title, double width, double min,
