@@ -174,16 +174,18 @@ public final class DuplicatorView {
         });
 
         TitledPane pane = new TitledPane("Duplicator", null);
-        Timeline ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> {
+        Timeline ticker = new Timeline();
+        ticker.getKeyFrames().add(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> {
             vm.poll();
             vm.nextNotice().ifPresent(n -> notify(pane, n)); // at most one on screen: DriveNotices spaces them
+            if (!vm.active().get() && !vm.noticePending()) {
+                ticker.stop(); // off, nothing running, every end told
+            }
         }));
         ticker.setCycleCount(Timeline.INDEFINITE);
         vm.active().addListener((o, was, now) -> {
             if (now) {
-                ticker.play();
-            } else {
-                ticker.stop();
+                ticker.play(); // it stops itself once off, idle and every drive's end has been told
             }
         });
 

@@ -201,6 +201,11 @@ public final class DuplicatorViewModel {
         }
     }
 
+    /** Whether drive ends wait to be told: the window keeps polling {@link #nextNotice()} until they are. */
+    public boolean noticePending() {
+        return notices.pending();
+    }
+
     /** The desktop notification due now, if any (at most one on screen: {@link DriveNotices}). */
     public Optional<DriveNotices.Notice> nextNotice() {
         return notices.next(nanos.getAsLong());
@@ -338,7 +343,7 @@ public final class DuplicatorViewModel {
             }
         }
         updateCounters();
-        active.set(armed.get() || running || notices.pending());
+        active.set(armed.get() || running);
         if (!armed.get() && !running && (status.get().startsWith("Off: ") || status.get().startsWith("Stopping:"))) {
             status.set("Off.");
         }
