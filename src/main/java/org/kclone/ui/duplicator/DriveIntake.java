@@ -15,7 +15,8 @@ import org.kclone.device.report.PendingAudit;
 
 /**
  * What happens to a removable drive plugged in while armed, on the poller's thread: not written
- * again when this window wrote it already with this source ({@link WrittenDrives}); refused, with
+ * again when this window wrote it already with this source ({@link WrittenDrives}; {@code written}
+ * null: asked to write it anyway); refused, with
  * the reason, when it is too small or a guard says no; else its job is started.
  */
 final class DriveIntake {
@@ -31,7 +32,7 @@ final class DriveIntake {
     /** Checks one plugged drive against the guards and starts its job; a refusal names the reason. */
     static Arrived take(DuplicatorViewModel.Planner planner, DriveStarter starter, UnaryOperator<String> words,
             WrittenDrives written, RegionSpec source, long sourceBytes, String key, DeviceInfo d, List<DeviceInfo> roots) {
-        Optional<WrittenDrives.Written> before = written.find(d, key);
+        Optional<WrittenDrives.Written> before = written == null ? Optional.empty() : written.find(d, key);
         if (before.isPresent()) {
             return new Arrived(d, null, null, null, before.get(), key);
         }

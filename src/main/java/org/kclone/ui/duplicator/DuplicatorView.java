@@ -159,7 +159,7 @@ public final class DuplicatorView {
                     case "done" -> "dup-done";
                     case "failed", "mismatch" -> "dup-failed";
                     case "refused" -> "dup-refused";
-                    case "written before" -> "dup-before";
+                    case "written before", "written again" -> "dup-before";
                     default -> "dup-running";
                 };
                 getStyleClass().add(cls);
@@ -219,6 +219,21 @@ public final class DuplicatorView {
             }
         });
         save.disableProperty().bind(selected.isNull());
+        Button anyway = new Button("Write it anyway");
+        anyway.setId("dupWriteAnyway");
+        anyway.setTooltip(new Tooltip("The selected drive was written in this window before, so it was left alone."
+                + " A card reader gives every card the reader's serial: write this one anyway if it is another card."));
+        var again = new javafx.beans.property.SimpleBooleanProperty();
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            again.unbind();
+            if (now != null) {
+                again.bind(now.state().isEqualTo("written before").and(now.present()).and(vm.armed()));
+            } else {
+                again.set(false);
+            }
+        });
+        anyway.disableProperty().bind(again.not());
+        anyway.setOnAction(e -> vm.writeAnyway(table.getSelectionModel().getSelectedItem()));
         save.setTooltip(new Tooltip("The selected drive's report (the same JSON report as the command line's, or a"
                 + " printable page); there is one once its job has ended."));
         save.setOnAction(e -> saveAs(vm, table.getSelectionModel().getSelectedItem(), save));
@@ -252,7 +267,7 @@ public final class DuplicatorView {
         note.setId("dupReportNote");
         note.setWrapText(true);
         note.textProperty().bind(vm.reportNote());
-        return new VBox(4, new HBox(8, save, folder), note);
+        return new VBox(4, new HBox(8, save, folder, anyway), note);
     }
 
     private static void saveAs(DuplicatorViewModel vm, DriveRow r, javafx.scene.Node owner) {

@@ -94,6 +94,8 @@ public final class DuplicatorViewModel {
     /** Drives written and verified in this window: one plugged in again is not written again. */
     private final WrittenDrives written = new WrittenDrives();
     private final DriveNotices notices = new DriveNotices();
+    /** Drives to write although this window wrote them already ({@link #writeAnyway}); for the poller's thread. */
+    private final ConcurrentLinkedQueue<DeviceInfo> writeAgain = new ConcurrentLinkedQueue<>();
     private LongSupplier nanos = System::nanoTime;
     private Clock clock = Clock.systemDefaultZone();
     /** Where every drive's report is saved as its job ends (null: only by hand, from its row). */
@@ -293,6 +295,32 @@ public final class DuplicatorViewModel {
             }
             found.add(DriveIntake.take(planner, starter, words, written, s.source, s.sourceBytes, s.key, d, roots));
         }
+        DeviceInfo again;
+        while ((again = writeAgain.poll()) != null) {
+            WrittenDrives.Identity id = WrittenDrives.Identity.of(again);
+            for (DeviceInfo d : roots) { // still plugged in under that name: else nothing is written
+                if (d.name().equals(again.name()) && id != null && id.equals(WrittenDrives.Identity.of(d)) && session == s) {
+                    found.add(DriveIntake.take(planner, starter, words, null, s.source, s.sourceBytes, s.key, d, roots));
+                }
+            }
+        }
+    }
+
+    /**
+     * The technician asks to write a drive said to be written before (a card reader gives every card
+     * its own serial, so two cards of one size look alike): it is checked and written as a new drive
+     * at the next listing, if it is still plugged in and the mode still armed.
+     *
+     * @return false when {@code r} is not such a row, is unplugged, or the mode is off
+     */
+    public boolean writeAnyway(DriveRow r) {
+        if (session == null || !"written before".equals(r.state.get()) || !r.present.get() || r.job != null) {
+            return false;
+        }
+        r.state.set("written again");
+        r.message.set("written again as asked: see its new row");
+        writeAgain.add(r.drive);
+        return true;
     }
 
     /** The drive as a notification names it: model and serial, and its path. */

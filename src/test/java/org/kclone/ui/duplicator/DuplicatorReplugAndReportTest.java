@@ -107,6 +107,42 @@ class DuplicatorReplugAndReportTest {
     }
 
     @Test
+    void aDriveSaidWrittenBeforeIsWrittenWhenTheTechnicianAsks() {
+        DuplicatorViewModel vm = vm();
+        DeviceInfo card = disk("sdb", 128 * MIB, "READER-0001", null); // a card reader's serial: every card has it
+        writeOnce(vm, card, "ok");
+        vm.observe(List.of(SYSTEM, card));
+        vm.poll();
+        DriveRow before = vm.rows().get(1);
+        assertEquals("written before", before.state().get());
+        assertTrue(vm.writeAnyway(before));
+        assertEquals("written again", before.state().get());
+        assertEquals("written again as asked: see its new row", before.message().get());
+        assertFalse(vm.writeAnyway(before), "asked once");
+        assertEquals(1, started.size(), "nothing is written until the next listing");
+        vm.observe(List.of(SYSTEM, card));
+        vm.poll();
+        assertEquals(2, started.size(), "written at the next listing");
+        assertEquals("writing", vm.rows().get(2).state().get());
+
+        // asked, but pulled out before the next listing: nothing is written
+        started.get(1).finish("ok", null);
+        vm.poll();
+        vm.observe(List.of(SYSTEM));
+        vm.observe(List.of(SYSTEM, card));
+        vm.poll();
+        DriveRow third = vm.rows().get(3);
+        assertTrue(vm.writeAnyway(third));
+        vm.observe(List.of(SYSTEM));
+        vm.observe(List.of(SYSTEM));
+        vm.poll();
+        assertEquals(2, started.size());
+        assertFalse(vm.writeAnyway(vm.rows().get(0)), "only a row said written before");
+        vm.disarm();
+        assertFalse(vm.writeAnyway(third), "not while off");
+    }
+
+    @Test
     void aDriveWhoseCopyFailedOrWasCancelledIsWrittenAgainWhenPluggedInAgain() {
         DuplicatorViewModel vm = vm();
         DeviceInfo stick = disk("sdb", 128 * MIB, "A1", null);
