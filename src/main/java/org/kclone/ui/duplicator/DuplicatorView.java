@@ -247,18 +247,18 @@ public final class DuplicatorView {
         });
         Button folder = new Button();
         folder.setId("dupReportFolder");
-        Runnable label = () -> folder.setText(vm.reportFolder() == null ? "Save every report in a folder…"
-                : "Stop saving reports in " + vm.reportFolder());
+        Runnable label = () -> folder.setText(vm.reports().folder() == null ? "Save every report in a folder…"
+                : "Stop saving reports in " + vm.reports().folder());
         label.run();
         folder.setOnAction(e -> {
-            if (vm.reportFolder() != null) {
-                vm.reportFolder(null);
+            if (vm.reports().folder() != null) {
+                vm.reports().folder(null);
             } else {
                 DirectoryChooser dc = new DirectoryChooser();
                 dc.setTitle("Folder for every drive's report");
                 File dir = dc.showDialog(folder.getScene().getWindow());
                 if (dir != null) {
-                    vm.reportFolder(dir.toPath());
+                    vm.reports().folder(dir.toPath());
                 }
             }
             label.run();
@@ -266,7 +266,7 @@ public final class DuplicatorView {
         Label note = new Label();
         note.setId("dupReportNote");
         note.setWrapText(true);
-        note.textProperty().bind(vm.reportNote());
+        note.textProperty().bind(vm.reports().note());
         return new VBox(4, new HBox(8, save, folder, anyway), note);
     }
 
@@ -280,15 +280,15 @@ public final class DuplicatorView {
         fc.getExtensionFilters().setAll(json, html);
         fc.setSelectedExtensionFilter(json);
         fc.setInitialFileName(DriveReports.fileName(r, java.time.LocalDateTime.now()).replaceFirst("\\.json$", ""));
-        if (vm.reportFolder() != null) {
-            fc.setInitialDirectory(vm.reportFolder().toFile());
+        if (vm.reports().folder() != null) {
+            fc.setInitialDirectory(vm.reports().folder().toFile());
         }
         File f = fc.showSaveDialog(owner.getScene().getWindow());
         if (f != null) {
             try {
-                vm.saveReport(r, ReportFiles.withFormat(f.toPath(), fc.getSelectedExtensionFilter() == html));
+                vm.reports().save(r, ReportFiles.withFormat(f.toPath(), fc.getSelectedExtensionFilter() == html));
             } catch (IOException | RuntimeException ex) {
-                new Alert(Alert.AlertType.ERROR, vm.reportNote().get()).show();
+                new Alert(Alert.AlertType.ERROR, vm.reports().note().get()).show();
             }
         }
     }

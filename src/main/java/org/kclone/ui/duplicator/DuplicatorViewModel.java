@@ -1,7 +1,5 @@
 package org.kclone.ui.duplicator;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -25,14 +23,16 @@ import org.kclone.device.RegionSpec;
 import org.kclone.device.Sizes;
 import org.kclone.device.hotplug.HotplugPoller;
 import org.kclone.device.hotplug.HotplugWatcher;
-import org.kclone.device.report.ReportFiles;
 
 /**
  * Duplicator mode: with a source chosen and the mode armed, every removable drive that appears
  * afterwards is checked by the same guards as a destination row ({@link CopyPlanner}) and, when it
  * passes and is at least as large as the source, written and verified as its own job; a drive that
  * does not pass gets a row saying why and is never written. Drives present when the mode is armed
- * are left alone. Disarming stops watching; jobs under way run to their end.
+ * are left alone. Disarming stops watching; jobs under way run to their end. A drive this window
+ * wrote and verified with the same source is not written again when plugged in again
+ * ({@link WrittenDrives}; one whose copy failed is). Each job's end keeps its report on its row
+ * ({@link DriveReports}) and is told by a desktop notification, coalesced ({@link DriveNotices}).
  *
  * <p>Threads: the drives are listed and the jobs started on the poller's thread ({@link #observe});
  * what it finds is queued, and {@link #poll()}, called on the FX thread by the window's 30 Hz
@@ -90,7 +90,6 @@ public final class DuplicatorViewModel {
     private final ReadOnlyIntegerWrapper refused = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper cancelled = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper again = new ReadOnlyIntegerWrapper();
-    private final ReadOnlyStringWrapper reportNote = new ReadOnlyStringWrapper("");
     /** Drives written and verified in this window: one plugged in again is not written again. */
     private final WrittenDrives written = new WrittenDrives();
     private final DriveNotices notices = new DriveNotices();
@@ -98,8 +97,7 @@ public final class DuplicatorViewModel {
     private final ConcurrentLinkedQueue<DeviceInfo> writeAgain = new ConcurrentLinkedQueue<>();
     private LongSupplier nanos = System::nanoTime;
     private Clock clock = Clock.systemDefaultZone();
-    /** Where every drive's report is saved as its job ends (null: only by hand, from its row). */
-    private Path reportFolder;
+    private final DriveReports reports = new DriveReports();
     private final ReadOnlyStringWrapper counters = new ReadOnlyStringWrapper("");
     private volatile Session session;
     private HotplugPoller poller;
@@ -174,33 +172,9 @@ public final class DuplicatorViewModel {
         return again.getReadOnlyProperty();
     }
 
-    /** Where the last report was saved, or why it was not ("" before any). */
-    public ReadOnlyStringProperty reportNote() {
-        return reportNote.getReadOnlyProperty();
-    }
-
-    /**
-     * Saves every drive's report in {@code folder} as its job ends ({@link DriveReports#fileName}),
-     * from now on; null stops it. Drives ended before are not saved there (each row still can be).
-     */
-    public void reportFolder(Path folder) {
-        this.reportFolder = folder;
-        reportNote.set(folder == null ? "" : "Every drive's report is saved in " + folder + " as its job ends.");
-    }
-
-    public Path reportFolder() {
-        return reportFolder;
-    }
-
-    /** Saves {@code r}'s report in {@code file} (JSON, or HTML by its name); the outcome is in {@link #reportNote()}. */
-    public void saveReport(DriveRow r, Path file) throws IOException {
-        try {
-            reportNote.set(DriveReports.save(r, file));
-        } catch (IOException | RuntimeException e) {
-            reportNote.set("The report of " + r.path() + " was NOT saved in " + file.toAbsolutePath() + ": "
-                    + ReportFiles.reason(e));
-            throw e;
-        }
+    /** Each drive's report: saved by hand from its row, or into a folder as its job ends. */
+    public DriveReports reports() {
+        return reports;
     }
 
     /** Whether drive ends wait to be told: the window keeps polling {@link #nextNotice()} until they are. */
@@ -396,15 +370,7 @@ public final class DuplicatorViewModel {
                 notices.ended(who(r), r.state.get(), r.message.get(), false);
             }
         }
-        Path folder = reportFolder;
-        if (folder != null && r.report.get() != null) {
-            Path file = folder.resolve(DriveReports.fileName(r, LocalDateTime.now(clock)));
-            try {
-                saveReport(r, file);
-            } catch (IOException | RuntimeException e) {
-                r.message.set(r.message.get() + "; its report was NOT saved in " + folder + ": " + ReportFiles.reason(e));
-            }
-        }
+        reports.ended(r, LocalDateTime.now(clock));
     }
 
     private void updateCounters() {

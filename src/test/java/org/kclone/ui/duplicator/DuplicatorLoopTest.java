@@ -93,7 +93,7 @@ class DuplicatorLoopTest {
         DuplicatorViewModel vm = new DuplicatorViewModel(this::discover, starter, r -> r);
         vm.pollEvery(0);
         Path reports = Files.createDirectory(dir.resolve("reports"));
-        vm.reportFolder(reports);
+        vm.reports().folder(reports);
         try (LoopDevices loops = new LoopDevices()) {
             assertTrue(vm.arm(new RegionSpec("SOURCE", src.toString(), src.toString(), 0L, (long) (data.length / 512)),
                     data.length));

@@ -200,8 +200,8 @@ class DuplicatorReplugAndReportTest {
         DriveRow row = vm.rows().get(0);
         assertNull(row.report().get(), "no report while it runs");
         Path early = dir.resolve("early.json");
-        assertThrows(IOException.class, () -> vm.saveReport(row, early));
-        assertTrue(vm.reportNote().get().startsWith("The report of /dev/sdb was NOT saved in " + early), vm.reportNote().get());
+        assertThrows(IOException.class, () -> vm.reports().save(row, early));
+        assertTrue(vm.reports().note().get().startsWith("The report of /dev/sdb was NOT saved in " + early), vm.reports().note().get());
         assertFalse(Files.exists(early));
 
         started.get(0).finish("ok", null);
@@ -213,12 +213,12 @@ class DuplicatorReplugAndReportTest {
         assertEquals(Boolean.TRUE, r.audit().options().get("duplicator"));
 
         Path json = dir.resolve("a1.json");
-        vm.saveReport(row, json);
-        assertEquals("Report of /dev/sdb saved in " + json + " (JSON)", vm.reportNote().get());
+        vm.reports().save(row, json);
+        assertEquals("Report of /dev/sdb saved in " + json + " (JSON)", vm.reports().note().get());
         Report read = ReportFiles.JSON.readValue(json.toFile(), Report.class);
         assertEquals(r.destinations(), read.destinations());
         Path html = dir.resolve("a1.html");
-        vm.saveReport(row, html);
+        vm.reports().save(row, html);
         assertTrue(Files.readString(html).contains("<html"), "a printable page");
         vm.disarm();
     }
@@ -226,7 +226,7 @@ class DuplicatorReplugAndReportTest {
     @Test
     void aReportFolderGetsEveryDrivesReportAsItsJobEnds() throws Exception {
         DuplicatorViewModel vm = vm();
-        vm.reportFolder(dir);
+        vm.reports().folder(dir);
         writeOnce(vm, disk("sdb", 128 * MIB, "A1", null), "ok");
         writeOnce(vm, disk("sdc", 128 * MIB, "B 2/x", null), "failed");
         Path okFile = dir.resolve("kclone-Stick-A1-20261206-104207.json");
@@ -235,7 +235,7 @@ class DuplicatorReplugAndReportTest {
         assertEquals("failed", ReportFiles.JSON.readValue(failedFile.toFile(), Report.class).destinations().get(0)
                 .status(), "a failed drive's report is kept too");
         // a folder that went away: the row says its report was not saved
-        vm.reportFolder(dir.resolve("gone"));
+        vm.reports().folder(dir.resolve("gone"));
         DriveRow row = writeOnce(vm, disk("sdd", 128 * MIB, "C3", null), "ok");
         assertTrue(row.message().get().startsWith("written and verified: safe to remove; its report was NOT saved in "
                 + dir.resolve("gone") + ": "), row.message().get());
