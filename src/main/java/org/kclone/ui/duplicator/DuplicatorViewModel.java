@@ -299,7 +299,7 @@ public final class DuplicatorViewModel {
 
     /** The drive as a notification names it: model and serial, and its path. */
     private static String who(DriveRow r) {
-        return r.model().isBlank() ? r.path() : r.model() + " (" + r.path() + ")";
+        return r.model().isBlank() ? r.path() : r.model().replaceAll("\\s+", " ") + " (" + r.path() + ")";
     }
 
     /** On the FX thread, from the window's timer: new drives become rows, running rows move. */

@@ -260,7 +260,7 @@ class DuplicatorReplugAndReportTest {
         vm.poll();
         DriveNotices.Notice one = vm.nextNotice().orElseThrow();
         assertEquals("kclone duplicator: drive done", one.title());
-        assertEquals("Stick  serial A1 (/dev/sdb): done, safe to remove", one.text());
+        assertEquals("Stick serial A1 (/dev/sdb): done, safe to remove", one.text());
         assertTrue(one.ok());
         assertFalse(vm.noticePending());
 
@@ -283,7 +283,7 @@ class DuplicatorReplugAndReportTest {
         assertEquals("kclone duplicator: 10 drives: 9 done, 1 failed", summary.title());
         String[] lines = summary.text().split("\n");
         assertEquals(5, lines.length, summary.text());
-        assertTrue(lines[0].startsWith("Stick  serial S6 (/dev/sdi): failed: "), "the failed one first: " + lines[0]);
+        assertTrue(lines[0].startsWith("Stick serial S6 (/dev/sdi): failed: "), "the failed one first: " + lines[0]);
         assertEquals("and 6 more: see the Duplicator rows", lines[4]);
         assertFalse(summary.ok());
         assertTrue(vm.nextNotice().isEmpty(), "every end told once");
