@@ -86,6 +86,7 @@ public final class DuplicatorView {
         table.setPlaceholder(new Label("Drives plugged in while the mode is armed appear here."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefHeight(180);
+        table.setMinHeight(90);
         table.getColumns().add(column("Drive", 100, 100, r -> r.path()));
         table.getColumns().add(column("Model", 140, 80, r -> r.model()));
         table.getColumns().add(column("Size", 75, 75, r -> Sizes.human(r.size())));
@@ -109,6 +110,21 @@ public final class DuplicatorView {
         state.setPrefWidth(75);
         state.setMinWidth(75);
         state.setCellValueFactory(c -> c.getValue().state());
+        state.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+            {
+                text.wrappingWidthProperty().bind(state.widthProperty().subtract(12)); // "written before" on two lines
+                text.getStyleClass().add("text");
+            }
+
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                text.setText(empty || v == null ? "" : v);
+                setGraphic(empty ? null : text);
+            }
+        });
         table.getColumns().add(state);
         TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
         message.setPrefWidth(250);
@@ -267,6 +283,9 @@ public final class DuplicatorView {
         note.setId("dupReportNote");
         note.setWrapText(true);
         note.textProperty().bind(vm.reports().note());
+        note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // the table gives up the room, not the note
+        note.managedProperty().bind(note.textProperty().isNotEmpty());
+        note.visibleProperty().bind(note.textProperty().isNotEmpty());
         return new VBox(4, new HBox(8, save, folder, anyway), note);
     }
 

@@ -154,6 +154,7 @@ class DuplicatorViewFxTest {
         vm.observe(List.of(system));
         vm.observe(List.of(system, disk("sdc", 128 * MIB, true))); // the same stick again
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.rows().size() == 2);
+        robot.interact(() -> table.scrollTo(1)); // rows are cells only while in view
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> rowHas(robot, 1, "dup-before"));
         assertTrue(robot.lookup(n -> n instanceof javafx.scene.text.Text t && t.getText() != null
                 && t.getText().endsWith("(verified); not written again: unplug it")).tryQuery().isPresent());
