@@ -282,7 +282,7 @@ public final class DuplicatorViewModel {
 
     /**
      * The technician asks to write a drive said to be written before (a card reader gives every card
-     * its own serial, so two cards of one size look alike): it is checked and written as a new drive
+     * the reader's serial, so two cards of one size look alike): it is checked and written as a new drive
      * at the next listing, if it is still plugged in and the mode still armed.
      *
      * @return false when {@code r} is not such a row, is unplugged, or the mode is off
