@@ -12,6 +12,13 @@ public final class DriveRow {
     private final String model;
     private final long size;
     final DriveJob job;
+    /** The drive as lsblk described it when it was plugged in (its serial: {@link WrittenDrives}). */
+    final DeviceInfo drive;
+    /** What the report's audit part needs from the start; null where it is not known. */
+    final org.kclone.device.report.PendingAudit audit;
+    /** The job's report (the CLI's JSON report, with its audit part) once it ended; null before, and for refused drives. */
+    final javafx.beans.property.ReadOnlyObjectWrapper<org.kclone.device.Report> report =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>();
     final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper();
     final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper();
@@ -20,13 +27,30 @@ public final class DriveRow {
     final long startNanos = System.nanoTime();
     /** Its end (or refusal) has been counted: nothing more changes on the row. */
     boolean counted;
+    /** The source it was written with ({@link WrittenDrives#sourceKey}); null for a refused drive. */
+    String sourceKey;
 
     DriveRow(DeviceInfo d, DriveJob job, String refusal) {
+        this(d, job, refusal, null, null);
+    }
+
+    /**
+     * @param refusal why it is not written (with {@code job} null)
+     * @param before when it was written already in this window (with {@code job} null): not written again
+     */
+    DriveRow(DeviceInfo d, DriveJob job, String refusal, org.kclone.device.report.PendingAudit audit,
+            WrittenDrives.Written before) {
+        this.drive = d;
+        this.audit = audit;
         this.path = d.path();
         this.model = describe(d);
         this.size = d.size();
         this.job = job;
-        if (job == null) {
+        if (job == null && before != null) {
+            state.set("written before");
+            message.set(before.text() + "; not written again: unplug it");
+            safeToRemove.set(true);
+        } else if (job == null) {
             state.set("refused");
             message.set(refusal + "; not written, safe to remove");
             safeToRemove.set(true);
@@ -48,7 +72,7 @@ public final class DriveRow {
         return size;
     }
 
-    /** refused, writing, verifying, done, failed, mismatch. */
+    /** refused, written before, checking, writing, verifying, done, failed, mismatch, cancelled. */
     public ReadOnlyStringProperty state() {
         return state.getReadOnlyProperty();
     }
@@ -66,6 +90,11 @@ public final class DriveRow {
     /** True once nothing more will touch the drive: refused, or flushed, verified and closed. */
     public ReadOnlyBooleanProperty safeToRemove() {
         return safeToRemove.getReadOnlyProperty();
+    }
+
+    /** The job's report once it ended (saveable from the row), else null. */
+    public javafx.beans.property.ReadOnlyObjectProperty<org.kclone.device.Report> report() {
+        return report.getReadOnlyProperty();
     }
 
     /** False once the drive has been unplugged. */

@@ -1,5 +1,7 @@
 package org.kclone.ui.duplicator;
 
+import java.io.File;
+import java.io.IOException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javafx.animation.KeyFrame;
@@ -7,7 +9,11 @@ import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -19,9 +25,13 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Sizes;
+import org.kclone.device.report.ReportFiles;
 
 /**
  * Duplicator mode's pane: the arm toggle, the counters, and one row per plugged drive (drive,
@@ -76,6 +86,7 @@ public final class DuplicatorView {
         table.setPlaceholder(new Label("Drives plugged in while the mode is armed appear here."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefHeight(180);
+        table.setMinHeight(90);
         table.getColumns().add(column("Drive", 100, 100, r -> r.path()));
         table.getColumns().add(column("Model", 140, 80, r -> r.model()));
         table.getColumns().add(column("Size", 75, 75, r -> Sizes.human(r.size())));
@@ -99,6 +110,21 @@ public final class DuplicatorView {
         state.setPrefWidth(75);
         state.setMinWidth(75);
         state.setCellValueFactory(c -> c.getValue().state());
+        state.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+            {
+                text.wrappingWidthProperty().bind(state.widthProperty().subtract(12)); // "written before" on two lines
+                text.getStyleClass().add("text");
+            }
+
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                text.setText(empty || v == null ? "" : v);
+                setGraphic(empty ? null : text);
+            }
+        });
         table.getColumns().add(state);
         TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
         message.setPrefWidth(250);
@@ -139,7 +165,7 @@ public final class DuplicatorView {
             }
 
             private void style(DriveRow item) {
-                getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-running");
+                getStyleClass().removeAll("dup-done", "dup-failed", "dup-refused", "dup-before", "dup-running");
                 if (item == null) {
                     setStyle("");
                     return;
@@ -149,6 +175,7 @@ public final class DuplicatorView {
                     case "done" -> "dup-done";
                     case "failed", "mismatch" -> "dup-failed";
                     case "refused" -> "dup-refused";
+                    case "written before", "written again" -> "dup-before";
                     default -> "dup-running";
                 };
                 getStyleClass().add(cls);
@@ -156,31 +183,151 @@ public final class DuplicatorView {
                     case "dup-done" -> "-fx-background-color: #dff3df;";
                     case "dup-failed" -> "-fx-background-color: #f8d0d0;";
                     case "dup-refused" -> "-fx-background-color: #f3ead0;";
+                    case "dup-before" -> "-fx-background-color: #dce8f5;";
                     default -> "";
                 });
             }
         });
 
-        Timeline ticker = new Timeline(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> vm.poll()));
+        TitledPane pane = new TitledPane("Duplicator", null);
+        Timeline ticker = new Timeline();
+        ticker.getKeyFrames().add(new KeyFrame(Duration.millis(1000.0 / updatesPerSecond), e -> {
+            vm.poll();
+            vm.nextNotice().ifPresent(n -> notify(pane, n)); // at most one on screen: DriveNotices spaces them
+            if (!vm.active().get() && !vm.noticePending()) {
+                ticker.stop(); // off, nothing running, every end told
+            }
+        }));
         ticker.setCycleCount(Timeline.INDEFINITE);
         vm.active().addListener((o, was, now) -> {
             if (now) {
-                ticker.play();
-            } else {
-                ticker.stop();
+                ticker.play(); // it stops itself once off, idle and every drive's end has been told
             }
         });
 
         HBox top = new HBox(12, arm, counters);
-        VBox box = new VBox(6, top, status, table);
+        VBox box = new VBox(6, top, status, table, reportBar(vm, table));
         VBox.setVgrow(table, Priority.ALWAYS);
         box.setPadding(new Insets(4));
-        TitledPane pane = new TitledPane("Duplicator", box);
+        pane.setContent(box);
         pane.setId("duplicator");
         pane.setExpanded(false);
         pane.setAnimated(false); // expanded at once: the window's scroll pane then sees its full height
         DuplicatorCloseGuard.install(vm, pane);
         return pane;
+    }
+
+    /**
+     * Under the table: <em>Save report…</em> for the selected row (also on each row's context menu),
+     * the folder where every drive's report is saved as its job ends, and where the last one went.
+     */
+    private static VBox reportBar(DuplicatorViewModel vm, TableView<DriveRow> table) {
+        Button save = new Button("Save report…");
+        save.setId("dupSaveReport");
+        // the selected row's report, followed as the row's job ends
+        var selected = new javafx.beans.property.SimpleObjectProperty<org.kclone.device.Report>();
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            selected.unbind();
+            if (now != null) {
+                selected.bind(now.report());
+            } else {
+                selected.set(null);
+            }
+        });
+        save.disableProperty().bind(selected.isNull());
+        Button anyway = new Button("Write it anyway");
+        anyway.setId("dupWriteAnyway");
+        anyway.setTooltip(new Tooltip("The selected drive was written in this window before, so it was left alone."
+                + " A card reader gives every card the reader's serial: write this one anyway if it is another card."));
+        var again = new javafx.beans.property.SimpleBooleanProperty();
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            again.unbind();
+            if (now != null) {
+                again.bind(now.state().isEqualTo("written before").and(now.present()).and(vm.armed()));
+            } else {
+                again.set(false);
+            }
+        });
+        anyway.disableProperty().bind(again.not());
+        anyway.setOnAction(e -> vm.writeAnyway(table.getSelectionModel().getSelectedItem()));
+        save.setTooltip(new Tooltip("The selected drive's report (the same JSON report as the command line's, or a"
+                + " printable page); there is one once its job has ended."));
+        save.setOnAction(e -> saveAs(vm, table.getSelectionModel().getSelectedItem(), save));
+        table.setContextMenu(null);
+        table.setOnContextMenuRequested(e -> {
+            DriveRow r = table.getSelectionModel().getSelectedItem();
+            MenuItem item = new MenuItem("Save report…");
+            item.setDisable(r == null || r.report().get() == null);
+            item.setOnAction(a -> saveAs(vm, r, table));
+            new ContextMenu(item).show(table, e.getScreenX(), e.getScreenY());
+        });
+        Button folder = new Button();
+        folder.setId("dupReportFolder");
+        Runnable label = () -> folder.setText(vm.reports().folder() == null ? "Save every report in a folder…"
+                : "Stop saving reports in " + vm.reports().folder());
+        label.run();
+        folder.setOnAction(e -> {
+            if (vm.reports().folder() != null) {
+                vm.reports().folder(null);
+            } else {
+                DirectoryChooser dc = new DirectoryChooser();
+                dc.setTitle("Folder for every drive's report");
+                File dir = dc.showDialog(folder.getScene().getWindow());
+                if (dir != null) {
+                    vm.reports().folder(dir.toPath());
+                }
+            }
+            label.run();
+        });
+        Label note = new Label();
+        note.setId("dupReportNote");
+        note.setWrapText(true);
+        note.textProperty().bind(vm.reports().note());
+        note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // the table gives up the room, not the note
+        note.managedProperty().bind(note.textProperty().isNotEmpty());
+        note.visibleProperty().bind(note.textProperty().isNotEmpty());
+        return new VBox(4, new HBox(8, save, folder, anyway), note);
+    }
+
+    private static void saveAs(DuplicatorViewModel vm, DriveRow r, javafx.scene.Node owner) {
+        if (r == null || r.report().get() == null) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        FileChooser.ExtensionFilter json = new FileChooser.ExtensionFilter("JSON report (*.json)", "*.json");
+        FileChooser.ExtensionFilter html = new FileChooser.ExtensionFilter("Printable page (*.html)", "*.html");
+        fc.getExtensionFilters().setAll(json, html);
+        fc.setSelectedExtensionFilter(json);
+        fc.setInitialFileName(DriveReports.fileName(r, java.time.LocalDateTime.now()).replaceFirst("\\.json$", ""));
+        if (vm.reports().folder() != null) {
+            fc.setInitialDirectory(vm.reports().folder().toFile());
+        }
+        File f = fc.showSaveDialog(owner.getScene().getWindow());
+        if (f != null) {
+            try {
+                vm.reports().save(r, ReportFiles.withFormat(f.toPath(), fc.getSelectedExtensionFilter() == html));
+            } catch (IOException | RuntimeException ex) {
+                new Alert(Alert.AlertType.ERROR, vm.reports().note().get()).show();
+            }
+        }
+    }
+
+    /** One desktop notification (ControlsFX, as the main window's end notice); skipped where there is no desktop. */
+    private static void notify(javafx.scene.Node owner, DriveNotices.Notice n) {
+        if (owner.getScene() == null || owner.getScene().getWindow() == null || !owner.getScene().getWindow().isShowing()) {
+            return;
+        }
+        try {
+            Notifications shown = Notifications.create().owner(owner.getScene().getWindow()).title(n.title())
+                    .text(n.text()).hideAfter(Duration.seconds(DriveNotices.SHOW_SECONDS));
+            if (n.ok()) {
+                shown.showInformation();
+            } else {
+                shown.showWarning();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no desktop to show it on: the rows say the same
+        }
     }
 
     private static TableColumn<DriveRow, String> column(String title, double width, double min,

@@ -1,7 +1,10 @@
 package org.kclone.ui.duplicator;
 
+import java.time.Clock;
+import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
@@ -26,7 +29,10 @@ import org.kclone.device.hotplug.HotplugWatcher;
  * afterwards is checked by the same guards as a destination row ({@link CopyPlanner}) and, when it
  * passes and is at least as large as the source, written and verified as its own job; a drive that
  * does not pass gets a row saying why and is never written. Drives present when the mode is armed
- * are left alone. Disarming stops watching; jobs under way run to their end.
+ * are left alone. Disarming stops watching; jobs under way run to their end. A drive this window
+ * wrote and verified with the same source is not written again when plugged in again
+ * ({@link WrittenDrives}; one whose copy failed is). Each job's end keeps its report on its row
+ * ({@link DriveReports}) and is told by a desktop notification, coalesced ({@link DriveNotices}).
  *
  * <p>Threads: the drives are listed and the jobs started on the poller's thread ({@link #observe});
  * what it finds is queued, and {@link #poll()}, called on the FX thread by the window's 30 Hz
@@ -36,10 +42,7 @@ import org.kclone.device.hotplug.HotplugWatcher;
 public final class DuplicatorViewModel {
 
     /** What the poller thread found, handed to the FX thread through the queue. */
-    private sealed interface Found {
-    }
-
-    private record Arrived(DeviceInfo drive, DriveJob job, String refusal) implements Found {
+    interface Found {
     }
 
     private record Gone(String name) implements Found {
@@ -55,11 +58,13 @@ public final class DuplicatorViewModel {
     private static final class Session {
         final RegionSpec source;
         final long sourceBytes;
+        final String key;
         final HotplugWatcher watcher = new HotplugWatcher();
 
         Session(RegionSpec source, long sourceBytes) {
             this.source = source;
             this.sourceBytes = sourceBytes;
+            this.key = WrittenDrives.sourceKey(source.path(), sourceBytes);
         }
     }
 
@@ -84,6 +89,15 @@ public final class DuplicatorViewModel {
     private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper refused = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper cancelled = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyIntegerWrapper again = new ReadOnlyIntegerWrapper();
+    /** Drives written and verified in this window: one plugged in again is not written again. */
+    private final WrittenDrives written = new WrittenDrives();
+    private final DriveNotices notices = new DriveNotices();
+    /** Drives to write although this window wrote them already ({@link #writeAnyway}); for the poller's thread. */
+    private final ConcurrentLinkedQueue<DeviceInfo> writeAgain = new ConcurrentLinkedQueue<>();
+    private LongSupplier nanos = System::nanoTime;
+    private Clock clock = Clock.systemDefaultZone();
+    private final DriveReports reports = new DriveReports();
     private final ReadOnlyStringWrapper counters = new ReadOnlyStringWrapper("");
     private volatile Session session;
     private HotplugPoller poller;
@@ -108,6 +122,12 @@ public final class DuplicatorViewModel {
     /** Tests: plans with {@code p} instead of the guards over real devices. */
     void planner(Planner p) {
         this.planner = p;
+    }
+
+    /** Tests: the clock of the rows' times and of the notifications' spacing. */
+    void clocks(Clock wall, LongSupplier monotonic) {
+        this.clock = wall;
+        this.nanos = monotonic;
     }
 
     /** Tests: no poller thread (they call {@link #observe} themselves) when {@code millis} is 0. */
@@ -145,6 +165,26 @@ public final class DuplicatorViewModel {
     /** Drives refused before anything was written. */
     public ReadOnlyIntegerProperty refused() {
         return refused.getReadOnlyProperty();
+    }
+
+    /** Drives plugged in again after they were written: not written again. */
+    public ReadOnlyIntegerProperty writtenBefore() {
+        return again.getReadOnlyProperty();
+    }
+
+    /** Each drive's report: saved by hand from its row, or into a folder as its job ends. */
+    public DriveReports reports() {
+        return reports;
+    }
+
+    /** Whether drive ends wait to be told: the window keeps polling {@link #nextNotice()} until they are. */
+    public boolean noticePending() {
+        return notices.pending();
+    }
+
+    /** The desktop notification due now, if any (at most one on screen: {@link DriveNotices}). */
+    public Optional<DriveNotices.Notice> nextNotice() {
+        return notices.next(nanos.getAsLong());
     }
 
     /** "n done, n failed, n refused, n running". */
@@ -227,43 +267,57 @@ public final class DuplicatorViewModel {
             if (!HotplugWatcher.removable(d)) {
                 continue; // a fixed disk (or a loop device) that appeared is never a duplicator target
             }
-            found.add(take(s, d, roots));
+            found.add(DriveIntake.take(planner, starter, words, written, s.source, s.sourceBytes, s.key, d, roots));
+        }
+        DeviceInfo again;
+        while ((again = writeAgain.poll()) != null) {
+            WrittenDrives.Identity id = WrittenDrives.Identity.of(again);
+            for (DeviceInfo d : roots) { // still plugged in under that name: else nothing is written
+                if (d.name().equals(again.name()) && id != null && id.equals(WrittenDrives.Identity.of(d)) && session == s) {
+                    found.add(DriveIntake.take(planner, starter, words, null, s.source, s.sourceBytes, s.key, d, roots));
+                }
+            }
         }
     }
 
-    /** Checks one plugged drive against the guards and starts its job; a refusal names the reason. */
-    private Arrived take(Session s, DeviceInfo d, List<DeviceInfo> roots) {
-        if (d.size() < s.sourceBytes) {
-            return new Arrived(d, null, "too small: " + Sizes.human(d.size()) + ", the source needs "
-                    + Sizes.human(s.sourceBytes));
+    /**
+     * The technician asks to write a drive said to be written before (a card reader gives every card
+     * the reader's serial, so two cards of one size look alike): it is checked and written as a new drive
+     * at the next listing, if it is still plugged in and the mode still armed.
+     *
+     * @return false when {@code r} is not such a row, is unplugged, or the mode is off
+     */
+    public boolean writeAnyway(DriveRow r) {
+        if (session == null || !"written before".equals(r.state.get()) || !r.present.get() || r.job != null) {
+            return false;
         }
-        CopyPlanner.Plan plan;
-        try {
-            plan = planner.plan(roots, s.source, new RegionSpec("DEST 1", d.path(), d.path(), 0L, null));
-        } catch (RefusedException e) {
-            return new Arrived(d, null, words.apply(e.reason()));
-        } catch (RuntimeException e) {
-            return new Arrived(d, null, "could not be checked: " + e.getMessage());
-        }
-        try {
-            return new Arrived(d, starter.start(plan), null);
-        } catch (RefusedException e) {
-            return new Arrived(d, null, words.apply(e.reason()));
-        } catch (RuntimeException e) {
-            return new Arrived(d, null, "could not start: " + e.getMessage());
-        }
+        r.state.set("written again");
+        r.message.set("written again as asked: see its new row");
+        writeAgain.add(r.drive);
+        return true;
+    }
+
+    /** The drive as a notification names it: model and serial, and its path. */
+    private static String who(DriveRow r) {
+        return r.model().isBlank() ? r.path() : r.model().replaceAll("\\s+", " ") + " (" + r.path() + ")";
     }
 
     /** On the FX thread, from the window's timer: new drives become rows, running rows move. */
     public void poll() {
         Found f;
         while ((f = found.poll()) != null) {
-            if (f instanceof Arrived a) {
-                DriveRow r = new DriveRow(a.drive(), a.job(), a.refusal());
+            if (f instanceof DriveIntake.Arrived a) {
+                DriveRow r = new DriveRow(a.drive(), a.job(), a.refusal(), a.audit(), a.before());
+                r.sourceKey = a.sourceKey();
                 rows.add(r);
-                if (a.job() == null) {
+                if (a.before() != null) {
+                    r.counted = true;
+                    again.set(again.get() + 1);
+                    notices.ended(who(r), "written before", a.before().text() + "; not written again, unplug it", true);
+                } else if (a.job() == null) {
                     r.counted = true;
                     refused.set(refused.get() + 1);
+                    notices.ended(who(r), "refused", "not written: " + a.refusal(), false);
                 }
             } else if (f instanceof Gone g) {
                 for (DriveRow r : rows) {
@@ -283,8 +337,11 @@ public final class DuplicatorViewModel {
         boolean running = false;
         for (DriveRow r : rows) {
             if (r.job != null && !r.counted) {
-                update(r);
-                running |= !r.counted;
+                DriveProgress.Outcome o = DriveProgress.update(r);
+                running |= o == DriveProgress.Outcome.RUNNING;
+                if (o != DriveProgress.Outcome.RUNNING) {
+                    ended(r, o);
+                }
             }
         }
         updateCounters();
@@ -294,69 +351,33 @@ public final class DuplicatorViewModel {
         }
     }
 
-    private void update(DriveRow r) {
-        DriveJob j = r.job;
-        long total = Math.max(1, j.totalBytes());
-        if (j.isDone()) {
-            r.counted = true;
-            r.safeToRemove.set(true);
-            String removed = r.present.get() ? "" : " (removed)";
-            org.kclone.device.Report.Destination d;
-            try {
-                d = j.report().destinations().get(0);
-            } catch (RuntimeException e) {
-                r.state.set("failed");
-                r.message.set("failed: " + e.getMessage() + "; safe to remove" + removed);
-                failed.set(failed.get() + 1);
-                return;
-            }
-            if (j.report().cancelled() && !"ok".equals(d.status())) {
-                r.state.set("cancelled");
-                r.message.set("cancelled: " + Sizes.human(j.written()) + " of " + Sizes.human(total)
-                        + " written, partly overwritten; safe to remove" + removed);
-                cancelled.set(cancelled.get() + 1);
-            } else if ("ok".equals(d.status())) {
-                r.state.set("done");
-                r.progress.set(1);
-                r.message.set("written and verified: safe to remove" + removed);
+    /** A drive's job ended: counted, remembered when verified (forgotten else), told, and its report saved where asked. */
+    private void ended(DriveRow r, DriveProgress.Outcome o) {
+        switch (o) {
+            case DONE -> {
                 done.set(done.get() + 1);
-            } else {
-                r.state.set("mismatch".equals(d.status()) ? "mismatch" : "failed");
-                String why = "mismatch".equals(d.status()) ? "verification found " + d.mismatches().size()
-                        + " differing range" + (d.mismatches().size() == 1 ? "" : "s") : d.error();
-                r.message.set(r.state.get() + ": " + why + "; not a good copy, safe to remove" + removed);
-                failed.set(failed.get() + 1);
+                written.remember(r.drive, r.sourceKey, LocalDateTime.now(clock));
+                notices.ended(who(r), "done", "done, safe to remove", true);
             }
-            return;
+            case CANCELLED -> {
+                cancelled.set(cancelled.get() + 1);
+                written.forget(r.drive);
+                notices.ended(who(r), "cancelled", r.message.get(), false);
+            }
+            default -> {
+                failed.set(failed.get() + 1);
+                written.forget(r.drive); // no good copy on it: plugged in again, it is written again
+                notices.ended(who(r), r.state.get(), r.message.get(), false);
+            }
         }
-        String error = j.error();
-        if (error != null) {
-            r.state.set("failed");
-            r.message.set("failed: " + error + "; finishing, do not remove yet");
-            return;
-        }
-        double seconds = Math.max(1e-3, (System.nanoTime() - r.startNanos) / 1e9);
-        if (j.probing()) {
-            r.state.set("checking");
-            r.message.set("checking for fake capacity (a few seconds); do not remove");
-        } else if (j.phase() == org.kclone.device.CloneRun.Phase.VERIFYING) {
-            r.state.set("verifying");
-            r.progress.set(0.5 + 0.5 * j.verifiedBytes() / total); // the bar never goes back: writing is its first half
-            r.message.set("verifying: " + Sizes.human(j.verifiedBytes()) + " of " + Sizes.human(total)
-                    + " read back; do not remove yet");
-        } else {
-            long w = j.written();
-            r.state.set("writing");
-            r.progress.set(0.5 * w / total);
-            r.message.set(String.format(Locale.ROOT, "writing: %s of %s, %s/s; do not remove", Sizes.human(w),
-                    Sizes.human(total), Sizes.human((long) (w / seconds))));
-        }
+        reports.ended(r, LocalDateTime.now(clock));
     }
 
     private void updateCounters() {
         long running = rows.stream().filter(r -> r.job != null && !r.counted).count();
         counters.set(done.get() + " done, " + failed.get() + " failed, " + refused.get() + " refused, " + running
-                + " running" + (cancelled.get() > 0 ? ", " + cancelled.get() + " cancelled" : ""));
+                + " running" + (cancelled.get() > 0 ? ", " + cancelled.get() + " cancelled" : "")
+                + (again.get() > 0 ? ", " + again.get() + " written before" : ""));
     }
 
     /** Jobs still writing or verifying. */

@@ -37,13 +37,21 @@ class DuplicatorLoopTest {
 
     /** Kernel names of the loop devices this test attached (other tests' devices stay as lsblk says). */
     private final Set<String> ours = ConcurrentHashMap.newKeySet();
+    /**
+     * Kernel name to the serial of the "stick" attached under it. Loop devices report no serial (and
+     * have no by-id name), so this stands in for the stick's firmware: each backing file is one stick
+     * with its own serial, and the same file attached again is the same stick, whatever loop number
+     * it gets.
+     */
+    private final Map<String, String> serials = new ConcurrentHashMap<>();
 
     private List<DeviceInfo> discover() throws Exception {
         return Lsblk.discover().stream().map(d -> ours.contains(d.name()) ? removable(d) : d).toList();
     }
 
-    private static DeviceInfo removable(DeviceInfo d) {
-        return new DeviceInfo(d.name(), d.path(), d.stableId(), d.size(), d.type(), d.model(), d.serial(),
+    private DeviceInfo removable(DeviceInfo d) {
+        return new DeviceInfo(d.name(), d.path(), d.stableId(), d.size(), d.type(), d.model(),
+                serials.getOrDefault(d.name(), d.serial()),
                 d.transport(), true, d.readOnly(), d.logicalSectorSize(), d.physicalSectorSize(), d.start(), d.parent(),
                 d.mountpoints(), d.fsType(), d.label(), d.holders(), d.system(), d.children(), d.rotational());
     }
@@ -51,7 +59,77 @@ class DuplicatorLoopTest {
     private Path plug(LoopDevices loops, String file, long bytes, String... options) throws Exception {
         Path dev = loops.attach(dir.resolve(file), bytes, options);
         ours.add(dev.getFileName().toString());
+        serials.put(dev.getFileName().toString(), "LOOPSTICK-" + file);
         return dev;
+    }
+
+    /** Plugs the stick {@code file} in again: its backing file attached again (the loop number may differ). */
+    private Path replug(LoopDevices loops, String file) throws Exception {
+        Path dev = loops.attachExisting(dir.resolve(file));
+        ours.add(dev.getFileName().toString());
+        serials.put(dev.getFileName().toString(), "LOOPSTICK-" + file);
+        return dev;
+    }
+
+    /** Polls as the window's timer would until every row is safe to remove (the jobs ended). */
+    private static void untilEnded(DuplicatorViewModel vm, int rows) throws InterruptedException {
+        for (int i = 0; i < 3000 && !(vm.rows().size() == rows && vm.rows().stream()
+                .allMatch(r -> r.safeToRemove().get())); i++) {
+            vm.poll();
+            Thread.sleep(20);
+        }
+        vm.poll();
+    }
+
+    @Test
+    void aStickWrittenThenPluggedInAgainIsNotWrittenAgain() throws Exception {
+        LoopDevices.assumeAvailable();
+        byte[] data = new byte[4 << 20];
+        new Random(11).nextBytes(data);
+        Path src = Files.write(dir.resolve("golden.img"), data);
+        SharedEngine engine = new SharedEngine(256, KcopydConfig.DEFAULT);
+        DriveStarter starter = DriveStarter.inProcess(engine, () -> new CloneRun.Settings(256, KcopydConfig.DEFAULT, 0,
+                EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS), true, ProbeMode.OFF));
+        DuplicatorViewModel vm = new DuplicatorViewModel(this::discover, starter, r -> r);
+        vm.pollEvery(0);
+        Path reports = Files.createDirectory(dir.resolve("reports"));
+        vm.reports().folder(reports);
+        try (LoopDevices loops = new LoopDevices()) {
+            assertTrue(vm.arm(new RegionSpec("SOURCE", src.toString(), src.toString(), 0L, (long) (data.length / 512)),
+                    data.length));
+            vm.observe(discover());
+            Path first = plug(loops, "stick.img", 8 << 20);
+            vm.observe(discover());
+            untilEnded(vm, 1);
+            DriveRow written = vm.rows().get(0);
+            assertEquals("done", written.state().get(), written.message().get());
+            assertEquals("ok", written.report().get().destinations().get(0).status());
+            assertEquals("LOOPSTICK-stick.img", written.report().get().audit().destinationDevices().get(0).serial(),
+                    "the report names the stick");
+            try (var saved = Files.list(reports)) {
+                assertEquals(1, saved.count(), "its report is in the folder");
+            }
+
+            loops.detach(first); // unplugged
+            vm.observe(discover());
+            vm.poll();
+            // the technician overwrites the stick's start to see whether it is written again: it must not be
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve("stick.img").toFile(), "rw")) {
+                f.write(new byte[4096]);
+            }
+            Path again = replug(loops, "stick.img");
+            vm.observe(discover());
+            untilEnded(vm, 2);
+            DriveRow row = vm.rows().get(1);
+            assertEquals(again.toString(), row.path());
+            assertEquals("written before", row.state().get(), row.message().get());
+            assertTrue(row.message().get().matches("already written at \\d\\d:\\d\\d \\(verified\\); not written again: unplug it"),
+                    row.message().get());
+            assertArrayEquals(new byte[4096], java.util.Arrays.copyOf(readStart(dir.resolve("stick.img")), 4096),
+                    "nothing was written to it the second time");
+            assertEquals("1 done, 0 failed, 0 refused, 0 running, 1 written before", vm.counters().get());
+            vm.disarm();
+        }
     }
 
     @Test

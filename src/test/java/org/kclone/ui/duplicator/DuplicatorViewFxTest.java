@@ -133,6 +133,44 @@ class DuplicatorViewFxTest {
     }
 
     @Test
+    void aDoneRowsReportCanBeSavedAndADriveWrittenBeforeCanBeWrittenAnyway(FxRobot robot) throws Exception {
+        robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(DuplicatorView.ARM_ANSWER);
+        WaitForAsyncUtils.waitForFxEvents();
+        DeviceInfo system = disk("vda", 10L << 30, false);
+        vm.observe(List.of(system));
+        vm.observe(List.of(system, disk("sdc", 128 * MIB, true)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        TableView<?> table = robot.lookup("#dupRows").queryAs(TableView.class);
+        javafx.scene.control.Button save = robot.lookup("#dupSaveReport").queryAs(javafx.scene.control.Button.class);
+        javafx.scene.control.Button anyway = robot.lookup("#dupWriteAnyway").queryAs(javafx.scene.control.Button.class);
+        robot.interact(() -> table.getSelectionModel().select(0));
+        assertTrue(save.isDisabled(), "no report while it is written");
+        started.get(0).finish("ok", null);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !save.isDisabled());
+        assertTrue(anyway.isDisabled(), "a drive just written is not one written before");
+
+        vm.observe(List.of(system));
+        vm.observe(List.of(system, disk("sdc", 128 * MIB, true))); // the same stick again
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.rows().size() == 2);
+        robot.interact(() -> table.scrollTo(1)); // rows are cells only while in view
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> rowHas(robot, 1, "dup-before"));
+        assertTrue(robot.lookup(n -> n instanceof javafx.scene.text.Text t && t.getText() != null
+                && t.getText().endsWith("(verified); not written again: unplug it")).tryQuery().isPresent());
+        assertEquals("1 done, 0 failed, 0 refused, 0 running, 1 written before", text(robot, "#dupCounters"));
+        robot.interact(() -> table.getSelectionModel().select(1));
+        assertTrue(save.isDisabled(), "nothing ran on it: no report");
+        assertFalse(anyway.isDisabled());
+        robot.clickOn("#dupWriteAnyway");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(anyway.isDisabled(), "asked once");
+        vm.observe(List.of(system, disk("sdc", 128 * MIB, true)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> started.size() == 2);
+        robot.interact(vm::disarm);
+    }
+
+    @Test
     void theQuestionBeforeArmingAnsweredWithEscapeLeavesTheModeOff(FxRobot robot) {
         robot.clickOn("#dupArm");
         WaitForAsyncUtils.waitForFxEvents();
