@@ -60,7 +60,8 @@ final class LiblzmaInputStream extends InputStream implements DirectDecoding {
     private final InputStream stored;
     private final Memory strm = new Memory(STREAM_SIZE);
     private final Memory in = new Memory(256 << 10);
-    private final Memory out = new Memory(1 << 20);
+    /** Where reads into arrays are decoded (made at the first one: reads into direct buffers need none). */
+    private Memory out;
     private final byte[] inBytes = new byte[256 << 10];
     private long outStart;
     private long outEnd;
@@ -155,6 +156,9 @@ final class LiblzmaInputStream extends InputStream implements DirectDecoding {
         }
         if (len == 0) {
             return 0;
+        }
+        if (out == null) {
+            out = new Memory(1 << 20);
         }
         while (outStart == outEnd) {
             if (ended) {
