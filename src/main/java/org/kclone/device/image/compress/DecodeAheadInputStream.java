@@ -78,7 +78,7 @@ final class DecodeAheadInputStream extends InputStream {
                     piece = free.poll();
                 }
                 if (piece == null) {
-                    piece = direct != null ? ByteBuffer.allocateDirect(PIECE) : ByteBuffer.allocate(PIECE);
+                    piece = direct != null ? direct.allocate(PIECE) : ByteBuffer.allocate(PIECE);
                 }
                 piece.clear();
                 Throwable broke = null;

@@ -15,4 +15,11 @@ interface DirectDecoding {
      * @return bytes decoded (at least one while {@code dst} has room), or -1 at the end of the data
      */
     int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * A direct buffer of {@code bytes} to decode into. The decoder's own native memory (outside
+     * the JVM's direct-memory limit, which the engine's pages are sized against), freed when the
+     * decoder is closed: not to be used after {@code close}.
+     */
+    ByteBuffer allocate(int bytes);
 }

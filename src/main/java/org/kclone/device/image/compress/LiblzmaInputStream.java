@@ -60,6 +60,8 @@ final class LiblzmaInputStream extends InputStream implements DirectDecoding {
     private final InputStream stored;
     private final Memory strm = new Memory(STREAM_SIZE);
     private final Memory in = new Memory(256 << 10);
+    /** The buffers given out by {@link #allocate} (freed by {@link #close}). */
+    private final java.util.List<Memory> given = new java.util.ArrayList<>();
     /** Where reads into arrays are decoded (made at the first one: reads into direct buffers need none). */
     private Memory out;
     private final byte[] inBytes = new byte[256 << 10];
@@ -208,6 +210,20 @@ final class LiblzmaInputStream extends InputStream implements DirectDecoding {
     }
 
     /**
+     * Native memory of liblzma's reader (malloc, through JNA), not counted against
+     * {@code -XX:MaxDirectMemorySize}: the engine's page budget leaves only a small reserve of it.
+     */
+    @Override
+    public synchronized ByteBuffer allocate(int bytes) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        Memory m = new Memory(bytes);
+        given.add(m);
+        return m.getByteBuffer(0, bytes);
+    }
+
+    /**
      * Runs the decoder once: input refilled when it is used up, output into the {@code size} bytes
      * at {@code target}.
      *
@@ -265,6 +281,10 @@ final class LiblzmaInputStream extends InputStream implements DirectDecoding {
         if (!closed) {
             closed = true;
             LIB.lzma_end(strm);
+            synchronized (this) {
+                given.forEach(Memory::close); // the readers of these buffers have gone (see allocate)
+                given.clear();
+            }
             stored.close();
         }
     }

@@ -178,6 +178,14 @@ class DecodeAheadTest {
             throw new AssertionError("a direct decoder is read into direct pieces, never through an array");
         }
 
+        volatile int allocations;
+
+        @Override
+        public ByteBuffer allocate(int bytes) {
+            allocations++;
+            return ByteBuffer.allocateDirect(bytes);
+        }
+
         @Override
         public int read(ByteBuffer dst) throws IOException {
             if (!dst.isDirect()) {
@@ -230,6 +238,7 @@ class DecodeAheadTest {
         }
         assertArrayEquals(d, got.toByteArray());
         assertEquals(true, s.directReads > 0);
+        assertEquals(s.allocatedPieces, s.allocations, "every piece is the decoder's own memory");
         assertEquals(true, s.allocatedPieces <= 4, s.allocatedPieces + " pieces allocated for depth 2: recycled");
     }
 }

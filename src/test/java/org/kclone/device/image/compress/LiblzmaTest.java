@@ -128,4 +128,30 @@ class LiblzmaTest {
             assertEquals("compressed data is corrupt", corrupt.getMessage());
         }
     }
+
+    @Test
+    void piecesAreLiblzmasOwnMemoryOutsideTheDirectLimitAndGoWithIt() throws Exception {
+        assumeLoaded();
+        byte[] d = data();
+        java.lang.management.BufferPoolMXBean directPool = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        LiblzmaInputStream in = LiblzmaInputStream.open(new ByteArrayInputStream(xz(d, 1)), 2);
+        long before = directPool.getMemoryUsed();
+        java.nio.ByteBuffer piece = in.allocate(d.length);
+        // the engine's pages are sized against -XX:MaxDirectMemorySize: decoding must not take from it
+        assertEquals(before, directPool.getMemoryUsed(), "no direct memory taken");
+        while (piece.hasRemaining() && in.read(piece) >= 0) {
+            // fill it
+        }
+        assertArrayEquals(d, Arrays.copyOf(copyOf(piece.flip()), d.length));
+        in.close();
+        assertThrows(IllegalStateException.class, () -> in.allocate(1), "none after close (what it gave is freed)");
+    }
+
+    private static byte[] copyOf(java.nio.ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
 }
