@@ -3,6 +3,7 @@ package org.kclone.device.image.compress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
@@ -10,7 +11,10 @@ import java.util.ArrayDeque;
  * the next mebibytes goes on while the engine writes the last ones (the engine's reads of a stream
  * source are one after another, and without this the decoder would stand still between them).
  * Memory: at most {@code depth} pieces of {@link #PIECE} bytes waiting, one being filled and one
- * being read.
+ * being read, recycled (never more than {@code depth + 2} allocated). A decoder that can write into
+ * native memory ({@link DirectDecoding}, liblzma) fills direct pieces, which {@link #read(ByteBuffer)}
+ * copies straight into the engine's pages: the decoded bytes are copied once on their way, not
+ * three times through Java arrays.
  *
  * <p>The bytes come out in order, then the end or the decoder's error: the error is thrown to the
  * reader, as the decoder threw it, only after every byte decoded before it (so the reader knows the
@@ -25,13 +29,16 @@ final class DecodeAheadInputStream extends InputStream {
     static final int PIECE = 1 << 20;
 
     private final InputStream decoder;
+    /** The decoder, where it writes into native memory (the pieces are then direct), else null. */
+    private final DirectDecoding direct;
     private final int depth;
     private final Thread thread;
 
     // Guarded by this.
-    private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
-    private final ArrayDeque<Integer> lengths = new ArrayDeque<>();
-    private byte[] spare;
+    /** Decoded pieces, flipped (their limit is their length). */
+    private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
+    /** Pieces read to their end, to be filled again. */
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private boolean ended;
     private Throwable failure;
     private boolean stopping;
@@ -40,9 +47,7 @@ final class DecodeAheadInputStream extends InputStream {
     private boolean closeByThread;
 
     // The reader's.
-    private byte[] current;
-    private int currentLength;
-    private int at;
+    private ByteBuffer current;
     private boolean closed;
 
     /** Starts decoding {@code decoder} ahead, up to {@code depth} pieces. */
@@ -51,6 +56,7 @@ final class DecodeAheadInputStream extends InputStream {
             throw new IllegalArgumentException("depth " + depth);
         }
         this.decoder = decoder;
+        this.direct = decoder instanceof DirectDecoding d ? d : null;
         this.depth = depth;
         this.thread = new Thread(this::decode, name);
         thread.setDaemon(true);
@@ -61,7 +67,7 @@ final class DecodeAheadInputStream extends InputStream {
     private void decode() {
         try {
             while (true) {
-                byte[] piece;
+                ByteBuffer piece;
                 synchronized (this) {
                     while (ready.size() >= depth && !stopping) {
                         wait();
@@ -69,28 +75,33 @@ final class DecodeAheadInputStream extends InputStream {
                     if (stopping) {
                         return;
                     }
-                    piece = spare != null ? spare : new byte[PIECE];
-                    spare = null;
+                    piece = free.poll();
                 }
-                int n = 0;
+                if (piece == null) {
+                    piece = direct != null ? direct.allocate(PIECE) : ByteBuffer.allocate(PIECE);
+                }
+                piece.clear();
                 Throwable broke = null;
                 boolean end = false;
                 try {
-                    while (n < PIECE) {
-                        int r = decoder.read(piece, n, PIECE - n);
+                    while (piece.hasRemaining()) {
+                        int r = direct != null ? direct.read(piece)
+                                : decoder.read(piece.array(), piece.position(), piece.remaining());
                         if (r < 0) {
                             end = true;
                             break;
                         }
-                        n += r;
+                        if (direct == null) {
+                            piece.position(piece.position() + r);
+                        }
                     }
                 } catch (IOException | RuntimeException e) {
                     broke = e; // the bytes before it go out first
                 }
+                piece.flip();
                 synchronized (this) {
-                    if (n > 0) {
+                    if (piece.hasRemaining()) {
                         ready.add(piece);
-                        lengths.add(n);
                     }
                     ended = end;
                     failure = broke;
@@ -139,21 +150,44 @@ final class DecodeAheadInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (current == null || at == currentLength) {
+        if (current == null || !current.hasRemaining()) {
             if (!next()) {
                 return -1;
             }
         }
-        int n = Math.min(len, currentLength - at);
-        System.arraycopy(current, at, b, off, n);
-        at += n;
+        int n = Math.min(len, current.remaining());
+        current.get(b, off, n);
         return n;
     }
 
-    /** Takes the next piece (the one read goes back as the spare); false at the end. */
+    /**
+     * Copies the next decoded bytes into {@code dst} (up to its remaining bytes and the rest of
+     * the piece being read), advancing its position.
+     *
+     * @return bytes copied, or -1 at the end of the data
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (current == null || !current.hasRemaining()) {
+            if (!next()) {
+                return -1;
+            }
+        }
+        int n = Math.min(dst.remaining(), current.remaining());
+        dst.put(current.slice(current.position(), n));
+        current.position(current.position() + n);
+        return n;
+    }
+
+    /** Takes the next piece (the one read goes back to be filled again); false at the end. */
     private synchronized boolean next() throws IOException {
         if (current != null) {
-            spare = current;
+            free.add(current);
             current = null;
         }
         try {
@@ -166,8 +200,6 @@ final class DecodeAheadInputStream extends InputStream {
         }
         if (!ready.isEmpty()) {
             current = ready.poll();
-            currentLength = lengths.poll();
-            at = 0;
             notifyAll();
             return true;
         }

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 
 /**
  * xz decoded by the system's liblzma (the library of the {@code xz} tool, on every Debian and
@@ -17,7 +18,7 @@ import java.io.InputStream;
  * liblzma decodes on fewer threads or on one); where the library has no threaded decoder, or
  * the file has one block, it decodes on one thread as before. Not thread-safe: one reader.
  */
-final class LiblzmaInputStream extends InputStream {
+final class LiblzmaInputStream extends InputStream implements DirectDecoding {
 
     /** The calls used, from lzma/base.h and lzma/container.h. */
     interface Lzma extends Library {
@@ -59,7 +60,10 @@ final class LiblzmaInputStream extends InputStream {
     private final InputStream stored;
     private final Memory strm = new Memory(STREAM_SIZE);
     private final Memory in = new Memory(256 << 10);
-    private final Memory out = new Memory(1 << 20);
+    /** The buffers given out by {@link #allocate} (freed by {@link #close}). */
+    private final java.util.List<Memory> given = new java.util.ArrayList<>();
+    /** Where reads into arrays are decoded (made at the first one: reads into direct buffers need none). */
+    private Memory out;
     private final byte[] inBytes = new byte[256 << 10];
     private long outStart;
     private long outEnd;
@@ -155,11 +159,15 @@ final class LiblzmaInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (out == null) {
+            out = new Memory(1 << 20);
+        }
         while (outStart == outEnd) {
             if (ended) {
                 return -1;
             }
-            decode();
+            outStart = 0;
+            outEnd = decode(out, out.size());
         }
         int n = (int) Math.min(len, outEnd - outStart);
         out.read(outStart, b, off, n);
@@ -167,8 +175,61 @@ final class LiblzmaInputStream extends InputStream {
         return n;
     }
 
-    /** Runs the decoder once: input refilled when it is used up, output into the empty out buffer. */
-    private void decode() throws IOException {
+    /**
+     * Decodes straight into {@code dst}, a direct buffer (liblzma writes its bytes there: no copy
+     * through a Java array), advancing its position.
+     *
+     * @return bytes decoded (at least one), or -1 at the end of the data
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (outStart < outEnd) { // left in the out buffer by a read into an array
+            int n = (int) Math.min(dst.remaining(), outEnd - outStart);
+            dst.put(out.getByteBuffer(outStart, n));
+            outStart += n;
+            return n;
+        }
+        int n = 0;
+        while (n == 0) {
+            if (ended) {
+                return -1;
+            }
+            n = (int) decode(Native.getDirectBufferPointer(dst).share(dst.position()), dst.remaining());
+        }
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /**
+     * Native memory of liblzma's reader (malloc, through JNA), not counted against
+     * {@code -XX:MaxDirectMemorySize}: the engine's page budget leaves only a small reserve of it.
+     */
+    @Override
+    public synchronized ByteBuffer allocate(int bytes) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        Memory m = new Memory(bytes);
+        given.add(m);
+        return m.getByteBuffer(0, bytes);
+    }
+
+    /**
+     * Runs the decoder once: input refilled when it is used up, output into the {@code size} bytes
+     * at {@code target}.
+     *
+     * @return the bytes decoded into {@code target}
+     */
+    private long decode(Pointer target, long size) throws IOException {
         if (pending != null) {
             throw pending;
         }
@@ -182,23 +243,25 @@ final class LiblzmaInputStream extends InputStream {
                 strm.setLong(AVAIL_IN, n);
             }
         }
-        strm.setPointer(NEXT_OUT, out);
-        strm.setLong(AVAIL_OUT, out.size());
+        strm.setPointer(NEXT_OUT, target);
+        strm.setLong(AVAIL_OUT, size);
         int r = LIB.lzma_code(strm, inputEnded ? LZMA_FINISH : LZMA_RUN);
-        outStart = 0;
-        outEnd = out.size() - strm.getLong(AVAIL_OUT);
+        long decoded = size - strm.getLong(AVAIL_OUT);
+        strm.setPointer(NEXT_OUT, null); // target is the caller's: liblzma holds no pointer into it
+        strm.setLong(AVAIL_OUT, 0);
         if (r == LZMA_STREAM_END) {
             ended = true;
         } else if (r != LZMA_OK) {
             pending = new IOException(message(r));
-            if (outEnd == 0) {
+            if (decoded == 0) {
                 throw pending;
             } // else the bytes decoded before the error go out first (the threaded decoder gives them with it)
-        } else if (!threaded && inputEnded && outEnd == 0 && strm.getLong(AVAIL_IN) == 0) {
+        } else if (!threaded && inputEnded && decoded == 0 && strm.getLong(AVAIL_IN) == 0) {
             // (the threaded decoder may give nothing while its threads finish: a cut stream is its
             // LZMA_BUF_ERROR, returned when a second call in a row makes no progress)
             throw new IOException("the xz data ends before its stream does (truncated)");
         }
+        return decoded;
     }
 
     static String message(int code) {
@@ -218,6 +281,10 @@ final class LiblzmaInputStream extends InputStream {
         if (!closed) {
             closed = true;
             LIB.lzma_end(strm);
+            synchronized (this) {
+                given.forEach(Memory::close); // the readers of these buffers have gone (see allocate)
+                given.clear();
+            }
             stored.close();
         }
     }

@@ -85,6 +85,21 @@ final class StoredStream implements Closeable {
         }
     }
 
+    /**
+     * Reads decompressed bytes into {@code dst} (the engine's page: the decoded bytes are copied
+     * into it once, from native memory where the decoder is liblzma), advancing its position.
+     *
+     * @param at the uncompressed offset of the first byte (for the message when it breaks)
+     * @return bytes read, or -1 at the end of the data
+     */
+    int read(java.nio.ByteBuffer dst, long at) throws CorruptStreamException {
+        try {
+            return ahead.read(dst);
+        } catch (IOException | RuntimeException e) {
+            throw broken(e, at);
+        }
+    }
+
     /** The stored bytes read so far (the decoder reads ahead by up to its input buffer). */
     long storedOffset() {
         return parallel != null ? parallel.compressedPosition() : counted.count();

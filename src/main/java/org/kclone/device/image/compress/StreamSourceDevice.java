@@ -10,7 +10,8 @@ import org.kclone.engine.BlockDevice;
  * decompressed as one stream, in order, exactly once per pass: a read waits until the stream has
  * reached its offset (the engine has several chunk reads in flight on several threads, issued in
  * ascending order; the earliest of them always holds its pages and its thread, so the wait always
- * ends). Memory: one 1 MiB staging buffer and a 64 KiB tail (reads that overlap the previous one
+ * ends). The decoded bytes go straight into the engine's buffer. Memory: one 1 MiB staging buffer
+ * (skipping to the first read) and a 64 KiB tail (reads that overlap the previous one
  * a little: the verifier widens its reads to 4 KiB), plus the decoder's own state.
  *
  * <p>A corrupt or truncated stream fails every read from then on with a
@@ -126,13 +127,12 @@ public final class StreamSourceDevice implements BlockDevice {
                 position += n;
             }
             while (dst.hasRemaining()) {
-                int want = Math.min(dst.remaining(), STAGE);
-                int n = stream.read(stage, 0, want, cursor);
+                int start = dst.position();
+                int n = stream.read(dst, cursor); // straight into the engine's page
                 if (n < 0) {
                     throw stream.endedEarly(cursor, length);
                 }
-                dst.put(stage, 0, n);
-                remember(n);
+                remember(dst, start, n);
                 cursor += n;
                 if (firstPass && cursor >= length && !endChecked) {
                     endChecked = true;
@@ -186,14 +186,20 @@ public final class StreamSourceDevice implements BlockDevice {
         }
     }
 
+    /** Keeps the last {@link #TAIL} bytes read: {@code n} more are at the start of the stage. */
     private void remember(int n) {
+        remember(ByteBuffer.wrap(stage), 0, n);
+    }
+
+    /** Keeps the last {@link #TAIL} bytes read: {@code n} more are in {@code read} at {@code start}. */
+    private void remember(ByteBuffer read, int start, int n) {
         if (n >= TAIL) {
-            System.arraycopy(stage, n - TAIL, tail, 0, TAIL);
+            read.get(start + n - TAIL, tail, 0, TAIL);
             tailLength = TAIL;
         } else {
             int keep = Math.min(tailLength, TAIL - n);
             System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-            System.arraycopy(stage, 0, tail, keep, n);
+            read.get(start, tail, keep, n);
             tailLength = keep + n;
         }
     }

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -151,5 +152,93 @@ class DecodeAheadTest {
         assertEquals(true, s.at <= 4 * DecodeAheadInputStream.PIECE, s.at + " bytes decoded ahead");
         assertEquals(0, rest.length);
         in.close();
+    }
+
+    /** Writes into direct buffers only ({@link DirectDecoding}, as liblzma does), in odd sizes, then ends or throws. */
+    private static final class DirectSource extends InputStream implements DirectDecoding {
+        private final byte[] data;
+        private final IOException error;
+        private int at;
+        volatile int directReads;
+        volatile int allocatedPieces;
+        private final java.util.Set<ByteBuffer> pieces = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        DirectSource(byte[] data, IOException error) {
+            this.data = data;
+            this.error = error;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            throw new AssertionError("a direct decoder is read into direct pieces, never through an array");
+        }
+
+        volatile int allocations;
+
+        @Override
+        public ByteBuffer allocate(int bytes) {
+            allocations++;
+            return ByteBuffer.allocateDirect(bytes);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (!dst.isDirect()) {
+                throw new AssertionError("a heap piece given to a direct decoder");
+            }
+            directReads++;
+            // a piece is known by its address (the same native memory, filled again)
+            synchronized (pieces) {
+                if (dst.position() == 0 && pieces.stream().noneMatch(p -> p == dst)) {
+                    pieces.add(dst);
+                    allocatedPieces = pieces.size();
+                }
+            }
+            if (at == data.length) {
+                if (error != null) {
+                    throw error;
+                }
+                return -1;
+            }
+            int n = Math.min(Math.min(dst.remaining(), 200_003), data.length - at);
+            dst.put(data, at, n);
+            at += n;
+            return n;
+        }
+    }
+
+    @Test
+    void aDirectDecoderFillsRecycledDirectPiecesReadIntoBuffersOfAnyKind() throws Exception {
+        byte[] d = data(9 * DecodeAheadInputStream.PIECE + 4321);
+        IOException broke = new IOException("compressed data is corrupt");
+        DirectSource s = new DirectSource(d, broke);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (DecodeAheadInputStream in = new DecodeAheadInputStream(s, 2, "test")) {
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; ; i++) { // direct and heap buffers and arrays, odd sizes
+                    ByteBuffer b = i % 3 == 0 ? ByteBuffer.allocateDirect(300_007) : ByteBuffer.allocate(123_457);
+                    int n = i % 3 == 2 ? in.read(b.array(), 0, b.capacity()) : in.read(b);
+                    if (n < 0) {
+                        return;
+                    }
+                    if (i % 3 != 2) {
+                        assertEquals(n, b.position(), "read(ByteBuffer) advances the buffer by what it gave");
+                    }
+                    byte[] a = new byte[n];
+                    b.get(0, a, 0, n);
+                    got.write(a);
+                }
+            });
+            assertSame(broke, e, "the decoder's error, after every byte");
+        }
+        assertArrayEquals(d, got.toByteArray());
+        assertEquals(true, s.directReads > 0);
+        assertEquals(s.allocatedPieces, s.allocations, "every piece is the decoder's own memory");
+        assertEquals(true, s.allocatedPieces <= 4, s.allocatedPieces + " pieces allocated for depth 2: recycled");
     }
 }

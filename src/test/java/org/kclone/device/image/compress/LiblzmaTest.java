@@ -79,4 +79,79 @@ class LiblzmaTest {
                 () -> readAll(LiblzmaInputStream.open(new ByteArrayInputStream(new byte[4096]))));
         assertEquals("not in the xz format", notXz.getMessage());
     }
+
+    @Test
+    void directReadsGiveTheSameBytesAsArrayReadsMixedWithThem() throws Exception {
+        assumeLoaded();
+        byte[] d = data();
+        for (int threads : new int[] {1, 2}) {
+            try (LiblzmaInputStream in = LiblzmaInputStream.open(new ByteArrayInputStream(xz(d, 3)), threads)) {
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(333_331);
+                byte[] array = new byte[77_777];
+                for (int i = 0; ; i++) { // in.read(ByteBuffer) after an array read takes what the array read left first
+                    int n;
+                    if (i % 2 == 0) {
+                        direct.clear().position(i % 5); // anywhere in the buffer, not only at its start
+                        int from = direct.position();
+                        n = in.read(direct);
+                        if (n > 0) {
+                            assertEquals(from + n, direct.position());
+                            byte[] a = new byte[n];
+                            direct.get(from, a, 0, n);
+                            got.write(a);
+                        }
+                    } else {
+                        n = in.read(array, 0, array.length);
+                        if (n > 0) {
+                            got.write(array, 0, n);
+                        }
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    assertEquals(true, n > 0, "a read gives at least one byte");
+                }
+                assertArrayEquals(d, got.toByteArray(), threads + " thread(s)");
+                assertEquals(-1, in.read(direct.clear()));
+            }
+        }
+        byte[] flipped = xz(d, 1);
+        flipped[flipped.length / 2] ^= 0x10;
+        try (LiblzmaInputStream in = LiblzmaInputStream.open(new ByteArrayInputStream(flipped))) {
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(1 << 20);
+            IOException corrupt = assertThrows(IOException.class, () -> {
+                while (in.read(direct.clear()) >= 0) {
+                    // until it breaks
+                }
+            });
+            assertEquals("compressed data is corrupt", corrupt.getMessage());
+        }
+    }
+
+    @Test
+    void piecesAreLiblzmasOwnMemoryOutsideTheDirectLimitAndGoWithIt() throws Exception {
+        assumeLoaded();
+        byte[] d = data();
+        java.lang.management.BufferPoolMXBean directPool = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        LiblzmaInputStream in = LiblzmaInputStream.open(new ByteArrayInputStream(xz(d, 1)), 2);
+        long before = directPool.getMemoryUsed();
+        java.nio.ByteBuffer piece = in.allocate(d.length);
+        // the engine's pages are sized against -XX:MaxDirectMemorySize: decoding must not take from it
+        assertEquals(before, directPool.getMemoryUsed(), "no direct memory taken");
+        while (piece.hasRemaining() && in.read(piece) >= 0) {
+            // fill it
+        }
+        assertArrayEquals(d, Arrays.copyOf(copyOf(piece.flip()), d.length));
+        in.close();
+        assertThrows(IllegalStateException.class, () -> in.allocate(1), "none after close (what it gave is freed)");
+    }
+
+    private static byte[] copyOf(java.nio.ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
 }
