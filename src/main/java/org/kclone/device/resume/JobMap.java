@@ -228,6 +228,11 @@ public final class JobMap {
         return skip;
     }
 
+    /** Bytes earlier runs copied to each destination: {@link #resumeAt()}, or with --used-only the extents' below it. */
+    public long copiedBefore() {
+        return used == null ? skip : used.copiedBelow(skip);
+    }
+
     public Path file() {
         return file;
     }
@@ -478,7 +483,9 @@ public final class JobMap {
     /** Source sectors (of the device) found unreadable while the copied part was read again ({@link #prefill}). */
     public List<SectorRange> unreadable() {
         synchronized (unreadable) {
-            return SectorRange.coalesce(new ArrayList<>(unreadable));
+            List<SectorRange> out = SectorRange.coalesce(new ArrayList<>(unreadable));
+            // --used-only: read through the copied extents end to end (compact sectors): the source's sectors
+            return used == null || opened == null ? out : used.toSource(out, opened.sourceRegion().sector());
         }
     }
 

@@ -106,6 +106,15 @@ public final class UsedExtents {
         return view.region(region);
     }
 
+    /** Compact sector ranges (of {@link #compact}) as the source device's, its region at {@code regionSector}. */
+    List<SectorRange> toSource(List<SectorRange> compact, long regionSector) {
+        List<SectorRange> out = new ArrayList<>();
+        for (SectorRange r : view.toRegion(compact)) {
+            out.add(new SectorRange(r.start() + regionSector, r.count()));
+        }
+        return out;
+    }
+
     /** The copied bytes, end to end. */
     long bytes() {
         return view.bytes();
