@@ -1,13 +1,10 @@
 package org.kclone.device.resume;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
@@ -45,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>The report covers the whole job: a resumed run reads the already-copied part of the source
  * again ({@link #prefill}, read only) so the source's SHA-256 and --verify's digests cover every
  * byte, and counts the bytes copied before as written.
+ *
+ * <p>A --used-only job's map ({@link UsedExtents}): the skipped space is done from the start, the
+ * extent list is kept as a hash and must be the same on a resume, and the run copies the extents
+ * from the resume point on ({@link #extents}). The checks before a resume are {@link MapChecks}.
  */
 public final class JobMap {
 
@@ -398,95 +399,18 @@ public final class JobMap {
             return hasher;
         }
         if (used != null) { // --used-only: the hasher digests the copied extents end to end
-            return prefill(hasher, used.compact(whole), used.copiedBelow(skip), cancelled);
+            return copiedPart.read(hasher, used.compact(whole), used.copiedBelow(skip), cancelled);
         }
-        return prefill(hasher, whole, skip, cancelled);
+        return copiedPart.read(hasher, whole, skip, cancelled);
     }
 
-    private SourceHasher prefill(SourceHasher hasher, IoRegion whole, long skip,
-            java.util.function.BooleanSupplier cancelled) {
-        int size = 4 << 20;
-        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(2);
-        free.add(ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096));
-        free.add(ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096));
-        try {
-            for (long at = 0; at < skip; ) {
-                if (cancelled.getAsBoolean()) { // the job starts cancelled: it stops at once, without a hash
-                    break;
-                }
-                ByteBuffer b = free.take();
-                int n = (int) Math.min(size, skip - at);
-                b.clear().limit(n);
-                readOrZero(whole.device(), b, whole.byteOffset() + at);
-                b.flip();
-                if (hasher != null) {
-                    hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
-                } else {
-                    free.add(b);
-                }
-                at += n;
-            }
-            if (!cancelled.getAsBoolean()) {
-                return hasher;
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("reading the source's already-copied part again failed; no SHA-256 for this job", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (hasher != null) {
-            hasher.close();
-        }
-        return null;
-    }
-
-    /**
-     * Reads {@code b} at {@code position}; where that fails, sector by sector, each unreadable
-     * sector left as zeros (what an earlier run with --ignore-errors wrote there) and recorded for the
-     * report ({@link #unreadable}): the job's report must not call the source clean because the bad
-     * sectors lie in the part an earlier run copied.
-     */
-    private void readOrZero(BlockDevice device, ByteBuffer b, long position) throws IOException {
-        int start = b.position();
-        try {
-            device.read(b, position);
-            return;
-        } catch (IOException e) {
-            LOG.warn("the source's already-copied part at byte {} cannot be read ({}): reading it sector by sector",
-                    position, e.toString());
-        }
-        int end = b.limit();
-        ByteBuffer sector = ByteBuffer.allocateDirect(2 * Sizes.SECTOR).alignedSlice(Sizes.SECTOR);
-        for (int off = start; off < end; off += Sizes.SECTOR) {
-            int n = Math.min(Sizes.SECTOR, end - off);
-            sector.clear().limit(n);
-            try {
-                device.read(sector, position + off - start);
-                sector.flip();
-            } catch (IOException e) {
-                sector.clear().limit(n);
-                while (sector.hasRemaining()) {
-                    sector.put((byte) 0);
-                }
-                sector.flip();
-                synchronized (unreadable) {
-                    unreadable.add(new SectorRange((position + off - start) / Sizes.SECTOR, 1));
-                }
-            }
-            b.put(off, sector, 0, n);
-        }
-        b.position(end);
-    }
-
-    private final List<SectorRange> unreadable = new ArrayList<>();
+    private final CopiedPart copiedPart = new CopiedPart();
 
     /** Source sectors (of the device) found unreadable while the copied part was read again ({@link #prefill}). */
     public List<SectorRange> unreadable() {
-        synchronized (unreadable) {
-            List<SectorRange> out = SectorRange.coalesce(new ArrayList<>(unreadable));
-            // --used-only: read through the copied extents end to end (compact sectors): the source's sectors
-            return used == null || opened == null ? out : used.toSource(out, opened.sourceRegion().sector());
-        }
+        List<SectorRange> out = copiedPart.unreadable();
+        // --used-only: read through the copied extents end to end (compact sectors): the source's sectors
+        return used == null || opened == null ? out : used.toSource(out, opened.sourceRegion().sector());
     }
 
     /** Per destination, bytes of the whole region written: this run's plus what was copied before. */
