@@ -47,8 +47,9 @@ final class ResumeOption {
                     + Sizes.human(total) + ", flushed; nothing to do (remove the map, or give another, to copy again)");
         } else if (m.resumeAt() > 0) {
             err.println("kclone: resuming from " + file + ": " + Sizes.human(m.resumeAt()) + " of " + Sizes.human(total)
+                    + (usedOnly ? " (the used blocks in it: " + Sizes.human(m.copiedBefore()) + ")" : "")
                     + " are on every destination already; copying the rest (the copied part of the source is read"
-                    + " again, not written, for its SHA-256)");
+                    + " again, not written, " + (usedOnly ? "for --verify's digests)" : "for its SHA-256)"));
         }
         err.flush();
         return m;
