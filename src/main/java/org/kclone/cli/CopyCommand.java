@@ -86,10 +86,6 @@ final class CopyCommand implements Callable<Integer> {
                 throw new RefusedException("--wipe-free", "goes with --used-only (a whole copy leaves no free space"
                         + " unwritten)");
             }
-            if (usedOnly && (map != null || mapEvery != null)) {
-                throw new RefusedException("--used-only", "does not go with --map yet (a used-blocks-only job keeps"
-                        + " no map to resume from); copy without one of them");
-            }
             RegionSpec src = RegionSpec.parse("SOURCE", source);
             // a gzip or bzip2 source is decompressed once to learn its length: say so as it goes
             org.kclone.device.image.compress.CompressedImages.allowMeasuring(true);
@@ -114,7 +110,8 @@ final class CopyCommand implements Callable<Integer> {
                 GptStep.checkGrowLast(plan, gpt);
             }
             if (map != null || mapEvery != null) {
-                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, options.report, plan, err);
+                org.kclone.device.resume.JobMap m = ResumeOption.prepare(map, mapEvery, options.report, plan, usedOnly,
+                        err);
                 if (m.finished()) {
                     return 0;
                 }

@@ -18,7 +18,8 @@ final class ResumeOption {
      * refused before anyone is asked) and says on {@code err} what the run will do: start, resume
      * (from where), or nothing at all (a finished job: {@link JobMap#finished()}).
      */
-    static JobMap prepare(Path file, String every, Path report, CopyPlanner.Plan plan, PrintWriter err)
+    static JobMap prepare(Path file, String every, Path report, CopyPlanner.Plan plan, boolean usedOnly,
+            PrintWriter err)
             throws RefusedException {
         if (file == null) {
             throw new RefusedException("--map-every", "only with --map FILE");
@@ -35,7 +36,7 @@ final class ResumeOption {
                 throw new RefusedException("--map-every", e.getMessage());
             }
         }
-        JobMap m = JobMap.prepare(file, bytes, plan);
+        JobMap m = JobMap.prepare(file, bytes, plan, usedOnly);
         long total = plan.source().byteLength();
         if (!m.leftOut().isEmpty()) {
             err.println("kclone: " + file + " also lists " + String.join(", ", m.leftOut()) + ", left out of this"
@@ -46,8 +47,9 @@ final class ResumeOption {
                     + Sizes.human(total) + ", flushed; nothing to do (remove the map, or give another, to copy again)");
         } else if (m.resumeAt() > 0) {
             err.println("kclone: resuming from " + file + ": " + Sizes.human(m.resumeAt()) + " of " + Sizes.human(total)
+                    + (usedOnly ? " (the used blocks in it: " + Sizes.human(m.copiedBefore()) + ")" : "")
                     + " are on every destination already; copying the rest (the copied part of the source is read"
-                    + " again, not written, for its SHA-256)");
+                    + " again, not written, " + (usedOnly ? "for --verify's digests)" : "for its SHA-256)"));
         }
         err.flush();
         return m;

@@ -173,10 +173,9 @@ public final class CloneRun {
             used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
                     settings.wipeFree());
         }
-        // a used-only job keeps no map yet (resuming one would need its extents in the map): not resumable
-        this.map = settings.map() != null && plan.source() != null && used == null ? settings.map() : null;
-        if (map != null) {
-            map.begin(opened); // refused here (nothing written) when the devices are not the map's
+        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
+        if (map != null) { // refused here (nothing written) when the devices (or the used extents) are not the map's
+            map.begin(opened, used != null ? used.extents() : null);
         }
         this.client = clients.create(settings);
         this.ownsClient = !(clients instanceof SharedClient);
@@ -262,7 +261,11 @@ public final class CloneRun {
         boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
         if (used != null) { // --used-only: the extents the file systems use, hashed end to end
             hasher = hashOff ? null : used.hasher(verify);
-            return client.copy(opened.sourceRegion(), dests, used.extents(), settings.flags(), (r, w, res) -> { },
+            if (map != null) { // the extents from the resume point; those before it read again for the hash
+                hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
+            }
+            return client.copy(opened.sourceRegion(), map != null ? map.destinations(dests) : dests,
+                    map != null ? map.extents(used.extents()) : used.extents(), settings.flags(), (r, w, res) -> { },
                     listener, hasher != null ? used.observer(hasher) : null);
         }
         hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
@@ -364,7 +367,7 @@ public final class CloneRun {
             }
             gpt.afterCopy(opened, result, written);
             if (map != null) {
-                map.ended();
+                map.ended(gpt::fitFailed); // a destination whose GPT fit-up failed is not done
             }
             events.copied(this);
             Verifier.Result checked = null;
@@ -420,6 +423,9 @@ public final class CloneRun {
             opened.close();
         } catch (IOException e) {
             // closing after the flush: the data is already durable
+        }
+        if (map != null) {
+            map.close();
         }
         phase = Phase.DONE;
         if (failure != null) {

@@ -128,6 +128,11 @@ public final class GptStep {
         }
     }
 
+    /** Whether the GPT of destination {@code i} could not be fitted after the copy ({@link #afterCopy}). */
+    boolean fitFailed(int i) {
+        return errors[i] != null;
+    }
+
     /**
      * Verification's verdicts with the rewritten sectors taken out of each mismatch list, and
      * those sectors checked with {@link GptCheck} (a problem fails the destination in {@link #adjust}).

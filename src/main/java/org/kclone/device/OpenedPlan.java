@@ -60,12 +60,14 @@ public final class OpenedPlan implements Closeable {
         List<Closeable> opened = new ArrayList<>();
         List<Path> created = new ArrayList<>();
         ImageStreams images = new ImageStreams(plan.destinations().size());
+        // read (opened and closed) before the claim: closing a descriptor of the source would drop its fcntl lock
+        boolean compressedSource = plan.source() != null && CompressedImages.isCompressedSource(plan.source());
         Claims claims = Claims.take(plan); // before anything is opened for writing
         opened.add(claims);
         try {
             BlockDevice source = null;
             if (plan.source() != null) {
-                if (CompressedImages.isCompressedSource(plan.source())) {
+                if (compressedSource) {
                     // one stream, opened (and opened again for a later pass) through what the opener pinned
                     DeviceOpener.Pinned at = pin(opener, plan.source());
                     opened.add(at);

@@ -145,7 +145,7 @@ final class RunReport {
                         ? f.hasher().sha256() : null);
         double seconds = f.seconds();
         // the engine moves whole sectors; a partial last sector (an odd-size image) was cut to the region's bytes
-        long bytes = Math.min(result.bytesCopied() + (map != null ? map.resumeAt() : 0),
+        long bytes = Math.min(result.bytesCopied() + (map != null ? map.copiedBefore() : 0),
                 plan.destinations().get(0).byteLength());
         return new Report(plan.source() != null ? "copy" : "zero", source, bytes,
                 Math.round(seconds * 1000) / 1000.0, f.cancelled(), Report.Range.of(readErrors), dests)

@@ -99,6 +99,17 @@ class CliMapTest {
         try (var ch = java.nio.channels.FileChannel.open(Path.of(one), java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[8 << 20]), 8 << 20); // what it would lack
         }
+        // without hash lines (truncated, or edited by hand) the source cannot be checked: refused, nothing written
+        byte[] lacking = Files.readAllBytes(Path.of(one));
+        Cli unhashed = Cli.run("copy", src, one, "--yes", "--json", "--map", map.toString());
+        assertEquals(2, unhashed.exit, unhashed.err + unhashed.out);
+        assertTrue(unhashed.err.contains("refused: --map: " + map + " has no hash lines, so the source cannot be"
+                + " checked where it was already copied"), unhashed.err);
+        assertArrayEquals(lacking, Files.readAllBytes(Path.of(one)), "nothing written");
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(data, 0, 1 << 20);
+        Files.writeString(map, Files.readString(map).replaceFirst("\n0  ", String.format("%nhash head 0x%016X 0x%016X %s"
+                + "%n0  ", 0, 1 << 20, java.util.HexFormat.of().formatHex(sha.digest()))));
         Cli r = Cli.run("copy", src, one, "--yes", "--json", "--map", map.toString());
         assertEquals(0, r.exit, r.err + r.out);
         assertTrue(r.err.contains(map + " also lists " + two + ", left out of this command: it leaves the map"),

@@ -1,5 +1,6 @@
 package org.kclone.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,15 +40,26 @@ class CliUsedOnlyRefusalTest {
         assertFalse(Files.exists(dst));
     }
 
+    /** --used-only keeps a map (resumed in CliUsedOnlyResumeLoopTest); the map is refused for a copy of every sector. */
     @Test
-    void usedOnlyWithAMapIsRefused() throws Exception {
+    void aUsedOnlyJobKeepsAMapThatAWholeCopyCannotUse() throws Exception {
         Path src = image("src.img", 1 << 20);
         Path dst = dir.resolve("dst.img");
-        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--map", dir.resolve("m.map").toString(),
-                "--yes");
-        assertEquals(2, r.exit, r.toString());
-        assertTrue(r.err.contains("--used-only") && r.err.contains("--map"), r.err);
-        assertFalse(Files.exists(dst));
+        Path map = dir.resolve("m.map");
+        Cli r = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--map", map.toString(), "--yes");
+        assertEquals(0, r.exit, r.toString());
+        String text = Files.readString(map);
+        assertTrue(text.contains("\nused extents=1 bytes=1048576 sha256=") && text.contains("\nstatus finished\n"),
+                text);
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dst));
+
+        Cli whole = Cli.run("copy", src.toString(), dst.toString(), "--map", map.toString(), "--yes");
+        assertEquals(2, whole.exit, whole.toString());
+        assertTrue(whole.err.contains("refused: --map: " + map + " is the map of a --used-only job: run the same"
+                + " command with --used-only"), whole.err);
+        Cli again = Cli.run("copy", src.toString(), dst.toString(), "--used-only", "--map", map.toString(), "--yes");
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(again.err.contains("nothing to do"), again.err);
     }
 
     @Test

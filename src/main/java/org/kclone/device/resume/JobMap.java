@@ -1,15 +1,13 @@
 package org.kclone.device.resume;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.OpenedPlan;
@@ -20,6 +18,7 @@ import org.kclone.device.image.compress.Format;
 import org.kclone.device.verify.SourceHasher;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.ChunkObserver;
+import org.kclone.engine.Extents;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.SectorRange;
@@ -43,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>The report covers the whole job: a resumed run reads the already-copied part of the source
  * again ({@link #prefill}, read only) so the source's SHA-256 and --verify's digests cover every
  * byte, and counts the bytes copied before as written.
+ *
+ * <p>A --used-only job's map ({@link UsedExtents}): the skipped space is done from the start, the
+ * extent list is kept as a hash and must be the same on a resume, and the run copies the extents
+ * from the resume point on ({@link #extents}). The checks before a resume are {@link MapChecks}.
  */
 public final class JobMap {
 
@@ -85,6 +88,16 @@ public final class JobMap {
      *     source changed where it was already copied; a job that cannot resume (a compressed image)
      */
     public static JobMap prepare(Path file, long every, CopyPlanner.Plan plan) throws RefusedException {
+        return prepare(file, every, plan, null);
+    }
+
+    /**
+     * {@link #prepare(Path, long, CopyPlanner.Plan)} for a job that copies every sector
+     * ({@code usedOnly} false) or only the used blocks (true), refusing a map of the other kind;
+     * null: the kind the map says. A --used-only map is checked against the source planned again.
+     */
+    public static JobMap prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly)
+            throws RefusedException {
         if (every < 4096) {
             throw new RefusedException("--map-every", "must be at least 4K");
         }
@@ -138,11 +151,21 @@ public final class JobMap {
                     + "; nothing was written");
         }
         List<String> leftOut = new ArrayList<>();
-        m = forPlan(file, m, plan, leftOut);
+        m = MapChecks.forPlan(file, m, plan, leftOut);
+        if (usedOnly != null && usedOnly != (m.used != null)) {
+            MapChecks.samePlan(file, m, null);
+            throw MapChecks.refused(file + " is the map of a copy of every sector: run the same command without"
+                    + " --used-only");
+        }
+        UsedExtents used = null;
         if (!m.complete()) {
             try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
                     plan.source().logicalSectorSize())) {
-                checkSourceUnchanged(file, m, src, plan.source().startByte());
+                if (m.used != null) {
+                    used = plannedAgain(plan.source(), src);
+                    MapChecks.samePlan(file, m, used);
+                }
+                MapChecks.sourceUnchanged(file, m, src, plan.source(), used);
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE " + plan.source().path() + " to check it"
                         + " against " + file + ": " + e.getMessage() + "; nothing was written");
@@ -150,7 +173,7 @@ public final class JobMap {
             for (int i = 0; i < plan.destinations().size(); i++) {
                 Endpoint e = plan.destinations().get(i);
                 try (BlockDevice d = FileBlockDevice.open(e.path(), false, e.logicalSectorSize())) {
-                    checkDestinationUnchanged(file, m, i, e, d);
+                    MapChecks.destinationUnchanged(file, m, i, e, d, used);
                 } catch (IOException x) {
                     throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check it"
                             + " against " + file + ": " + x.getMessage() + "; nothing was written");
@@ -159,8 +182,24 @@ public final class JobMap {
         }
         JobMap j = new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
         j.leftOut = List.copyOf(leftOut);
+        j.used = used;
         return j;
     }
+
+    /** A --used-only source's extents, planned again from its file systems as the run will plan them. */
+    private static UsedExtents plannedAgain(Endpoint source, BlockDevice src) throws IOException {
+        org.kclone.device.used.UsedPlan p = org.kclone.device.used.UsedCopy.plan(new IoRegion(src, source.start(),
+                source.count()), source.byteLength(), source.logicalSectorSize(), false).plan();
+        return new UsedExtents(p.extents(), source.count(), source.byteLength());
+    }
+
+    /** With --used-only, the job's extents (null for a copy of every sector, and before {@link #begin}). */
+    private UsedExtents used;
+    /** The source opened apart to check it on a resume: kept open to the run's end ({@link #close}). */
+    private BlockDevice apart;
+    private final SourceHashes.Cache samples = new SourceHashes.Cache();
+    /** Destinations whose GPT could not be fitted after the copy: not done in the map ({@link #ended(IntPredicate)}). */
+    private IntPredicate notDone = i -> false;
 
     private List<String> leftOut = List.of();
 
@@ -190,120 +229,13 @@ public final class JobMap {
         return skip;
     }
 
+    /** Bytes earlier runs copied to each destination: {@link #resumeAt()}, or with --used-only the extents' below it. */
+    public long copiedBefore() {
+        return used == null ? skip : used.copiedBelow(skip);
+    }
+
     public Path file() {
         return file;
-    }
-
-    /**
-     * The map's part for this plan: its source must be this one, and each destination of the plan
-     * one of the map's (same device or file, same region), in any order. A destination of the map
-     * may be left out (one that failed, so the others go on from their own point).
-     */
-    private static MapFile forPlan(Path file, MapFile m, CopyPlanner.Plan plan, List<String> leftOut)
-            throws RefusedException {
-        String other = file + " is the map of another job: ";
-        same(other, "SOURCE", m.source, plan.source(), true);
-        MapFile view = new MapFile();
-        view.status = m.status;
-        view.source = m.source;
-        view.hashes.addAll(m.hashes);
-        boolean[] used = new boolean[m.dests.size()];
-        for (Endpoint e : plan.destinations()) {
-            String id = null;
-            if (e.kind() != Endpoint.Kind.NEW_IMAGE) {
-                try {
-                    id = Identity.of(e, false);
-                } catch (IOException ex) {
-                    throw new RefusedException("--map", "cannot tell what " + e.path() + " is: " + ex.getMessage()
-                            + "; nothing was written");
-                }
-            }
-            int found = -1;
-            for (int j = 0; j < m.dests.size() && found < 0; j++) {
-                MapFile.Entry d = m.dests.get(j);
-                if (!used[j] && d.id().equals(id) && d.start() == e.start() && d.count() == e.count()) {
-                    found = j;
-                }
-            }
-            if (found < 0) {
-                List<String> theirs = m.dests.stream().map(d -> d.path() + " (" + d.id() + ", sectors " + d.start()
-                        + "+" + d.count() + ")").toList();
-                throw refused(other + e.field() + " " + e.path() + (id == null ? " does not exist"
-                        : " (" + id + ", sectors " + e.start() + "+" + e.count() + ")") + " is not one of its"
-                        + " destinations: " + String.join(", ", theirs));
-            }
-            used[found] = true;
-            view.dests.add(m.dests.get(found));
-            view.done.add(m.done.get(found).copy());
-        }
-        for (int j = 0; j < used.length; j++) {
-            if (!used[j] && leftOut != null) {
-                leftOut.add(m.dests.get(j).path());
-            }
-        }
-        return view;
-    }
-
-    private static void same(String other, String field, MapFile.Entry was, Endpoint now, boolean source)
-            throws RefusedException {
-        if (was.start() != now.start() || was.count() != now.count() || was.bytes() != now.byteLength()) {
-            throw refused(other + field + " was sectors " + was.start() + "+" + was.count() + " (" + was.bytes()
-                    + " bytes) there, here sectors " + now.start() + "+" + now.count() + " (" + now.byteLength()
-                    + " bytes)");
-        }
-        if (now.kind() == Endpoint.Kind.NEW_IMAGE) {
-            throw refused(other + field + " was " + was.path() + ", which does not exist any more");
-        }
-        String id;
-        try {
-            id = Identity.of(now, source);
-        } catch (IOException e) {
-            throw new RefusedException("--map", "cannot tell what " + now.path() + " is: " + e.getMessage()
-                    + "; nothing was written");
-        }
-        if (!id.equals(was.id())) {
-            throw refused(other + field + " was " + was.path() + " (" + was.id() + "), here it is " + now.path()
-                    + " (" + id + ")" + (source && id.startsWith("file:") && was.id().startsWith("file:")
-                            ? ": an image file that was changed or replaced since" : ""));
-        }
-    }
-
-    private static void checkSourceUnchanged(Path file, MapFile m, BlockDevice src, long regionStart)
-            throws IOException, RefusedException {
-        MapFile.Hash changed = SourceHashes.firstChanged(src, regionStart, m.hashes);
-        if (changed != null) {
-            throw refused("the source changed where it was already copied: " + m.source.path() + " no longer has"
-                    + " the bytes " + changed.start() + "+" + changed.length() + " of its region that " + file
-                    + " recorded (SHA-256 " + changed.sha256().substring(0, 16) + "...); resuming would leave"
-                    + " the destinations a mix of old and new. Copy again without this map");
-        }
-    }
-
-    /**
-     * A destination still below its recorded point must hold there the source's bytes that the map
-     * hashed (they were copied to it): otherwise it was written since (another copy, a mkfs), the
-     * map is stale, and a resume would keep the foreign bytes below the point. A destination the map
-     * has whole is not checked: after its copy the GPT may have been fitted to it (--grow-last).
-     */
-    private static void checkDestinationUnchanged(Path file, MapFile view, int i, Endpoint e, BlockDevice d)
-            throws IOException, RefusedException {
-        long prefix = view.done.get(i).prefix();
-        if (prefix >= view.source.bytes()) {
-            return;
-        }
-        // only what the map says this destination has (a map written by a run hashes below every one's point)
-        List<MapFile.Hash> had = view.hashes.stream().filter(h -> h.start() + h.length() <= prefix).toList();
-        MapFile.Hash changed = SourceHashes.firstChanged(d, e.startByte(), had);
-        if (changed != null) {
-            throw refused(e.field() + " " + e.path() + " no longer has the bytes " + changed.start() + "+"
-                    + changed.length() + " of its region that " + file + " recorded as copied to it (it was written"
-                    + " since?): the map is stale, and resuming would keep what is there now. Copy again without"
-                    + " this map");
-        }
-    }
-
-    private static RefusedException refused(String why) {
-        return new RefusedException("--map", why + "; nothing was written");
     }
 
     /**
@@ -311,26 +243,44 @@ public final class JobMap {
      * opened after {@link #prepare}) and writes the map as this run starts.
      */
     public void begin(OpenedPlan opened) throws RefusedException {
+        begin(opened, null);
+    }
+
+    /**
+     * {@link #begin(OpenedPlan)} for a --used-only job copying {@code extents} (relative to the
+     * source region; null: every sector): the skipped space counts as done from the start, and a
+     * resumed job must have the same extents as the map's ({@link UsedExtents}).
+     */
+    public void begin(OpenedPlan opened, Extents extents) throws RefusedException {
         this.opened = opened;
         CopyPlanner.Plan plan = opened.plan();
+        UsedExtents u = extents == null ? null
+                : new UsedExtents(extents, plan.source().count(), plan.source().byteLength());
         MapFile m = new MapFile();
+        m.used = u != null ? u.line() : null;
         try {
             m.source = entry(plan.source(), true);
             for (Endpoint e : plan.destinations()) {
                 m.dests.add(entry(e, false));
-                m.done.add(new Ranges());
+                Ranges done = new Ranges();
+                if (u != null) {
+                    done.addAll(u.gaps()); // nothing to write there: done on every destination
+                }
+                m.done.add(done);
             }
         } catch (IOException e) {
             throw new RefusedException("--map", "cannot tell what the devices are: " + e.getMessage()
                     + "; nothing was written");
         }
         if (stored != null) {
-            MapFile again = forPlan(file, stored, plan, null);
+            MapChecks.samePlan(file, stored, u);
+            MapFile again = MapChecks.forPlan(file, stored, plan, null);
             // opened apart: the run's source may be an image checked against its sidecar, whose reads must
-            // come in order from its start (prefill's); these come from the middle
-            try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
-                    plan.source().logicalSectorSize())) {
-                checkSourceUnchanged(file, stored, src, plan.source().startByte());
+            // come in order from its start (prefill's); these come from the middle. Kept open to the run's
+            // end: closing any descriptor of a file drops the process's fcntl locks on it (the claim's)
+            try {
+                apart = FileBlockDevice.open(plan.source().path(), false, plan.source().logicalSectorSize());
+                MapChecks.sourceUnchanged(file, stored, apart, plan.source(), u);
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE to check it against " + file + ": "
                         + e.getMessage() + "; nothing was written");
@@ -338,7 +288,7 @@ public final class JobMap {
             for (int i = 0; i < plan.destinations().size(); i++) { // read through the run's own devices
                 Endpoint e = plan.destinations().get(i);
                 try {
-                    checkDestinationUnchanged(file, again, i, e, opened.destinations().get(i));
+                    MapChecks.destinationUnchanged(file, again, i, e, opened.destinations().get(i), u);
                 } catch (IOException x) {
                     throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check"
                             + " it against " + file + ": " + x.getMessage() + "; nothing was written");
@@ -349,6 +299,7 @@ public final class JobMap {
             }
             m.hashes.addAll(stored.hashes);
         }
+        used = u;
         try {
             m.save(file);
         } catch (IOException e) {
@@ -359,10 +310,27 @@ public final class JobMap {
     }
 
     /**
+     * After the run, its devices closed: closes the source opened apart to check it (kept open so the
+     * run's fcntl lock on a source image stays while the run has it).
+     */
+    public void close() {
+        BlockDevice a = apart;
+        apart = null;
+        if (a != null) {
+            try {
+                a.close();
+            } catch (IOException ignored) {
+                // read only
+            }
+        }
+    }
+
+    /**
      * For a run that could not start: a new job's map is removed (its new image files are too, and a
      * map naming them would refuse the next run); an earlier run's map was written back unchanged.
      */
     public void discard() {
+        close();
         if (stored == null && current != null) {
             try {
                 Files.deleteIfExists(file);
@@ -383,6 +351,9 @@ public final class JobMap {
 
     /** The part of the source region this run copies. */
     public IoRegion source(IoRegion whole) {
+        if (used != null) {
+            return whole; // the extents say where ({@link #extents})
+        }
         return new IoRegion(whole.device(), whole.sector() + skip / Sizes.SECTOR, whole.count() - skip / Sizes.SECTOR);
     }
 
@@ -396,15 +367,21 @@ public final class JobMap {
             RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i),
                     this::written);
             recs.add(rec);
-            out.add(new IoRegion(rec, r.sector() + skip / Sizes.SECTOR, r.count() - skip / Sizes.SECTOR));
+            out.add(used != null ? new IoRegion(rec, r.sector(), r.count())
+                    : new IoRegion(rec, r.sector() + skip / Sizes.SECTOR, r.count() - skip / Sizes.SECTOR));
         }
         recorders = List.copyOf(recs);
         return out;
     }
 
+    /** With --used-only, the extents this run copies: {@code all} (the job's) from the resume point on. */
+    public Extents extents(Extents all) {
+        return used == null || skip == 0 ? all : used.from(skip);
+    }
+
     /** What the engine's chunks (placed in this run's part) are in the whole region. */
     public ChunkObserver observer(SourceHasher hasher) {
-        if (hasher == null || skip == 0) {
+        if (hasher == null || skip == 0 || used != null) { // used-only: the chunks lie in the whole region already
             return hasher;
         }
         return (offset, data, done) -> hasher.chunkRead(offset + skip, data, done);
@@ -421,93 +398,27 @@ public final class JobMap {
         if (skip == 0) {
             return hasher;
         }
-        int size = 4 << 20;
-        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(2);
-        free.add(ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096));
-        free.add(ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096));
-        try {
-            for (long at = 0; at < skip; ) {
-                if (cancelled.getAsBoolean()) { // the job starts cancelled: it stops at once, without a hash
-                    break;
-                }
-                ByteBuffer b = free.take();
-                int n = (int) Math.min(size, skip - at);
-                b.clear().limit(n);
-                readOrZero(whole.device(), b, whole.byteOffset() + at);
-                b.flip();
-                if (hasher != null) {
-                    hasher.chunkRead(at, b.asReadOnlyBuffer(), () -> free.add(b));
-                } else {
-                    free.add(b);
-                }
-                at += n;
-            }
-            if (!cancelled.getAsBoolean()) {
-                return hasher;
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("reading the source's already-copied part again failed; no SHA-256 for this job", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (used != null) { // --used-only: the hasher digests the copied extents end to end
+            return copiedPart.read(hasher, used.compact(whole), used.copiedBelow(skip), cancelled);
         }
-        if (hasher != null) {
-            hasher.close();
-        }
-        return null;
+        return copiedPart.read(hasher, whole, skip, cancelled);
     }
 
-    /**
-     * Reads {@code b} at {@code position}; where that fails, sector by sector, each unreadable
-     * sector left as zeros (what an earlier run with --ignore-errors wrote there) and recorded for the
-     * report ({@link #unreadable}): the job's report must not call the source clean because the bad
-     * sectors lie in the part an earlier run copied.
-     */
-    private void readOrZero(BlockDevice device, ByteBuffer b, long position) throws IOException {
-        int start = b.position();
-        try {
-            device.read(b, position);
-            return;
-        } catch (IOException e) {
-            LOG.warn("the source's already-copied part at byte {} cannot be read ({}): reading it sector by sector",
-                    position, e.toString());
-        }
-        int end = b.limit();
-        ByteBuffer sector = ByteBuffer.allocateDirect(2 * Sizes.SECTOR).alignedSlice(Sizes.SECTOR);
-        for (int off = start; off < end; off += Sizes.SECTOR) {
-            int n = Math.min(Sizes.SECTOR, end - off);
-            sector.clear().limit(n);
-            try {
-                device.read(sector, position + off - start);
-                sector.flip();
-            } catch (IOException e) {
-                sector.clear().limit(n);
-                while (sector.hasRemaining()) {
-                    sector.put((byte) 0);
-                }
-                sector.flip();
-                synchronized (unreadable) {
-                    unreadable.add(new SectorRange((position + off - start) / Sizes.SECTOR, 1));
-                }
-            }
-            b.put(off, sector, 0, n);
-        }
-        b.position(end);
-    }
-
-    private final List<SectorRange> unreadable = new ArrayList<>();
+    private final CopiedPart copiedPart = new CopiedPart();
 
     /** Source sectors (of the device) found unreadable while the copied part was read again ({@link #prefill}). */
     public List<SectorRange> unreadable() {
-        synchronized (unreadable) {
-            return SectorRange.coalesce(new ArrayList<>(unreadable));
-        }
+        List<SectorRange> out = copiedPart.unreadable();
+        // --used-only: read through the copied extents end to end (compact sectors): the source's sectors
+        return used == null || opened == null ? out : used.toSource(out, opened.sourceRegion().sector());
     }
 
     /** Per destination, bytes of the whole region written: this run's plus what was copied before. */
     public long[] written(long[] thisRun) {
         long[] out = thisRun.clone();
+        long before = used == null ? skip : used.copiedBelow(skip);
         for (int i = 0; i < out.length; i++) {
-            out[i] += skip;
+            out[i] += before;
         }
         return out;
     }
@@ -541,9 +452,19 @@ public final class JobMap {
 
     /** After the job (and the engine's final flush): the last map, finished when every destination has everything. */
     public void ended() {
+        ended(i -> false);
+    }
+
+    /**
+     * {@link #ended()}, with the destinations {@code gptFailed} names (their GPT could not be fitted
+     * after the copy) taken out of the map: the fix-up may have rewritten their head, so the next
+     * run copies them again from the start, and fits their GPT again.
+     */
+    public void ended(IntPredicate gptFailed) {
         if (current == null) {
             return;
         }
+        notDone = gptFailed;
         checkpointing.lock();
         try {
             save(null);
@@ -556,14 +477,18 @@ public final class JobMap {
     private synchronized void save(String status) {
         List<RecordingDevice> recs = recorders;
         for (int i = 0; i < recs.size(); i++) {
-            current.done.set(i, recs.get(i).durable());
+            current.done.set(i, notDone.test(i) ? new Ranges() : recs.get(i).durable());
         }
         current.status = status != null ? status : current.complete() ? "finished" : "interrupted";
         long at = current.resumePoint();
         try {
             current.hashes.clear(); // a finished job has nothing to check on a later run
             if (!current.complete()) {
-                current.hashes.addAll(SourceHashes.around(opened.source(), opened.plan().source().startByte(), at));
+                Endpoint src = opened.plan().source();
+                current.hashes.addAll(used == null
+                        ? SourceHashes.around(opened.source(), src.startByte(), src.byteLength(), at, samples)
+                        : SourceHashes.around(used.compact(opened.sourceRegion()).device(), 0, used.bytes(),
+                                used.copiedBelow(at), samples));
             }
         } catch (IOException e) {
             current.hashes.clear(); // not readable there now: resuming will not have it to compare

@@ -33,6 +33,8 @@ public final class MapFile {
     /** running (a job writes it), interrupted (it stopped early) or finished (every byte durable everywhere). */
     String status = "running";
     Entry source;
+    /** A --used-only job's plan: its extent list, counted and hashed ({@link UsedExtents#line()}); null for a whole copy. */
+    String used;
     final List<Entry> dests = new ArrayList<>();
     final List<Hash> hashes = new ArrayList<>();
     /** Per destination, the bytes of its region it has durably received. */
@@ -68,6 +70,9 @@ public final class MapFile {
         b.append(entry("source", source)).append('\n');
         for (int i = 0; i < dests.size(); i++) {
             b.append(entry("dest " + i, dests.get(i))).append('\n');
+        }
+        if (used != null) {
+            b.append("used ").append(used).append('\n');
         }
         for (Hash h : hashes) {
             b.append("hash ").append(h.name()).append(' ').append(hex(h.start())).append(' ').append(hex(h.length()))
@@ -160,12 +165,19 @@ public final class MapFile {
                     }
                     m.dests.add(parseEntry(rest.substring(sp + 1)));
                     m.done.add(new Ranges());
+                } else if (line.startsWith("used ")) {
+                    m.used = line.substring(5).strip();
                 } else if (line.startsWith("hash ")) {
                     String[] w = line.split("\\s+");
                     if (w.length != 5 || !w[4].matches("[0-9a-f]{64}")) {
                         throw new BadMapException("a hash line is 'hash NAME POS SIZE SHA256'");
                     }
-                    m.hashes.add(new Hash(w[1], parseHex(w[2]), parseHex(w[3]), w[4]));
+                    long pos = parseHex(w[2]);
+                    long size = parseHex(w[3]);
+                    if (pos < 0 || size <= 0 || pos > Long.MAX_VALUE - size) {
+                        throw new BadMapException("hash of " + w[2] + "+" + w[3] + ": not a range of bytes");
+                    }
+                    m.hashes.add(new Hash(w[1], pos, size, w[4]));
                 } else {
                     String[] w = line.split("\\s+");
                     if (w.length != 4) {
@@ -177,7 +189,7 @@ public final class MapFile {
                     }
                     long pos = parseHex(w[1]);
                     long size = parseHex(w[2]);
-                    if (pos < 0 || size < 0 || m.source == null || pos + size > m.source.bytes()) {
+                    if (pos < 0 || size < 0 || m.source == null || pos > m.source.bytes() - size) {
                         throw new BadMapException("range " + w[1] + "+" + w[2] + " lies outside the region");
                     }
                     switch (w[3]) {

@@ -6,7 +6,10 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.IoRegion;
@@ -84,6 +87,9 @@ public final class FreeWiper {
             return false;
         }
         try {
+            if (!heldOpenElsewhere(fd)) { // the path names another device or file now: not through it
+                return false;
+            }
             for (SectorRange g : gaps) {
                 long at = region.byteOffset() + g.start() * 512;
                 long len = g.count() * 512;
@@ -103,6 +109,38 @@ public final class FreeWiper {
                 // nothing was written through it
             }
         }
+    }
+
+    /**
+     * Whether the file or device node {@code fd} opened is also open under another descriptor of this
+     * process (the run's own, which wrote the copy): else the path was swapped since the run opened it
+     * (another disk under the same name, another file), and discarding through it would clear that one.
+     */
+    static boolean heldOpenElsewhere(int fd) {
+        Path fds = Path.of("/proc/self/fd");
+        try {
+            Object key = Files.readAttributes(fds.resolve(Integer.toString(fd)), BasicFileAttributes.class).fileKey();
+            if (key == null) {
+                return false;
+            }
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(fds)) {
+                for (Path p : all) {
+                    if (p.getFileName().toString().equals(Integer.toString(fd))) {
+                        continue;
+                    }
+                    try {
+                        if (key.equals(Files.readAttributes(p, BasicFileAttributes.class).fileKey())) {
+                            return true;
+                        }
+                    } catch (IOException gone) {
+                        // closed meanwhile (the directory stream's own descriptor among them)
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static void zero(IoRegion region, List<SectorRange> gaps) throws IOException {

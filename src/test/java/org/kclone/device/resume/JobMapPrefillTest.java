@@ -42,6 +42,9 @@ class JobMapPrefillTest {
                 dst.toString()));
         m.done.add(new Ranges());
         m.done.get(0).add(0, 1 << 20);
+        try (FileBlockDevice s = FileBlockDevice.open(src, false, 512)) { // a map without hashes is refused
+            m.hashes.addAll(SourceHashes.around(s, 0, data.length, 1 << 20, null));
+        }
         Path file = dir.resolve("job.map");
         m.save(file);
         JobMap j = JobMap.prepare(file, 1 << 20, plan);
