@@ -122,13 +122,16 @@ public final class MainWindow {
         lockedNote.managedProperty().bind(locked);
         // No window-level scrolling: the setup column above, destinations and progress as one table below
         // taking the height left, the Details pane under it; lists scroll inside their own panes.
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
+        // duplicator mode sits under the source it writes, where the column has room for ten drives' rows
+        javafx.scene.control.TitledPane duplicator =
+                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND);
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote, duplicator);
+        VBox.setVgrow(duplicator, Priority.ALWAYS);
+        duplicator.setPrefWidth(300); // its table's columns do not widen the column (the tree keeps its share)
         right.setId("right");
         right.setPadding(new Insets(0, 4, 0, 0));
-        // duplicator mode sits with the devices it watches, under the tree
         Node tree = DeviceTreeView.build(deviceVm, sourceVm, destVm, locked);
-        VBox left = new VBox(4, tree,
-                org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND));
+        VBox left = new VBox(4, tree);
         VBox.setVgrow(tree, Priority.ALWAYS);
         SplitPane split = new SplitPane(left, right);
         split.setId("mainSplit");
@@ -151,7 +154,8 @@ public final class MainWindow {
         SplitPane vertical = new SplitPane(split, job);
         vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
         vertical.setDividerPositions(0.36);
-        SplitPlacement.install(root, vertical, left, right, jobVm, details, sourceVm, deviceVm);
+        SplitPlacement.install(root, vertical, left, right, jobVm, details, sourceVm, deviceVm,
+                duplicator.expandedProperty());
         root.setCenter(vertical);
         root.getStyleClass().add("kclone");
         root.sceneProperty().addListener((o, was, scene) -> {

@@ -11,7 +11,8 @@ import org.kclone.device.DeviceInfo;
  * Where the window's vertical divider sits: the destinations table keeps room for its rows (4 to
  * 16) whatever the window's height; the tree and the setup column above get the rest, and never
  * less than the taller of the two needs (the setup column; the tree with up to 8 devices in view
- * and the source's partition map under it) when the window allows it; at least a fifth. Placed
+ * and the source's partition map under it; the setup column with the duplicator's drives when it is
+ * open) when the window allows it; at least a fifth. Placed
  * again when the window's height, the rows, the source or the device list change.
  */
 final class SplitPlacement {
@@ -29,7 +30,8 @@ final class SplitPlacement {
     }
 
     static void install(Region root, SplitPane vertical, Parent left, Parent right, JobViewModel jobVm,
-            DetailsPane details, SourceViewModel sourceVm, DeviceTableViewModel deviceVm) {
+            DetailsPane details, SourceViewModel sourceVm, DeviceTableViewModel deviceVm,
+            javafx.beans.value.ObservableValue<Boolean> duplicatorShown) {
         Runnable place = () -> vertical.setDividerPositions(divider(root.getHeight(),
                 ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1),
                 Math.max(right.prefHeight(-1), DeviceTreeView.columnHeight(left, TREE_ROWS))));
@@ -38,5 +40,7 @@ final class SplitPlacement {
         // a source's partition map appears under the tree: once it is laid out, the tree keeps its rows in view
         sourceVm.summary().addListener((o, a, b) -> Platform.runLater(place));
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> Platform.runLater(place));
+        // the duplicator's drives under the setup column: opened, the top takes what the table can spare
+        duplicatorShown.addListener((o, was, now) -> Platform.runLater(place));
     }
 }
