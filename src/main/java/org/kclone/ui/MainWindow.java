@@ -60,6 +60,10 @@ public final class MainWindow {
     private final org.kclone.ui.duplicator.DuplicatorViewModel dupVm;
     private final DetailsPane details;
     private final javafx.beans.binding.BooleanBinding tickerWanted;
+    /** Interrupted jobs: the start-up lines and the offer beside Start (issue 12). */
+    private final org.kclone.ui.resume.ResumeViewModel resumeVm = new org.kclone.ui.resume.ResumeViewModel(
+            org.kclone.device.resume.MapStore.user(System.getenv()), org.kclone.ui.resume.ResumeView.background(),
+            javafx.application.Platform::runLater);
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this(deviceVm, new LogBuffer());
@@ -119,7 +123,11 @@ public final class MainWindow {
         lockedNote.managedProperty().bind(locked);
         // No window-level scrolling: the setup column above, destinations and progress as one table below
         // taking the height left, the Details pane under it; lists scroll inside their own panes.
-        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
+        org.kclone.ui.resume.ResumeView.watch(resumeVm, sourceVm, destVm, locked);
+        VBox right = new VBox(8, org.kclone.ui.resume.ResumeView.pending(resumeVm,
+                u -> org.kclone.ui.resume.ResumeView.fill(u, sourceVm, destVm), locked),
+                SourceView.build(sourceVm, locked, root), optionsPane(locked),
+                org.kclone.ui.resume.ResumeView.offer(resumeVm, () -> startClicked(true), locked), lockedNote);
         right.setId("right");
         right.setPadding(new Insets(0, 4, 0, 0));
         // duplicator mode sits with the devices it watches, under the tree
@@ -254,7 +262,7 @@ public final class MainWindow {
         start.disableProperty().bind(sourceVm.valid().not().or(destVm.valid().not()).or(limitError.isNotEmpty())
                 .or(locked));
         start.setDefaultButton(true); // Enter starts from a valid form (the add field's Enter adds instead)
-        start.setOnAction(e -> startClicked());
+        start.setOnAction(e -> startClicked(false));
         // What holds Start back, row by row: a tooltip (on a wrapper: a disabled button shows none) and a line.
         StringBinding blockers = Bindings.createStringBinding(
                 () -> String.join("\n", FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())),
@@ -309,7 +317,8 @@ public final class MainWindow {
         return titled("Options", new VBox(4, flow, limitErrorLabel));
     }
 
-    private void startClicked() {
+    /** {@code resume}: continue the form's interrupted job from its map; else copy everything. */
+    private void startClicked(boolean resume) {
         CopyPlanner.Plan confirmed;
         try {
             jobVm.limitBytes();
@@ -337,7 +346,7 @@ public final class MainWindow {
             return;
         }
         try {
-            jobVm.start(fresh);
+            jobVm.start(fresh, resume);
             details.jobStarted(ConfirmationDialog.lines(fresh));
         } catch (RefusedException e) {
             // e.g. no permission to open a device: say it plainly on the row, with what to do
@@ -378,6 +387,11 @@ public final class MainWindow {
         TitledPane t = new TitledPane(title, content);
         t.setCollapsible(false);
         return t;
+    }
+
+    /** Looks for interrupted jobs' maps (the app, once its window shows; tests call it when they want the lines). */
+    public void lookForInterruptedJobs() {
+        resumeVm.scan();
     }
 
     /** Stops background work (device watch). */
