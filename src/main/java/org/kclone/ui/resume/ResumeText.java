@@ -20,7 +20,7 @@ public final class ResumeText {
                 .replace("Copy again without this map", "Start (not Resume) copies everything again")
                 .replace("SOURCE", "the source")
                 .replaceAll("\\bDEST (\\d+)", "destination $1")
-                .replaceAll("/\\S*/kclone/maps/job-[0-9a-f]+\\.map", "its map");
+                .replaceAll("/\\S*job-[0-9a-f]{24}\\.map", "its map");
         return "the interrupted job cannot be resumed: " + r;
     }
 
