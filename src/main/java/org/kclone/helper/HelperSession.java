@@ -172,7 +172,7 @@ public final class HelperSession {
                 }
                 org.kclone.device.used.UsedOnlyCheck.check(plan);
                 settings = settings.usedOnly(false); // planned by CloneRun from the source this helper opens
-            } else {
+            } else if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
                 // the helper's own map of this job, in its own folder (the request names no file)
                 org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume);
                 settings = map == null ? settings : settings.withMap(map);

@@ -172,6 +172,23 @@ public final class MapStore {
     }
 
     /**
+     * Whether the plan's job can keep a map at all: a copy, not from or to a compressed image (one
+     * stream from its start, {@link JobMap#prepare} refuses those). Such a job runs without one.
+     */
+    public static boolean canKeep(CopyPlanner.Plan plan) {
+        try {
+            if (plan.source() == null
+                    || org.kclone.device.image.compress.CompressedImages.isCompressedSource(plan.source())) {
+                return false;
+            }
+        } catch (RefusedException e) {
+            return false;
+        }
+        return plan.destinations().stream().noneMatch(e -> e.isFile()
+                && org.kclone.device.image.compress.Format.forNewFile(e.path()).isPresent());
+    }
+
+    /**
      * The job's map, read and checked ({@link JobMap#prepare}) when {@code resume}, else a new one
      * (an earlier map of the same job is deleted: the copy starts over). The folder is made (0700)
      * when missing.

@@ -74,6 +74,12 @@ class MapStoreTest {
     }
 
     @Test
+    void aJobFromOrToACompressedImageKeepsNoMap() throws Exception {
+        assertTrue(MapStore.canKeep(plan("a.img")));
+        assertFalse(MapStore.canKeep(plan("a.img", "b.img.zst")), "written as one stream: cannot resume");
+    }
+
+    @Test
     void theUsersFolderIsUnderXdgDataHome() {
         assertEquals(Path.of("/x/kclone/maps"), MapStore.user(Map.of("XDG_DATA_HOME", "/x")).dir());
         assertEquals(Path.of(System.getProperty("user.home"), ".local/share/kclone/maps"),
