@@ -82,7 +82,8 @@ interface JobLauncher {
             @Override
             public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume)
                     throws RefusedException {
-                return (canOpenAll(plan) ? inProcess(maps) : helper(pkexecCommand())).start(plan, settings, resume);
+                return canOpenAll(plan) ? inProcess(maps).start(plan, settings, resume)
+                        : HelperNotes.start(maps, pkexecCommand(), plan, settings, resume);
             }
         };
     }

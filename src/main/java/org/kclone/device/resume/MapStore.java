@@ -30,6 +30,9 @@ public final class MapStore {
 
     /** Map files end so; anything else in the folder is not looked at. */
     static final String SUFFIX = ".map";
+    /** A note of a job the privileged helper runs (its map is the helper's own, which this user cannot read). */
+    static final String NOTE = ".helper";
+    private static final String NOTE_MAGIC = "kclone-helper-job 1";
 
     private final Path dir;
 
@@ -76,8 +79,13 @@ public final class MapStore {
         return which + "@" + e.start() + "+" + e.count();
     }
 
-    /** An interrupted job's map: what it copies where, and how much every destination has durably. */
-    public record Unfinished(Path file, String source, List<String> destinations, long done, long total) {
+    /**
+     * An interrupted job's map: what it copies where, and how much every destination has durably;
+     * or ({@code viaHelper}) a note of a job the helper ran, whose map only the helper reads
+     * ({@code done} unknown: 0).
+     */
+    public record Unfinished(Path file, String source, List<String> destinations, long done, long total,
+            boolean viaHelper) {
         /** Whole percent done, rounded down (never 100 for an unfinished job). */
         public int percent() {
             return total <= 0 ? 0 : (int) Math.min(99, done * 100 / total);
@@ -86,7 +94,59 @@ public final class MapStore {
 
     /** The plan's unfinished map, when there is one that can be read (no device is read here). */
     public Optional<Unfinished> find(CopyPlanner.Plan plan) throws IOException {
-        return read(fileFor(plan));
+        Optional<Unfinished> map = read(fileFor(plan));
+        return map.isPresent() ? map : readNote(noteFor(plan));
+    }
+
+    private Path noteFor(CopyPlanner.Plan plan) throws IOException {
+        String name = fileFor(plan).getFileName().toString();
+        return dir.resolve(name.substring(0, name.length() - SUFFIX.length()) + NOTE);
+    }
+
+    /**
+     * Notes that the helper runs this job (the window then offers Resume for it should it not end
+     * well: the helper kept its map). Written before the job starts, removed by {@link #forgetHelperJob}.
+     */
+    public void noteHelperJob(CopyPlanner.Plan plan) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        StringBuilder b = new StringBuilder(NOTE_MAGIC).append('\n');
+        b.append("bytes ").append(plan.source().byteLength()).append('\n');
+        b.append("source ").append(plan.source().path().toAbsolutePath()).append('\n');
+        for (Endpoint e : plan.destinations()) {
+            b.append("dest ").append(e.path().toAbsolutePath()).append('\n');
+        }
+        Path note = noteFor(plan);
+        Path tmp = dir.resolve("." + note.getFileName() + ".tmp");
+        Files.writeString(tmp, b);
+        Files.move(tmp, note, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The helper's job ended well (or was started over): nothing to offer. */
+    public void forgetHelperJob(CopyPlanner.Plan plan) throws IOException {
+        Files.deleteIfExists(noteFor(plan));
+    }
+
+    private Optional<Unfinished> readNote(Path f) {
+        try {
+            if (!Files.isRegularFile(f) || Files.size(f) > 64 * 1024) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            if (lines.size() < 4 || !lines.get(0).equals(NOTE_MAGIC) || !lines.get(1).startsWith("bytes ")
+                    || !lines.get(2).startsWith("source ")) {
+                return Optional.empty();
+            }
+            List<String> dests = lines.subList(3, lines.size()).stream().filter(l -> l.startsWith("dest "))
+                    .map(l -> l.substring(5)).toList();
+            return Optional.of(new Unfinished(f, lines.get(2).substring(7), dests, 0,
+                    Long.parseLong(lines.get(1).substring(6)), true));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Every unfinished map in the folder, oldest first; unreadable files are left alone. */
@@ -95,7 +155,7 @@ public final class MapStore {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*{" + SUFFIX + "," + NOTE + "}")) {
             s.forEach(files::add);
         } catch (IOException e) {
             return List.of();
@@ -103,7 +163,7 @@ public final class MapStore {
         files.sort((a, b) -> Long.compare(modified(a), modified(b)));
         List<Unfinished> out = new ArrayList<>();
         for (Path f : files) {
-            read(f).ifPresent(out::add);
+            (f.getFileName().toString().endsWith(NOTE) ? readNote(f) : read(f)).ifPresent(out::add);
         }
         return out;
     }
@@ -126,7 +186,7 @@ public final class MapStore {
                 return Optional.empty();
             }
             return Optional.of(new Unfinished(f, m.source.path(), m.dests.stream().map(MapFile.Entry::path).toList(),
-                    m.resumePoint(), m.source.bytes()));
+                    m.resumePoint(), m.source.bytes(), false));
         } catch (IOException | MapFile.BadMapException | RuntimeException e) {
             return Optional.empty();
         }
@@ -165,7 +225,8 @@ public final class MapStore {
 
     /** Deletes a map of this folder (Discard, Start over). */
     public void discard(Path file) throws IOException {
-        if (!dir.equals(file.getParent()) || !file.getFileName().toString().endsWith(SUFFIX)) {
+        String name = file.getFileName().toString();
+        if (!dir.equals(file.getParent()) || !(name.endsWith(SUFFIX) || name.endsWith(NOTE))) {
             throw new IllegalArgumentException(file + " is not a map of " + dir);
         }
         Files.deleteIfExists(file);

@@ -28,12 +28,20 @@ public final class ResumeText {
     public static String pending(MapStore.Unfinished u) {
         int n = u.destinations().size();
         String to = n == 1 ? u.destinations().get(0) : n + " drives";
+        if (u.viaHelper()) {
+            return "An interrupted job: " + u.source() + " -> " + to + ", " + Sizes.human(u.total())
+                    + " (run with the administrator's rights: how much was done is known to the helper)";
+        }
         return "An interrupted job: " + u.source() + " -> " + to + ", " + u.percent() + " % done ("
                 + Sizes.human(u.done()) + " of " + Sizes.human(u.total()) + ")";
     }
 
     /** The offer beside Start for the job now in the form. */
     public static String offer(MapStore.Unfinished u) {
+        if (u.viaHelper()) {
+            return "An interrupted job copied part of this with the administrator's rights: Resume copies the rest"
+                    + " (the helper kept what was done); Start copies everything again";
+        }
         return "An interrupted job wrote " + u.percent() + " % of this (" + Sizes.human(u.done()) + " of "
                 + Sizes.human(u.total()) + " on every destination): Resume copies the rest; Start copies everything"
                 + " again";

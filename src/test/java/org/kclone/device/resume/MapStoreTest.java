@@ -74,6 +74,24 @@ class MapStoreTest {
     }
 
     @Test
+    void aHelpersJobIsNotedUntilItEndsWell() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        CopyPlanner.Plan p = plan("a.img", "b.img");
+        store.noteHelperJob(p);
+        MapStore.Unfinished u = store.find(p).orElseThrow();
+        assertTrue(u.viaHelper());
+        assertEquals(List.of(dir.resolve("a.img").toString(), dir.resolve("b.img").toString()), u.destinations());
+        assertEquals(1 << 20, u.total());
+        assertEquals(List.of(u), store.unfinished());
+        assertFalse(store.find(plan("a.img")).isPresent());
+        store.forgetHelperJob(p);
+        assertTrue(store.unfinished().isEmpty());
+        store.noteHelperJob(p);
+        store.discard(store.unfinished().get(0).file());
+        assertFalse(store.find(p).isPresent(), "Discard deletes a note too");
+    }
+
+    @Test
     void aJobFromOrToACompressedImageKeepsNoMap() throws Exception {
         assertTrue(MapStore.canKeep(plan("a.img")));
         assertFalse(MapStore.canKeep(plan("a.img", "b.img.zst")), "written as one stream: cannot resume");
