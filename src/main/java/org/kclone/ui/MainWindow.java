@@ -124,10 +124,7 @@ public final class MainWindow {
         // No window-level scrolling: the setup column above, destinations and progress as one table below
         // taking the height left, the Details pane under it; lists scroll inside their own panes.
         org.kclone.ui.resume.ResumeView.watch(resumeVm, sourceVm, destVm, locked);
-        VBox right = new VBox(8, org.kclone.ui.resume.ResumeView.pending(resumeVm,
-                u -> org.kclone.ui.resume.ResumeView.fill(u, sourceVm, destVm), locked),
-                SourceView.build(sourceVm, locked, root), optionsPane(locked),
-                org.kclone.ui.resume.ResumeView.offer(resumeVm, () -> startClicked(true), locked), lockedNote);
+        VBox right = new VBox(8, SourceView.build(sourceVm, locked, root), optionsPane(locked), lockedNote);
         right.setId("right");
         right.setPadding(new Insets(0, 4, 0, 0));
         // duplicator mode sits with the devices it watches, under the tree
@@ -150,7 +147,8 @@ public final class MainWindow {
         setupRows.watchSource(sourceVm); // each row's strip of what will be overwritten
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
         Parent table = progress.build(DestinationsView.build(destVm, locked), startCancel, locked, setupRows::remove);
-        VBox job = new VBox(4, table, details.node());
+        VBox job = new VBox(4, org.kclone.ui.resume.ResumeView.pending(resumeVm,
+                u -> org.kclone.ui.resume.ResumeView.fill(u, sourceVm, destVm), locked), table, details.node());
         VBox.setVgrow(table, Priority.ALWAYS);
         job.setMinHeight(0);
         SplitPane vertical = new SplitPane(split, job);
@@ -304,7 +302,8 @@ public final class MainWindow {
         start.setMinWidth(90);
         cancel.setMinWidth(90);
         // beside the table, always in view; the status before the buttons, so they do not move when it goes
-        startCancel.getChildren().setAll(startStatus, startHolder, cancel);
+        startCancel.getChildren().setAll(startStatus, org.kclone.ui.resume.ResumeView.offer(resumeVm,
+                () -> startClicked(true), locked), startHolder, cancel);
         startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
         HBox limitRow = new HBox(10, limitLabel, limit);

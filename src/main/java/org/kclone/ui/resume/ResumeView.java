@@ -102,19 +102,31 @@ public final class ResumeView {
         return box;
     }
 
-    /** The offer for the form's job: its text and Resume ({@code resume} starts the job from its map). */
+    /**
+     * The offer for the form's job, beside Start: its text (cut with "...", whole in the tooltip)
+     * and Resume ({@code resume} starts the job from its map).
+     */
     public static Node offer(ResumeViewModel vm, Runnable resume, BooleanExpression locked) {
         Label text = new Label();
         text.setId("resumeOffer");
-        text.setWrapText(true);
+        text.setWrapText(false);
+        text.setMinWidth(0);
+        text.setPrefWidth(260);
+        text.setMaxWidth(Double.MAX_VALUE);
         text.textProperty().bind(vm.offer());
+        javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+        tip.textProperty().bind(vm.offer());
+        text.setTooltip(tip);
         Button button = new Button("Resume");
         button.setId("resume");
+        button.setMinWidth(90);
         button.setOnAction(e -> resume.run());
         button.disableProperty().bind(locked.or(vm.forForm().isNull()));
-        HBox box = new HBox(8, button, text);
+        button.setTooltip(tip);
+        HBox box = new HBox(8, text, button);
         box.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(text, Priority.ALWAYS);
+        HBox.setHgrow(box, Priority.SOMETIMES);
         box.visibleProperty().bind(vm.forForm().isNotNull().and(locked.not()));
         box.managedProperty().bind(box.visibleProperty());
         return box;
