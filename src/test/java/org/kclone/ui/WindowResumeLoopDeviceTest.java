@@ -97,6 +97,10 @@ class WindowResumeLoopDeviceTest {
                 assertTrue(w <= SIZE - u.done(), "the resume wrote " + w + " bytes, the missing part is "
                         + (SIZE - u.done()));
             }
+            for (org.kclone.ui.table.DestinationRow r : job.rows()) { // the whole job, not this run's part
+                assertEquals(org.kclone.ui.table.Eta.bytes(SIZE), r.bytes().get());
+                assertEquals(1.0, r.progress().get());
+            }
             assertArrayEquals(data, read(a));
             assertArrayEquals(data, read(b));
             assertFalse(Files.exists(u.file()), "a finished job's map is deleted");
