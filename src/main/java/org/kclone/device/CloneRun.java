@@ -451,7 +451,9 @@ public final class CloneRun {
     /** Bytes each destination gets: its region's, or with --used-only (once planned) the extents' bytes. */
     public long totalBytes() {
         KcopydJob j = job;
-        return j != null ? j.totalBytes() : opened.destinationRegions().get(0).byteLength();
+        // a resumed job's engine copies the rest only; written() counts what earlier runs did, so does this
+        return j != null ? j.totalBytes() + (map != null && map.resuming() ? map.resumeAt() : 0)
+                : opened.destinationRegions().get(0).byteLength();
     }
 
     // ---- --used-only (UsedCopy holds the logic) ----

@@ -21,7 +21,7 @@ public final class HelperMain {
             return 2;
         }
         try {
-            return new HelperSession(in, out, user).run();
+            return new HelperSession(in, out, user, HelperMaps.fromEnvironment(env)).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

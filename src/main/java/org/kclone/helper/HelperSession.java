@@ -33,13 +33,19 @@ public final class HelperSession {
     private final BoundedLineReader in;
     private final EventWriter out;
     private final Requester user;
+    private final HelperMaps maps;
     private CloneRun run;
     private Thread reporter;
 
     HelperSession(InputStream in, OutputStream out, Requester user) {
+        this(in, out, user, HelperMaps.fromEnvironment(System.getenv()));
+    }
+
+    HelperSession(InputStream in, OutputStream out, Requester user, HelperMaps maps) {
         this.in = new BoundedLineReader(in, Protocol.MAX_LINE);
         this.out = new EventWriter(out);
         this.user = user;
+        this.maps = maps;
     }
 
     /** Runs until standard input ends; returns the exit code (0; 1 when the last job was not all ok). */
@@ -158,9 +164,18 @@ public final class HelperSession {
             }
             CloneRun.Settings settings = new CloneRun.Settings(2048, KcopydConfig.DEFAULT, limit, flags,
                     Boolean.TRUE.equals(r.verify()), probe);
+            boolean resume = Boolean.TRUE.equals(r.resume());
             if (Boolean.TRUE.equals(r.usedOnly())) {
+                if (resume) {
+                    throw new RefusedException("resume", "a used-blocks-only job keeps no map yet, so it cannot"
+                            + " resume; nothing was written");
+                }
                 org.kclone.device.used.UsedOnlyCheck.check(plan);
                 settings = settings.usedOnly(false); // planned by CloneRun from the source this helper opens
+            } else if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
+                // the helper's own map of this job, in its own folder (the request names no file)
+                org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume);
+                settings = map == null ? settings : settings.withMap(map);
             }
             PinnedOpener opener;
             try {
@@ -169,6 +184,10 @@ public final class HelperSession {
                 throw new RefusedException("helper", e.getMessage());
             }
             run = CloneRun.start(plan, opener, settings, new CloneRun.Listener() { });
+            if (settings.map() != null) {
+                org.kclone.device.resume.JobMap map = settings.map();
+                run.completion().whenComplete((report, failure) -> HelperMaps.forgetIfFinished(map));
+            }
         } catch (RefusedException e) {
             out.send(Protocol.Event.refused(e.field(), e.reason()));
             return;

@@ -47,13 +47,15 @@ public final class Protocol {
      * second (0 or absent: none), {@code probe} one of removable (default), all, off, {@code grow}
      * true to extend an existing image file too short for its region (the CLI's --grow; absent: no);
      * {@code usedOnly} true: only the blocks the file systems use (the helper plans that itself
-     * from the source it opens; absent: every sector).
+     * from the source it opens; absent: every sector); {@code resume} true: continue this job from
+     * the map the helper itself kept of it (absent: start over; the helper names, keeps and deletes
+     * its maps in its own folder, never a path it is sent).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "source", "destinations", "verify", "ignoreErrors", "limit", "probe", "grow",
-            "usedOnly"})
+            "usedOnly", "resume"})
     public record Request(String type, String source, List<String> destinations, Boolean verify,
-            Boolean ignoreErrors, Long limit, String probe, Boolean grow, Boolean usedOnly) {
+            Boolean ignoreErrors, Long limit, String probe, Boolean grow, Boolean usedOnly, Boolean resume) {
 
         public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
                 long limit, String probe) {
@@ -66,12 +68,18 @@ public final class Protocol {
          */
         public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
                 long limit, String probe, boolean grow, boolean usedOnly) {
+            return start(source, destinations, verify, ignoreErrors, limit, probe, grow, usedOnly, false);
+        }
+
+        /** A start, with {@code grow}, {@code usedOnly} and {@code resume} sent only when true. */
+        public static Request start(String source, List<String> destinations, boolean verify, boolean ignoreErrors,
+                long limit, String probe, boolean grow, boolean usedOnly, boolean resume) {
             return new Request("start", source, destinations, verify, ignoreErrors, limit, probe,
-                    grow ? Boolean.TRUE : null, usedOnly ? Boolean.TRUE : null);
+                    grow ? Boolean.TRUE : null, usedOnly ? Boolean.TRUE : null, resume ? Boolean.TRUE : null);
         }
 
         public static Request cancel() {
-            return new Request("cancel", null, null, null, null, null, null, null, null);
+            return new Request("cancel", null, null, null, null, null, null, null, null, null);
         }
     }
 

@@ -25,7 +25,13 @@ final class HelperJobRun implements JobRun {
     }
 
     static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings) {
-        return start(command, plan, settings, line -> { });
+        return start(command, plan, settings, false, line -> { });
+    }
+
+    /** With {@code resume}: the helper continues the job from the map it kept of it (its own, in its folder). */
+    static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
+            boolean resume) {
+        return start(command, plan, settings, resume, line -> { });
     }
 
     /**
@@ -34,22 +40,32 @@ final class HelperJobRun implements JobRun {
      */
     static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
             java.util.function.Consumer<String> log) {
-        return new HelperJobRun(HelperClient.start(command, request(plan, settings),
+        return start(command, plan, settings, false, log);
+    }
+
+    /** Both: resuming from the helper's own map, and its standard error lines to {@code log}. */
+    static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
+            boolean resume, java.util.function.Consumer<String> log) {
+        return new HelperJobRun(HelperClient.start(command, request(plan, settings, resume),
                 plan.destinations().get(0).byteLength(), line -> log.accept(STDERR_PREFIX + line)));
     }
 
     /** What leads each of the helper's standard error lines in the Details pane. */
     static final String STDERR_PREFIX = "helper: ";
 
-    /** The plan's regions as the command line writes them, with the window's options. */
     static Protocol.Request request(CopyPlanner.Plan plan, CloneRun.Settings settings) {
+        return request(plan, settings, false);
+    }
+
+    /** The plan's regions as the command line writes them, with the window's options. */
+    static Protocol.Request request(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) {
         Endpoint s = plan.source();
         String source = escape(s) + "@" + s.start() + "+" + s.count();
         List<String> dests = plan.destinations().stream()
                 .map(d -> d.start() == 0 ? escape(d) : escape(d) + "@" + d.start()).toList();
         return Protocol.Request.start(source, dests, settings.verify(),
                 settings.flags().contains(KcopydFlag.IGNORE_ERROR), settings.bytesPerSecond(),
-                settings.probe().name().toLowerCase(java.util.Locale.ROOT), grows(plan), settings.usedOnly());
+                settings.probe().name().toLowerCase(java.util.Locale.ROOT), grows(plan), settings.usedOnly(), resume);
     }
 
     /** Whether the plan extends an existing image file (the window's grow option was ticked for it). */
@@ -132,6 +148,14 @@ final class HelperJobRun implements JobRun {
 
     @Override
     public String problem() {
-        return client.problem();
+        String p = client.problem();
+        String map = "Refused by the helper, nothing was written: ";
+        for (String field : List.of("--map: ", "map: ", "resume: ")) {
+            if (p != null && p.startsWith(map + field)) { // the map's checks, in the window's words
+                return "Not started, nothing was written: "
+                        + org.kclone.ui.resume.ResumeText.refused(p.substring(map.length() + field.length()));
+            }
+        }
+        return p;
     }
 }

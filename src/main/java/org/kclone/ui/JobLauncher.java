@@ -8,6 +8,7 @@ import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
+import org.kclone.device.resume.MapStore;
 
 /**
  * How the window runs a job: in this process ({@link #IN_PROCESS}), or in the privileged helper
@@ -23,7 +24,36 @@ interface JobLauncher {
 
     JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) throws RefusedException;
 
+    /**
+     * With the person's choice for an interrupted job of this plan: {@code resume} continues it from
+     * its map, else the job starts over (its old map goes). Launchers without maps ignore it.
+     */
+    default JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) throws RefusedException {
+        return start(plan, settings);
+    }
+
     JobLauncher IN_PROCESS = (plan, settings) -> JobRun.of(CloneRun.start(plan, settings));
+
+    /**
+     * In this process, started on a thread of its own ({@link StartingRun}: the map's checks and a
+     * used-blocks-only job's planning read the disks), each job keeping its map in {@code maps}.
+     */
+    static JobLauncher inProcess(MapStore maps) {
+        return new JobLauncher() {
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) {
+                return start(plan, settings, false);
+            }
+
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) {
+                String waiting = settings.usedOnly() ? "starting: reading the source's file systems for the used blocks"
+                        : resume ? "starting: checking the interrupted job against the devices" : "starting";
+                return StartingRun.start(plan.destinations().size(), waiting,
+                        () -> WindowMaps.start(maps, plan, settings, resume));
+            }
+        };
+    }
 
     /** Through the helper started by {@code command} (tests: the helper itself, without pkexec). */
     static JobLauncher helper(List<String> command) {
@@ -32,7 +62,17 @@ interface JobLauncher {
 
     /** Through the helper started by {@code command}, its standard error's lines handed to {@code log}. */
     static JobLauncher helper(List<String> command, java.util.function.Consumer<String> log) {
-        return (plan, settings) -> HelperJobRun.start(command, plan, settings, log);
+        return new JobLauncher() {
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) {
+                return start(plan, settings, false);
+            }
+
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) {
+                return HelperJobRun.start(command, plan, settings, resume, log);
+            }
+        };
     }
 
     /** In this process when it may open every device of the plan, else through pkexec and the helper. */
@@ -42,8 +82,20 @@ interface JobLauncher {
 
     /** As {@link #automatic()}, the helper's standard error lines (pkexec's too) handed to {@code log}. */
     static JobLauncher automatic(java.util.function.Consumer<String> log) {
-        return (plan, settings) -> (canOpenAll(plan) ? IN_PROCESS : helper(pkexecCommand(), log))
-                .start(plan, settings);
+        MapStore maps = MapStore.user(System.getenv());
+        return new JobLauncher() {
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) throws RefusedException {
+                return start(plan, settings, false);
+            }
+
+            @Override
+            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume)
+                    throws RefusedException {
+                return canOpenAll(plan) ? inProcess(maps).start(plan, settings, resume)
+                        : HelperNotes.start(maps, pkexecCommand(), plan, settings, resume, log);
+            }
+        };
     }
 
     /** Whether this process may read the source and write every destination (access(2), as the kernel says). */

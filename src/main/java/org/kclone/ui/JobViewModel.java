@@ -198,8 +198,17 @@ public final class JobViewModel {
                 .map(e -> e.path().getFileName().toString()).toList();
     }
 
-    /** Opens the devices and starts; a device that cannot be opened is refused here (nothing written). */
+    /** Starts the job afresh (an interrupted job's map of it goes). */
     public void start(CopyPlanner.Plan plan) throws RefusedException {
+        start(plan, false);
+    }
+
+    /**
+     * Starts; {@code resume}: continues the interrupted job of this plan from its map (the map's
+     * checks refuse changed devices). Opening the devices and the map's checks may happen after this
+     * returns (an in-process job starts on its own thread): a refusal then ends the job with {@link #problem()}.
+     */
+    public void start(CopyPlanner.Plan plan, boolean resume) throws RefusedException {
         Set<KcopydFlag> flags = EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS);
         if (ignoreErrors.get()) {
             flags.add(KcopydFlag.IGNORE_ERROR);
@@ -214,7 +223,10 @@ public final class JobViewModel {
         used.put("usedOnly", usedOnlyChosen());
         used.put("window", true);
         var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
-        JobRun r = launcher.start(plan, settings(rate, flags, check));
+        if (resume) {
+            used.put("resumed", true);
+        }
+        JobRun r = launcher.start(plan, settings(rate, flags, check), resume);
         start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
         org.kclone.ui.table.RowDescriptions.fromPlan(rows, plan); // image files too: "image file", never an empty cell
         audit = pending;

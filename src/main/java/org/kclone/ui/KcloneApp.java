@@ -66,6 +66,7 @@ public final class KcloneApp extends Application {
         stage.setWidth(size.width());
         stage.setHeight(size.height());
         devices.startWatching();
+        window.lookForInterruptedJobs();
     }
 
     @Override

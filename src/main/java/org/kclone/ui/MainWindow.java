@@ -61,6 +61,10 @@ public final class MainWindow {
     private final DetailsPane details;
     private final LogBuffer log;
     private final javafx.beans.binding.BooleanBinding tickerWanted;
+    /** Interrupted jobs: the start-up lines and the offer beside Start (issue 12). */
+    private final org.kclone.ui.resume.ResumeViewModel resumeVm = new org.kclone.ui.resume.ResumeViewModel(
+            org.kclone.device.resume.MapStore.user(System.getenv()), org.kclone.ui.resume.ResumeView.background(),
+            javafx.application.Platform::runLater);
 
     public MainWindow(DeviceTableViewModel deviceVm) {
         this(deviceVm, new LogBuffer());
@@ -122,6 +126,7 @@ public final class MainWindow {
         lockedNote.managedProperty().bind(locked);
         // No window-level scrolling: the setup column above, destinations and progress as one table below
         // taking the height left, the Details pane under it; lists scroll inside their own panes.
+        org.kclone.ui.resume.ResumeView.watch(resumeVm, sourceVm, destVm, locked);
         // duplicator mode sits under the source it writes, where the column has room for ten drives' rows
         javafx.scene.control.TitledPane duplicator =
                 org.kclone.ui.duplicator.DuplicatorView.build(dupVm, sourceVm::spec, sourceVm::bytes, UPDATES_PER_SECOND);
@@ -148,7 +153,8 @@ public final class MainWindow {
         setupRows.watchSource(sourceVm); // each row's strip of what will be overwritten
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> setupRows.describe());
         Parent table = progress.build(DestinationsView.build(destVm, locked), startCancel, locked, setupRows::remove);
-        VBox job = new VBox(4, table, details.node());
+        VBox job = new VBox(4, org.kclone.ui.resume.ResumeView.pending(resumeVm,
+                u -> org.kclone.ui.resume.ResumeView.fill(u, sourceVm, destVm), locked), table, details.node());
         VBox.setVgrow(table, Priority.ALWAYS);
         job.setMinHeight(0);
         SplitPane vertical = new SplitPane(split, job);
@@ -256,7 +262,7 @@ public final class MainWindow {
         start.disableProperty().bind(sourceVm.valid().not().or(destVm.valid().not()).or(limitError.isNotEmpty())
                 .or(locked));
         start.setDefaultButton(true); // Enter starts from a valid form (the add field's Enter adds instead)
-        start.setOnAction(e -> startClicked());
+        start.setOnAction(e -> startClicked(false));
         // What holds Start back, row by row: a tooltip (on a wrapper: a disabled button shows none) and a line.
         StringBinding blockers = Bindings.createStringBinding(
                 () -> String.join("\n", FormChecks.blockers(sourceVm, destVm, jobVm.limit().get())),
@@ -298,7 +304,8 @@ public final class MainWindow {
         start.setMinWidth(90);
         cancel.setMinWidth(90);
         // beside the table, always in view; the status before the buttons, so they do not move when it goes
-        startCancel.getChildren().setAll(startStatus, startHolder, WhyDisabled.explain(cancel,
+        startCancel.getChildren().setAll(startStatus, org.kclone.ui.resume.ResumeView.offer(resumeVm,
+                () -> startClicked(true), locked), startHolder, WhyDisabled.explain(cancel,
                 Bindings.createStringBinding(() -> DisabledReasons.cancel(locked.get()), locked)));
         startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
@@ -316,7 +323,8 @@ public final class MainWindow {
         return titled("Options", new VBox(4, flow, limitErrorLabel));
     }
 
-    private void startClicked() {
+    /** {@code resume}: continue the form's interrupted job from its map; else copy everything. */
+    private void startClicked(boolean resume) {
         CopyPlanner.Plan confirmed;
         try {
             jobVm.limitBytes();
@@ -344,7 +352,7 @@ public final class MainWindow {
             return;
         }
         try {
-            jobVm.start(fresh);
+            jobVm.start(fresh, resume);
             details.jobStarted(ConfirmationDialog.lines(fresh));
         } catch (RefusedException e) {
             // e.g. no permission to open a device: say it plainly on the row, with what to do
@@ -386,6 +394,11 @@ public final class MainWindow {
         t.setCollapsible(false);
         t.setFocusTraversable(false); // a title that does nothing is no stop for Tab
         return t;
+    }
+
+    /** Looks for interrupted jobs' maps (the app, once its window shows; tests call it when they want the lines). */
+    public void lookForInterruptedJobs() {
+        resumeVm.scan();
     }
 
     /** Stops background work (device watch). */

@@ -60,6 +60,8 @@ public final class HelperProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command(maxHeap));
         pb.environment().put("XDG_STATE_HOME", state.toAbsolutePath().toString());
         pb.environment().remove("PKEXEC_UID");
+        // its maps under the test's folder, never /var/lib/kclone (the environment may say otherwise)
+        pb.environment().put("KCLONE_HELPER_MAPS", state.toAbsolutePath().resolve("helper-maps").toString());
         pb.environment().putAll(env);
         return new HelperProcess(pb.start());
     }

@@ -1,0 +1,96 @@
+package org.kclone.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The window's Resume, headless: a job cancelled part way is offered beside the options and in
+ * the start-up lines; Resume (with the same confirmation) copies the rest, and the copy is whole.
+ * The window's maps go to the tests' XDG_DATA_HOME (surefire's environment).
+ */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowResumeFxTest {
+
+    @TempDir
+    Path dir;
+
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(new DeviceTableViewModel(DeviceTableViewModel.lsblk(),
+                javafx.application.Platform::runLater));
+        Scene scene = new Scene(window.root(), 1200, 760);
+        scene.getStylesheets().add(KcloneApp.class.getResource("/org/kclone/ui/kclone.css").toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private static void fill(FxRobot robot, String id, String text) {
+        TextField f = robot.lookup(id).queryAs(TextField.class);
+        robot.interact(() -> f.setText(text));
+    }
+
+    /** The offer's line beside Start is shown (its box), with a text. */
+    private static boolean offerShown(FxRobot robot) {
+        Label l = robot.lookup("#resumeOffer").queryAs(Label.class);
+        return l.getParent().isVisible() && !l.getText().isEmpty();
+    }
+
+    @Test
+    void aCancelledJobIsOfferedAndResumeCopiesTheRest(FxRobot robot) throws Exception {
+        byte[] data = new byte[16 << 20];
+        new Random(5).nextBytes(data);
+        Path src = Files.write(dir.resolve("src.img"), data);
+        Path dest = dir.resolve("a.img");
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dest.toString());
+        robot.clickOn("#addDest");
+        fill(robot, "#limit", "1M");
+        robot.interact(() -> window.job().probe().set(false));
+        robot.clickOn("#start");
+        robot.clickOn("#confirmOverwrite");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.job().running().get()
+                && !window.job().rows().isEmpty() && window.job().rows().get(0).progress().get() > 0.1);
+        robot.interact(() -> window.job().cancel());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.job().report().get() != null);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> offerShown(robot));
+        String offer = robot.lookup("#resumeOffer").queryAs(Label.class).getText();
+        assertTrue(offer.startsWith("An interrupted job wrote ") && offer.contains("Resume copies the rest"), offer);
+        robot.interact(() -> window.lookForInterruptedJobs());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup(n -> n instanceof Label l
+                && l.getId() != null && l.getId().startsWith("interrupted") && l.getText().contains(src.toString()))
+                .tryQuery().isPresent());
+        Node interrupted = robot.lookup(n -> n instanceof Label l && l.getId() != null
+                && l.getId().startsWith("interrupted") && l.getText().contains(src.toString())).query();
+        assertTrue(interrupted.isVisible());
+
+        fill(robot, "#limit", "");
+        robot.clickOn("#resume");
+        robot.clickOn("#confirmOverwrite");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.job().running().get()
+                && window.job().report().get() != null && !window.job().report().get().cancelled());
+        assertEquals("done", window.job().status().get());
+        assertEquals(16L << 20, window.job().report().get().bytes());
+        assertArrayEquals(data, Files.readAllBytes(dest));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !offerShown(robot)); // finished: its map went
+    }
+}
