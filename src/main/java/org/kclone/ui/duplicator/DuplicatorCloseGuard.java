@@ -23,6 +23,7 @@ final class DuplicatorCloseGuard {
     private final DuplicatorViewModel vm;
     private Window window;
     private boolean closing;
+    private final javafx.event.EventHandler<WindowEvent> filter = this::requested;
 
     private DuplicatorCloseGuard(DuplicatorViewModel vm) {
         this.vm = vm;
@@ -31,11 +32,15 @@ final class DuplicatorCloseGuard {
     /** Guards the window {@code node} is shown in, once it has one. */
     static void install(DuplicatorViewModel vm, Node node) {
         DuplicatorCloseGuard g = new DuplicatorCloseGuard(vm);
+        javafx.beans.value.ChangeListener<Window> windowChanged = (o2, a2, w) -> g.attach(w);
         node.sceneProperty().addListener((o, a, scene) -> {
-            if (scene != null) {
-                scene.windowProperty().addListener((o2, a2, w) -> g.attach(w));
-                g.attach(scene.getWindow());
+            if (a != null) {
+                a.windowProperty().removeListener(windowChanged);
             }
+            if (scene != null) {
+                scene.windowProperty().addListener(windowChanged);
+            }
+            g.attach(scene == null ? null : scene.getWindow());
         });
         vm.active().addListener((o, was, now) -> {
             if (!now && g.closing && g.window != null) {
@@ -46,12 +51,21 @@ final class DuplicatorCloseGuard {
         });
     }
 
+    /**
+     * Guards {@code w} (null: none), no longer the window it guarded before: a scene moved to another
+     * window, or a window given another scene, leaves no guard behind asking about drives it no longer shows.
+     */
     private void attach(Window w) {
-        if (w == null || w == window) {
+        if (w == window) {
             return;
         }
+        if (window != null) {
+            window.removeEventFilter(WindowEvent.WINDOW_CLOSE_REQUEST, filter);
+        }
         window = w;
-        w.addEventFilter(WindowEvent.WINDOW_CLOSE_REQUEST, this::requested);
+        if (w != null) {
+            w.addEventFilter(WindowEvent.WINDOW_CLOSE_REQUEST, filter);
+        }
     }
 
     private void requested(WindowEvent e) {

@@ -171,6 +171,45 @@ class DuplicatorViewFxTest {
     }
 
     @Test
+    void aPaneNoLongerShownLeavesNoCloseGuardOnTheWindow(FxRobot robot) throws Exception {
+        robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(DuplicatorView.ARM_ANSWER);
+        WaitForAsyncUtils.waitForFxEvents();
+        DeviceInfo system = disk("vda", 10L << 30, false);
+        vm.observe(List.of(system));
+        vm.observe(List.of(system, disk("sdd", 128 * MIB, true)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        // while the pane is shown, a close request is the duplicator's question (a drive is written)
+        java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+        javafx.event.EventHandler<javafx.stage.WindowEvent> handler = e -> {
+            reached.incrementAndGet();
+            e.consume(); // the test's window stays open
+        };
+        robot.interact(() -> stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST, handler));
+        try {
+            robot.interact(() -> stage.setScene(new Scene(new Label("another window's content"), 300, 200)));
+            // fired later, not inside interact: a guard left behind would block it in its question
+            javafx.application.Platform.runLater(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                    javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+            WaitForAsyncUtils.waitForFxEvents();
+            boolean asked = robot.lookup("#dupKeepWriting").tryQuery().isPresent();
+            if (asked) {
+                robot.clickOn("#dupKeepWriting");
+                WaitForAsyncUtils.waitForFxEvents();
+            }
+            assertFalse(asked, "the pane's guard asked about drives a window no longer shows");
+            assertEquals(1, reached.get(), "the close request was held by a guard left behind");
+        } finally {
+            robot.interact(() -> stage.removeEventHandler(javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST, handler));
+            synchronized (started) {
+                started.forEach(j -> j.finish("ok", null));
+            }
+            robot.interact(vm::disarm);
+        }
+    }
+
+    @Test
     void theQuestionBeforeArmingAnsweredWithEscapeLeavesTheModeOff(FxRobot robot) {
         robot.clickOn("#dupArm");
         WaitForAsyncUtils.waitForFxEvents();
