@@ -49,6 +49,11 @@ final class HelperMaps {
      * @throws RefusedException {@code resume} asked, and the map is not there or does not fit the devices
      */
     JobMap prepare(Requester user, CopyPlanner.Plan plan, boolean resume) throws RefusedException {
+        return prepare(user, plan, resume, null);
+    }
+
+    /** As above, for a job of every sector ({@code usedOnly} false) or of the used blocks (true; null: either). */
+    JobMap prepare(Requester user, CopyPlanner.Plan plan, boolean resume, Boolean usedOnly) throws RefusedException {
         Path dir = folder(user);
         try {
             safeFolder(dir);
@@ -72,7 +77,7 @@ final class HelperMaps {
                         + "; nothing was written");
             }
         }
-        return store.prepare(plan, resume);
+        return store.prepare(plan, resume, usedOnly);
     }
 
     /** Deletes the map when its job finished. */

@@ -165,16 +165,15 @@ public final class HelperSession {
             CloneRun.Settings settings = new CloneRun.Settings(2048, KcopydConfig.DEFAULT, limit, flags,
                     Boolean.TRUE.equals(r.verify()), probe);
             boolean resume = Boolean.TRUE.equals(r.resume());
-            if (Boolean.TRUE.equals(r.usedOnly())) {
-                if (resume) {
-                    throw new RefusedException("resume", "a used-blocks-only job keeps no map yet, so it cannot"
-                            + " resume; nothing was written");
-                }
+            boolean usedOnly = Boolean.TRUE.equals(r.usedOnly());
+            if (usedOnly) {
                 org.kclone.device.used.UsedOnlyCheck.check(plan);
                 settings = settings.usedOnly(false); // planned by CloneRun from the source this helper opens
-            } else if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
-                // the helper's own map of this job, in its own folder (the request names no file)
-                org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume);
+            }
+            if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
+                // the helper's own map of this job, in its own folder (the request names no file); a
+                // used-blocks-only job's map holds its extent list and resumes only as such
+                org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume, usedOnly);
                 settings = map == null ? settings : settings.withMap(map);
             }
             PinnedOpener opener;

@@ -27,7 +27,7 @@ final class HelperNotes {
     static JobRun start(MapStore maps, List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
             boolean resume, java.util.function.Consumer<String> log) {
         JobRun run = HelperJobRun.start(command, plan, settings, resume, log);
-        if (settings.usedOnly() || !MapStore.canKeep(plan)) {
+        if (!MapStore.canKeep(plan)) {
             return run; // the helper keeps no map of such a job
         }
         Thread t = new Thread(() -> follow(maps, plan, run), "kclone-helper-note");

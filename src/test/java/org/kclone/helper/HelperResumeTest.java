@@ -82,7 +82,12 @@ class HelperResumeTest {
                 assertEquals("resume", refused.field());
                 assertTrue(refused.reason().contains("no unfinished map of this job"), refused.reason());
                 h.send(start(src, List.of(a, b), ",\"resume\":true,\"usedOnly\":true"));
-                assertEquals("resume", h.next("refused").field(), "a used-blocks-only job keeps no map");
+                Protocol.Event otherKind = h.next("refused");
+                assertEquals("--map", otherKind.field(), otherKind.reason());
+                assertTrue(otherKind.reason().contains("is the map of a copy of every sector"), otherKind.reason());
+                assertEquals("the interrupted job cannot be resumed: its map copied every sector: untick Used blocks"
+                        + " only and Resume", org.kclone.ui.resume.ResumeText.refused(otherKind.reason()),
+                        "said in the window's words");
                 assertEquals(before[0], sectorsWritten(a), "nothing written");
 
                 h.send(start(src, List.of(b, a), ",\"resume\":true,\"probe\":\"off\",\"verify\":true"));

@@ -110,6 +110,70 @@ class WindowResumeLoopDeviceTest {
         }
     }
 
+    /** A used-blocks-only window job (the window's default for a whole disk with a file system) keeps its map too. */
+    @Test
+    void aCancelledUsedBlocksOnlyWindowJobKeepsItsMapAndResumes() throws Exception {
+        LoopDevices.assumeAvailable();
+        org.kclone.testing.Tools.assumeInstalled("mkfs.ext4", "e2fsck");
+        Path files = Files.createDirectories(dir.resolve("files"));
+        byte[] content = new byte[12 << 20];
+        new Random(13).nextBytes(content);
+        Files.write(files.resolve("big.bin"), content);
+        Path src = dir.resolve("fs.img");
+        try (RandomAccessFile f = new RandomAccessFile(src.toFile(), "rw")) {
+            f.setLength(SIZE);
+        }
+        LoopDevices.run("mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", "-d",
+                files.toString(), src.toString());
+        MapStore store = new MapStore(dir.resolve("maps"));
+        try (LoopDevices loops = new LoopDevices()) {
+            Path a = loops.attach(dir.resolve("a.img"), SIZE);
+            CopyPlanner.Plan plan = new CopyPlanner(Lsblk.discover(), CopyPlanner.Options.NONE).copy(
+                    RegionSpec.parse("SOURCE", src.toString()), List.of(RegionSpec.parse("DEST 1", a.toString())));
+            JobViewModel job = new JobViewModel();
+            job.launcher(JobLauncher.inProcess(store));
+            job.sourceChanged(plan.source());
+            assertEquals("", job.usedOnlyUnavailable().get(), "offered for a whole image");
+            job.usedOnly().set(true); // the box ticked
+            job.probe().set(false);
+            job.verify().set(false);
+            job.limit().set("2M");
+            job.start(plan);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (job.running().get() && job.rows().get(0).progress().get() < 0.25 && System.nanoTime() < deadline) {
+                job.poll();
+                Thread.sleep(1000 / MainWindow.UPDATES_PER_SECOND);
+            }
+            job.cancel();
+            awaitEnd(job);
+            assertEquals("cancelled", job.status().get());
+
+            ResumeViewModel offers = new ResumeViewModel(store, Runnable::run, Runnable::run);
+            offers.formChanged(plan);
+            MapStore.Unfinished u = offers.forForm().get();
+            assertNotNull(u, "a cancelled used-blocks-only job keeps its map and is offered");
+
+            // the map is of the used blocks: resuming it as a copy of every sector is refused, in the window's words
+            job.usedOnly().set(false);
+            job.start(plan, true);
+            awaitEnd(job);
+            String problem = String.valueOf(job.problem().get());
+            assertTrue(problem.contains("copied only the used blocks: tick Used blocks only and Resume"), problem);
+            assertFalse(problem.contains("--"), problem);
+
+            job.usedOnly().set(true);
+            job.limit().set("");
+            job.start(plan, true);
+            awaitEnd(job);
+            assertEquals("done", job.status().get(), String.valueOf(job.problem().get()));
+            assertFalse(Files.exists(u.file()), "a finished job's map is deleted");
+            LoopDevices.run("e2fsck", "-fn", a.toString()); // throws unless the clone is clean
+            Path back = dir.resolve("back.bin");
+            LoopDevices.run("debugfs", "-R", "dump /big.bin " + back, a.toString());
+            assertArrayEquals(content, Files.readAllBytes(back), "the file on the resumed clone");
+        }
+    }
+
     private static long minWritten(JobViewModel job) {
         return job.rows().stream().mapToLong(r -> (long) (r.progress().get() * SIZE)).min().orElse(0);
     }

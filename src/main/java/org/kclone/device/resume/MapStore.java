@@ -258,6 +258,14 @@ public final class MapStore {
      *     where it was copied, the folder cannot be made
      */
     public JobMap prepare(CopyPlanner.Plan plan, boolean resume) throws RefusedException {
+        return prepare(plan, resume, null);
+    }
+
+    /**
+     * As {@link #prepare(CopyPlanner.Plan, boolean)} for a job copying every sector ({@code usedOnly}
+     * false) or only the used blocks (true; null: either), resuming only from a map of the same kind.
+     */
+    public JobMap prepare(CopyPlanner.Plan plan, boolean resume, Boolean usedOnly) throws RefusedException {
         Path file;
         try {
             if (!Files.isDirectory(dir)) {
@@ -272,6 +280,6 @@ public final class MapStore {
             throw new RefusedException("map", "cannot keep the job's map in " + dir + ": " + e.getMessage()
                     + "; nothing was written");
         }
-        return JobMap.prepare(file, JobMap.DEFAULT_EVERY, plan);
+        return JobMap.prepare(file, JobMap.DEFAULT_EVERY, plan, usedOnly);
     }
 }

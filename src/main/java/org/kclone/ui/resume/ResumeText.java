@@ -18,6 +18,10 @@ public final class ResumeText {
     public static String refused(String reason) {
         String r = reason.replace("; nothing was written", "")
                 .replace("Copy again without this map", "Start (not Resume) copies everything again")
+                .replace("is the map of a --used-only job: run the same command with --used-only",
+                        "copied only the used blocks: tick Used blocks only and Resume")
+                .replace("is the map of a copy of every sector: run the same command without --used-only",
+                        "copied every sector: untick Used blocks only and Resume")
                 .replace("SOURCE", "the source")
                 .replaceAll("\\bDEST (\\d+)", "destination $1")
                 .replaceAll("/\\S*job-[0-9a-f]{24}\\.map", "its map");
