@@ -60,21 +60,28 @@ public final class DestinationTable {
         TableColumn<DestinationRow, DestinationRow> start = new TableColumn<>("Start");
         start.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         start.setCellFactory(c -> new StartCell(locked));
-        start.setPrefWidth(80);
+        start.setPrefWidth(75);
         TableColumn<DestinationRow, Number> bar = new TableColumn<>("Progress");
         bar.setCellValueFactory(c -> c.getValue().bar());
         bar.setCellFactory(c -> new BarCell());
-        bar.setPrefWidth(140);
+        bar.setPrefWidth(120);
         TableColumn<DestinationRow, OverwriteStrip> strip = new TableColumn<>("Overwrites");
         strip.setCellValueFactory(c -> c.getValue().overwrite());
         strip.setCellFactory(c -> new StripCell());
-        strip.setPrefWidth(110);
-        TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 220, "state");
+        strip.setPrefWidth(95);
+        TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 190, "state");
         state.setMinWidth(160);
-        t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 190, "destPath"),
-                text("Model", DestinationRow::model, 125, null), text("Serial", DestinationRow::serial, 90, null),
-                text("Size", DestinationRow::size, 70, null), start, strip, bar, text("Done", DestinationRow::bytes, 130, "bytes"),
-                text("Speed", DestinationRow::speed, 85, "speed"), text("ETA", DestinationRow::eta, 60, "eta"), state));
+        // at 1280x800 the columns' preferred widths fit the window: Done, Speed and ETA are never cut
+        // during a job ("120 MiB of 120 MiB", "117.5 MiB/s", "1:23:45")
+        TableColumn<DestinationRow, String> done = text("Done", DestinationRow::bytes, 135, "bytes");
+        done.setMinWidth(130);
+        TableColumn<DestinationRow, String> speed = text("Speed", DestinationRow::speed, 90, "speed");
+        speed.setMinWidth(88);
+        TableColumn<DestinationRow, String> eta = text("ETA", DestinationRow::eta, 62, "eta");
+        eta.setMinWidth(60);
+        t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 165, "destPath"),
+                text("Model", DestinationRow::model, 105, null), text("Serial", DestinationRow::serial, 85, null),
+                text("Size", DestinationRow::size, 70, null), start, strip, bar, done, speed, eta, state));
         t.getColumns().forEach(c -> c.setSortable(false));
         return t;
     }
