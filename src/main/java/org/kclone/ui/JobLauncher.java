@@ -39,20 +39,12 @@ interface JobLauncher {
      * used-blocks-only job's planning read the disks), each job keeping its map in {@code maps}.
      */
     static JobLauncher inProcess(MapStore maps) {
-        return new JobLauncher() {
-            @Override
-            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) {
-                return start(plan, settings, false);
-            }
-
-            @Override
-            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) {
-                String waiting = settings.usedOnly() ? "starting: reading the source's file systems for the used blocks"
-                        : resume ? "starting: checking the interrupted job against the devices" : "starting";
-                return StartingRun.start(plan.destinations().size(), waiting,
-                        () -> WindowMaps.start(maps, plan, settings, resume));
-            }
-        };
+        return resumable((plan, settings, resume) -> {
+            String waiting = settings.usedOnly() ? "starting: reading the source's file systems for the used blocks"
+                    : resume ? "starting: checking the interrupted job against the devices" : "starting";
+            return StartingRun.start(plan.destinations().size(), waiting,
+                    () -> WindowMaps.start(maps, plan, settings, resume));
+        });
     }
 
     /** Through the helper started by {@code command} (tests: the helper itself, without pkexec). */
@@ -62,17 +54,7 @@ interface JobLauncher {
 
     /** Through the helper started by {@code command}, its standard error's lines handed to {@code log}. */
     static JobLauncher helper(List<String> command, java.util.function.Consumer<String> log) {
-        return new JobLauncher() {
-            @Override
-            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) {
-                return start(plan, settings, false);
-            }
-
-            @Override
-            public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) {
-                return HelperJobRun.start(command, plan, settings, resume, log);
-            }
-        };
+        return resumable((plan, settings, resume) -> HelperJobRun.start(command, plan, settings, resume, log));
     }
 
     /** In this process when it may open every device of the plan, else through pkexec and the helper. */
@@ -83,17 +65,28 @@ interface JobLauncher {
     /** As {@link #automatic()}, the helper's standard error lines (pkexec's too) handed to {@code log}. */
     static JobLauncher automatic(java.util.function.Consumer<String> log) {
         MapStore maps = MapStore.user(System.getenv());
+        return resumable((plan, settings, resume) -> canOpenAll(plan) ? inProcess(maps).start(plan, settings, resume)
+                : HelperNotes.start(maps, pkexecCommand(), plan, settings, resume, log));
+    }
+
+    /** A job start given the person's choice for an interrupted job (resume, or start over). */
+    @FunctionalInterface
+    interface ResumableStart {
+        JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume) throws RefusedException;
+    }
+
+    /** A launcher whose every job goes to {@code how}; without a choice, the job starts over (no resume). */
+    private static JobLauncher resumable(ResumableStart how) {
         return new JobLauncher() {
             @Override
             public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings) throws RefusedException {
-                return start(plan, settings, false);
+                return how.start(plan, settings, false);
             }
 
             @Override
             public JobRun start(CopyPlanner.Plan plan, CloneRun.Settings settings, boolean resume)
                     throws RefusedException {
-                return canOpenAll(plan) ? inProcess(maps).start(plan, settings, resume)
-                        : HelperNotes.start(maps, pkexecCommand(), plan, settings, resume, log);
+                return how.start(plan, settings, resume);
             }
         };
     }

@@ -3,6 +3,9 @@ package org.kclone.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kclone.testing.FsFiles.sha256;
+import static org.kclone.testing.MapProgress.resumePoint;
+import static org.kclone.testing.MapProgress.sectorsWritten;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,12 +15,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kclone.testing.LoopDevices;
@@ -163,36 +162,5 @@ class CliResumeLoopDeviceTest {
             assertArrayEquals(data, Files.readAllBytes(dir.resolve("a.img")));
             assertArrayEquals(data, Files.readAllBytes(dir.resolve("b.img")));
         }
-    }
-
-    private static final Pattern DONE = Pattern.compile("(?m)^(\\d+)\\s+0x0+\\s+0x([0-9A-F]+)\\s+\\+$");
-
-    /** The lowest durable prefix over the destinations the map lists; 0 while it does not exist or shows none. */
-    private static long resumePoint(Path map) {
-        try {
-            String text = Files.readString(map);
-            long dests = text.lines().filter(l -> l.startsWith("dest ")).count();
-            Matcher m = DONE.matcher(text);
-            long min = Long.MAX_VALUE;
-            int found = 0;
-            while (m.find()) {
-                min = Math.min(min, Long.parseLong(m.group(2), 16));
-                found++;
-            }
-            return found == dests && found > 0 ? min : 0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    /** Bytes the kernel has written to the block device so far (its stat's sectors written, in 512 bytes). */
-    private static long sectorsWritten(Path dev) throws IOException {
-        String name = dev.toRealPath().getFileName().toString();
-        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
-        return Long.parseLong(f[6]) * 512;
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 }

@@ -7,20 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +23,8 @@ import org.kclone.device.used.UsedPlan;
 import org.kclone.device.used.UsedPlanner;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.SectorRange;
+import org.kclone.testing.FilledImages;
+import org.kclone.testing.FsFiles;
 import org.kclone.testing.LoopDevices;
 import org.kclone.testing.Tools;
 
@@ -93,8 +88,8 @@ class CliUsedOnlyLoopTest {
         fillMounted(4, part(src, 4), new String[] {"ntfs-3g"}, random);
         LoopDevices.run("blockdev", "--flushbufs", src.toString());
 
-        Path d1File = filled(dir.resolve("d1.img"));
-        Path d2File = filled(dir.resolve("d2.img"));
+        Path d1File = FilledImages.filled(dir.resolve("d1.img"), DISK, FILL);
+        Path d2File = FilledImages.filled(dir.resolve("d2.img"), DISK, FILL);
         Path d1 = loops.attachExisting(d1File);
         Path d2 = loops.attachExisting(d2File);
         Cli r = Cli.run("copy", src.toString(), d1.toString(), d2.toString(), "--used-only", "--verify", "--yes",
@@ -131,7 +126,7 @@ class CliUsedOnlyLoopTest {
         }
 
         // --wipe-free: the skipped space of a third destination reads zeros (discarded through the loop device)
-        Path d3File = filled(dir.resolve("d3.img"));
+        Path d3File = FilledImages.filled(dir.resolve("d3.img"), DISK, FILL);
         Path d3 = loops.attachExisting(d3File);
         Cli w = Cli.run("copy", src.toString(), d3.toString(), "--used-only", "--wipe-free", "--yes", "--json");
         assertEquals(0, w.exit, w.toString());
@@ -164,119 +159,24 @@ class CliUsedOnlyLoopTest {
         return Path.of(disk + "p" + n);
     }
 
-    /** A destination image of the disk's size holding 0xAA everywhere. */
-    private static Path filled(Path file) throws IOException {
-        byte[] block = new byte[(int) MiB];
-        java.util.Arrays.fill(block, FILL);
-        try (OutputStream o = Files.newOutputStream(file)) {
-            for (long n = 0; n < DISK; n += MiB) {
-                o.write(block);
-            }
-        }
-        return file;
-    }
-
-    private static void assertSkippedHold(Path file, List<SectorRange> skipped, byte value) throws IOException {
-        long checked = 0;
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate((int) MiB);
-            for (SectorRange r : skipped) {
-                for (long at = r.start() * 512; at < r.end() * 512; at += b.capacity()) {
-                    b.clear().limit((int) Math.min(b.capacity(), r.end() * 512 - at));
-                    c.read(b, at);
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        byte got = b.get();
-                        if (got != value) {
-                            throw new AssertionError(file + ": skipped byte " + (at + b.position() - 1) + " is "
-                                    + got + ", not " + value);
-                        }
-                    }
-                    checked += b.limit();
-                }
-            }
-        }
-        assertTrue(checked > DISK / 2, "most of the disk was skipped and checked: " + checked);
-    }
-
-    /** Random files (some in a folder), 10 KiB to 1.5 MiB each, about 6 MiB in all. */
-    private Map<String, byte[]> newFiles(Random random) {
-        Map<String, byte[]> out = new TreeMap<>();
-        for (int i = 0; i < 8; i++) {
-            byte[] b = new byte[10_000 + random.nextInt(1_500_000)];
-            random.nextBytes(b);
-            out.put((i % 3 == 0 ? "dir/" : "") + "file" + i + ".bin", b);
-        }
-        return out;
-    }
-
     private void fillMounted(int n, Path dev, String[] mount, Random random) throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("mnt" + n));
-        run(mount, dev.toString(), mnt.toString());
-        Map<String, String> sums = new TreeMap<>();
-        try {
-            for (Map.Entry<String, byte[]> f : newFiles(random).entrySet()) {
-                Path p = mnt.resolve(f.getKey());
-                Files.createDirectories(p.getParent());
-                Files.write(p, f.getValue());
-                sums.put(f.getKey(), sha256(f.getValue()));
-            }
-        } finally {
-            LoopDevices.run("umount", mnt.toString());
-        }
-        files.put(n, sums);
+        files.put(n, FsFiles.putMounted(dev, dir.resolve("mnt" + n), FsFiles.random(random, 10_000), mount));
     }
 
     private void fillFat(Path dev, Random random) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        LoopDevices.run("mmd", "-i", dev.toString(), "::/dir");
-        for (Map.Entry<String, byte[]> f : newFiles(random).entrySet()) {
-            Path local = dir.resolve("fat-" + f.getKey().replace('/', '-'));
-            Files.write(local, f.getValue());
-            LoopDevices.run("mcopy", "-i", dev.toString(), local.toString(), "::/" + f.getKey());
-            sums.put(f.getKey(), sha256(f.getValue()));
-        }
-        files.put(2, sums);
+        files.put(2, FsFiles.putFat(dev, dir, FsFiles.random(random, 10_000)));
     }
 
     private Map<String, String> hashesMounted(Path dev, String[] mount) throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("check"));
-        run(mount, dev.toString(), mnt.toString());
-        try {
-            Map<String, String> sums = new TreeMap<>();
-            try (Stream<Path> s = Files.walk(mnt)) {
-                for (Path p : s.filter(Files::isRegularFile).toList()) {
-                    String rel = mnt.relativize(p).toString();
-                    if (!rel.startsWith("lost+found")) {
-                        sums.put(rel, sha256(Files.readAllBytes(p)));
-                    }
-                }
-            }
-            return sums;
-        } finally {
-            LoopDevices.run("umount", mnt.toString());
-        }
+        return FsFiles.hashesMounted(dev, dir.resolve("check"), mount);
     }
 
     private Map<String, String> hashesFat(Path dev) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        for (String name : files.get(2).keySet()) {
-            Path local = dir.resolve("back-" + name.replace('/', '-'));
-            Files.deleteIfExists(local);
-            LoopDevices.run("mcopy", "-i", dev.toString(), "::/" + name, local.toString());
-            sums.put(name, sha256(Files.readAllBytes(local)));
-        }
-        return sums;
+        return FsFiles.hashesFat(dev, dir, files.get(2).keySet());
     }
 
-    private static void run(String[] command, String... more) throws IOException {
-        String[] all = new String[command.length + more.length];
-        System.arraycopy(command, 0, all, 0, command.length);
-        System.arraycopy(more, 0, all, command.length, more.length);
-        LoopDevices.run(all);
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    private static void assertSkippedHold(Path file, List<SectorRange> skipped, byte value) throws IOException {
+        long checked = FilledImages.assertHold(file, skipped, value);
+        assertTrue(checked > DISK / 2, "most of the disk was skipped and checked: " + checked);
     }
 }

@@ -1,27 +1,22 @@
 package org.kclone.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.kclone.testing.MapProgress.resumePoint;
+import static org.kclone.testing.MapProgress.sectorsWritten;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +26,8 @@ import org.kclone.device.used.UsedPlan;
 import org.kclone.device.used.UsedPlanner;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.SectorRange;
+import org.kclone.testing.FilledImages;
+import org.kclone.testing.FsFiles;
 import org.kclone.testing.LoopDevices;
 import org.kclone.testing.Tools;
 
@@ -98,8 +95,8 @@ class CliUsedOnlyResumeLoopTest {
         long copied = plan.copiedBytes();
         assertTrue(plan.extents().ranges().stream().anyMatch(r -> r.start() * 512 >= P2), plan.toString());
 
-        Path aFile = filled(dir.resolve("a.img"));
-        Path bFile = filled(dir.resolve("b.img"));
+        Path aFile = FilledImages.filled(dir.resolve("a.img"), DISK, FILL);
+        Path bFile = FilledImages.filled(dir.resolve("b.img"), DISK, FILL);
         Path a = loops.attachExisting(aFile);
         Path b = loops.attachExisting(bFile);
         Path map = dir.resolve("job.map");
@@ -167,7 +164,7 @@ class CliUsedOnlyResumeLoopTest {
         loops.detach(a);
         loops.detach(b);
         for (Path clone : List.of(aFile, bFile)) {
-            assertSkippedHold(clone, plan.skipped());
+            FilledImages.assertHold(clone, plan.skipped(), FILL);
             checkClone(clone);
         }
     }
@@ -186,8 +183,9 @@ class CliUsedOnlyResumeLoopTest {
         try {
             LoopDevices.run("e2fsck", "-fn", part(clone, 1).toString());
             LoopDevices.run("fsck.vfat", "-n", part(clone, 2).toString());
-            assertEquals(files.get(1), hashesExt4(part(clone, 1)), "ext4");
-            assertEquals(files.get(2), hashesFat(part(clone, 2)), "FAT32");
+            assertEquals(files.get(1), FsFiles.hashesMounted(part(clone, 1), dir.resolve("check"), "mount", "-o",
+                    "ro"), "ext4");
+            assertEquals(files.get(2), FsFiles.hashesFat(part(clone, 2), dir, files.get(2).keySet()), "FAT32");
         } finally {
             loops.detach(clone);
         }
@@ -197,133 +195,11 @@ class CliUsedOnlyResumeLoopTest {
         return Path.of(disk + "p" + n);
     }
 
-    private static Path filled(Path file) throws IOException {
-        byte[] block = new byte[(int) MiB];
-        java.util.Arrays.fill(block, FILL);
-        try (OutputStream o = Files.newOutputStream(file)) {
-            for (long n = 0; n < DISK; n += MiB) {
-                o.write(block);
-            }
-        }
-        return file;
-    }
-
-    private static void assertSkippedHold(Path file, List<SectorRange> skipped) throws IOException {
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate((int) MiB);
-            for (SectorRange r : skipped) {
-                for (long at = r.start() * 512; at < r.end() * 512; at += b.capacity()) {
-                    b.clear().limit((int) Math.min(b.capacity(), r.end() * 512 - at));
-                    c.read(b, at);
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        if (b.get() != FILL) {
-                            throw new AssertionError(file + ": skipped byte " + (at + b.position() - 1) + " was"
-                                    + " written");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Random files, 100 KiB to 1.6 MiB each, about 7 MiB in all. */
-    private Map<String, byte[]> newFiles(Random random) {
-        Map<String, byte[]> out = new TreeMap<>();
-        for (int i = 0; i < 8; i++) {
-            byte[] b = new byte[100_000 + random.nextInt(1_500_000)];
-            random.nextBytes(b);
-            out.put((i % 3 == 0 ? "dir/" : "") + "file" + i + ".bin", b);
-        }
-        return out;
-    }
-
     private void fillExt4(Path dev, Random random) throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("mnt"));
-        LoopDevices.run("mount", dev.toString(), mnt.toString());
-        Map<String, String> sums = new TreeMap<>();
-        try {
-            for (Map.Entry<String, byte[]> f : newFiles(random).entrySet()) {
-                Path p = mnt.resolve(f.getKey());
-                Files.createDirectories(p.getParent());
-                Files.write(p, f.getValue());
-                sums.put(f.getKey(), sha256(f.getValue()));
-            }
-        } finally {
-            LoopDevices.run("umount", mnt.toString());
-        }
-        files.put(1, sums);
+        files.put(1, FsFiles.putMounted(dev, dir.resolve("mnt"), FsFiles.random(random, 100_000), "mount"));
     }
 
     private void fillFat(Path dev, Random random) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        LoopDevices.run("mmd", "-i", dev.toString(), "::/dir");
-        for (Map.Entry<String, byte[]> f : newFiles(random).entrySet()) {
-            Path local = dir.resolve("fat-" + f.getKey().replace('/', '-'));
-            Files.write(local, f.getValue());
-            LoopDevices.run("mcopy", "-i", dev.toString(), local.toString(), "::/" + f.getKey());
-            sums.put(f.getKey(), sha256(f.getValue()));
-        }
-        files.put(2, sums);
-    }
-
-    private Map<String, String> hashesExt4(Path dev) throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("check"));
-        LoopDevices.run("mount", "-o", "ro", dev.toString(), mnt.toString());
-        try {
-            Map<String, String> sums = new TreeMap<>();
-            try (Stream<Path> s = Files.walk(mnt)) {
-                for (Path p : s.filter(Files::isRegularFile).toList()) {
-                    String rel = mnt.relativize(p).toString();
-                    if (!rel.startsWith("lost+found")) {
-                        sums.put(rel, sha256(Files.readAllBytes(p)));
-                    }
-                }
-            }
-            return sums;
-        } finally {
-            LoopDevices.run("umount", mnt.toString());
-        }
-    }
-
-    private Map<String, String> hashesFat(Path dev) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        for (String name : files.get(2).keySet()) {
-            Path local = dir.resolve("back-" + name.replace('/', '-'));
-            Files.deleteIfExists(local);
-            LoopDevices.run("mcopy", "-i", dev.toString(), "::/" + name, local.toString());
-            sums.put(name, sha256(Files.readAllBytes(local)));
-        }
-        return sums;
-    }
-
-    private static final Pattern DONE = Pattern.compile("(?m)^(\\d+)\\s+0x0+\\s+0x([0-9A-F]+)\\s+\\+$");
-
-    /** The lowest durable prefix over the destinations the map lists; 0 while it does not exist or shows none. */
-    private static long resumePoint(Path map) {
-        try {
-            String text = Files.readString(map);
-            long dests = text.lines().filter(l -> l.startsWith("dest ")).count();
-            Matcher m = DONE.matcher(text);
-            long min = Long.MAX_VALUE;
-            int found = 0;
-            while (m.find()) {
-                min = Math.min(min, Long.parseLong(m.group(2), 16));
-                found++;
-            }
-            return found == dests && found > 0 ? min : 0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static long sectorsWritten(Path dev) throws IOException {
-        String name = dev.toRealPath().getFileName().toString();
-        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
-        return Long.parseLong(f[6]) * 512;
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        files.put(2, FsFiles.putFat(dev, dir, FsFiles.random(random, 100_000)));
     }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kclone.testing.MapProgress.sectorsWritten;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kclone.device.Report;
 import org.kclone.device.resume.MapStore;
 import org.kclone.testing.LoopDevices;
+import org.kclone.testing.MapProgress;
 
 /**
  * The helper keeps its own map of each job, in its own folder named by the requesting user's id;
@@ -100,8 +101,8 @@ class HelperResumeTest {
             for (long w : new long[] {sectorsWritten(a) - before[0], sectorsWritten(b) - before[1]}) {
                 assertTrue(w > 0 && w <= SIZE - u.done(), "the resume wrote " + w + ", missing " + (SIZE - u.done()));
             }
-            assertArrayEquals(data, read(a));
-            assertArrayEquals(data, read(b));
+            assertArrayEquals(data, MapProgress.read(a, SIZE));
+            assertArrayEquals(data, MapProgress.read(b, SIZE));
             assertFalse(Files.exists(u.file()), "a finished job's map is deleted");
         }
     }
@@ -126,19 +127,5 @@ class HelperResumeTest {
                         .folder(new Requester(1000, 1000, java.util.Set.of(1000))));
         assertEquals(Path.of("/var/lib/kclone/maps/1000"), HelperMaps.fromEnvironment(Map.of())
                 .folder(new Requester(1000, 1000, java.util.Set.of(1000))));
-    }
-
-    private static byte[] read(Path dev) throws IOException {
-        byte[] b = new byte[SIZE];
-        try (RandomAccessFile f = new RandomAccessFile(dev.toFile(), "r")) {
-            f.readFully(b);
-        }
-        return b;
-    }
-
-    private static long sectorsWritten(Path dev) throws IOException {
-        String name = dev.toRealPath().getFileName().toString();
-        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
-        return Long.parseLong(f[6]) * 512;
     }
 }

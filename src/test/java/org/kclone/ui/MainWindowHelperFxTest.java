@@ -75,6 +75,16 @@ class MainWindowHelperFxTest {
         robot.interact(() -> f.setText(text));
     }
 
+    /** Copies {@code src} to a.img through the window (confirming the overwrite) and waits until the job is over. */
+    private void copyToOneImage(FxRobot robot, Path src) throws Exception {
+        fill(robot, "#sourcePath", src.toString());
+        fill(robot, "#destPath", dir.resolve("a.img").toString());
+        robot.clickOn("#addDest");
+        robot.clickOn("#start");
+        robot.clickOn("#confirmOverwrite");
+        waitUntilOver();
+    }
+
     private void waitUntilOver() throws Exception {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.job().running().get());
         WaitForAsyncUtils.waitForFxEvents();
@@ -171,12 +181,7 @@ class MainWindowHelperFxTest {
         JobLauncher withLog = JobLauncher.helper(List.of("/bin/sh", "-c", script.toString()), window.detailsLog());
         window.job().launcher(withLog);
         Path src = file("src.img", 1 << 20, 5);
-        fill(robot, "#sourcePath", src.toString());
-        fill(robot, "#destPath", dir.resolve("a.img").toString());
-        robot.clickOn("#addDest");
-        robot.clickOn("#start");
-        robot.clickOn("#confirmOverwrite");
-        waitUntilOver();
+        copyToOneImage(robot, src);
         assertEquals("✓ done, verified", state(robot, 0));
         robot.interact(() -> robot.lookup("#details").queryAs(javafx.scene.control.TitledPane.class).setExpanded(true));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#detailsLog")
@@ -191,12 +196,7 @@ class MainWindowHelperFxTest {
         through(List.of("/bin/sh", "-c", "echo 'Error executing command as another user: Not authorized' >&2;"
                 + " exit 126")); // what pkexec does when the dialog is dismissed
         Path src = file("src.img", 1 << 20, 4);
-        fill(robot, "#sourcePath", src.toString());
-        fill(robot, "#destPath", dir.resolve("a.img").toString());
-        robot.clickOn("#addDest");
-        robot.clickOn("#start");
-        robot.clickOn("#confirmOverwrite");
-        waitUntilOver();
+        copyToOneImage(robot, src);
         String status = robot.lookup("#jobStatus").queryAs(Label.class).getText();
         assertTrue(status.contains("password was not given") && status.contains("run kclone as root"), status);
         DialogPane alert = robot.lookup("#jobProblem").queryAs(DialogPane.class);

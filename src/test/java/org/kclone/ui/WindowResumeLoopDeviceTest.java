@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kclone.testing.MapProgress.sectorsWritten;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -21,6 +22,7 @@ import org.kclone.device.Lsblk;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.resume.MapStore;
 import org.kclone.testing.LoopDevices;
+import org.kclone.testing.MapProgress;
 import org.kclone.ui.resume.ResumeViewModel;
 
 /**
@@ -101,8 +103,8 @@ class WindowResumeLoopDeviceTest {
                 assertEquals(org.kclone.ui.table.Eta.bytes(SIZE), r.bytes().get());
                 assertEquals(1.0, r.progress().get());
             }
-            assertArrayEquals(data, read(a));
-            assertArrayEquals(data, read(b));
+            assertArrayEquals(data, MapProgress.read(a, SIZE));
+            assertArrayEquals(data, MapProgress.read(b, SIZE));
             assertFalse(Files.exists(u.file()), "a finished job's map is deleted");
             offers.jobEnded();
             assertNull(offers.forForm().get(), "nothing to resume any more");
@@ -197,19 +199,5 @@ class WindowResumeLoopDeviceTest {
             r.write(v ^ 0xff);
         }
         Files.setLastModifiedTime(f, mtime);
-    }
-
-    private static byte[] read(Path dev) throws IOException {
-        byte[] b = new byte[SIZE];
-        try (RandomAccessFile f = new RandomAccessFile(dev.toFile(), "r")) {
-            f.readFully(b);
-        }
-        return b;
-    }
-
-    private static long sectorsWritten(Path dev) throws IOException {
-        String name = dev.toRealPath().getFileName().toString();
-        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
-        return Long.parseLong(f[6]) * 512;
     }
 }

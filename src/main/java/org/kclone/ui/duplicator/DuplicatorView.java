@@ -110,43 +110,14 @@ public final class DuplicatorView {
         state.setPrefWidth(75);
         state.setMinWidth(75);
         state.setCellValueFactory(c -> c.getValue().state());
-        state.setCellFactory(c -> new TableCell<>() {
-            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
-
-            {
-                text.wrappingWidthProperty().bind(state.widthProperty().subtract(12)); // "written before" on two lines
-                text.getStyleClass().add("text");
-            }
-
-            @Override
-            protected void updateItem(String v, boolean empty) {
-                super.updateItem(v, empty);
-                text.setText(empty || v == null ? "" : v);
-                setGraphic(empty ? null : text);
-            }
-        });
+        state.setCellFactory(c -> wrapped(state, false)); // "written before" on two lines
         table.getColumns().add(state);
         TableColumn<DriveRow, String> message = new TableColumn<>("Safe to remove?");
         message.setPrefWidth(250);
         message.setMinWidth(160);
         message.setCellValueFactory(c -> c.getValue().message());
-        message.setCellFactory(c -> new TableCell<>() {
-            private final javafx.scene.text.Text text = new javafx.scene.text.Text();
-
-            {
-                // the whole reason, wrapped onto more lines: the row grows, nothing is cut off
-                text.wrappingWidthProperty().bind(message.widthProperty().subtract(12));
-                text.getStyleClass().add("text");
-            }
-
-            @Override
-            protected void updateItem(String v, boolean empty) {
-                super.updateItem(v, empty);
-                text.setText(empty || v == null ? "" : v);
-                setGraphic(empty ? null : text);
-                setTooltip(empty || v == null ? null : new Tooltip(v));
-            }
-        });
+        // the whole reason, wrapped onto more lines: the row grows, nothing is cut off
+        message.setCellFactory(c -> wrapped(message, true));
         table.getColumns().add(message);
         table.setRowFactory(t -> new TableRow<>() {
             private final javafx.beans.value.ChangeListener<String> restyle = (o, a, b) -> style(getItem());
@@ -328,6 +299,24 @@ public final class DuplicatorView {
         } catch (RuntimeException | LinkageError e) {
             // no desktop to show it on: the rows say the same
         }
+    }
+
+    /** A cell showing its text wrapped to the column's width (the row grows); with the whole text as tooltip. */
+    private static TableCell<DriveRow, String> wrapped(TableColumn<DriveRow, String> column, boolean tooltip) {
+        javafx.scene.text.Text text = new javafx.scene.text.Text();
+        text.wrappingWidthProperty().bind(column.widthProperty().subtract(12));
+        text.getStyleClass().add("text");
+        return new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                text.setText(empty || v == null ? "" : v);
+                setGraphic(empty ? null : text);
+                if (tooltip) {
+                    setTooltip(empty || v == null ? null : new Tooltip(v));
+                }
+            }
+        };
     }
 
     private static TableColumn<DriveRow, String> column(String title, double width, double min,

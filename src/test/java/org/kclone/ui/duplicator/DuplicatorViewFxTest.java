@@ -45,6 +45,19 @@ class DuplicatorViewFxTest {
     /** The source field as the window has it: null while invalid. */
     private volatile RegionSpec source = SOURCE;
 
+    /** Arms (answering the question), then plugs stick {@code name} in beside the system disk; returns that disk. */
+    private DeviceInfo armAndPlug(FxRobot robot, String name) throws Exception {
+        robot.clickOn("#dupArm");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(DuplicatorView.ARM_ANSWER);
+        WaitForAsyncUtils.waitForFxEvents();
+        DeviceInfo system = disk("vda", 10L << 30, false);
+        vm.observe(List.of(system));
+        vm.observe(List.of(system, disk(name, 128 * MIB, true)));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        return system;
+    }
+
     private static DeviceInfo disk(String name, long size, boolean removable) {
         return new DeviceInfo(name, "/dev/" + name, null, size, "disk", "Stick", "S" + name, "usb", removable, false,
                 512, 512, 0, null, List.of(), null, null, List.of(), false, List.of());
@@ -134,14 +147,7 @@ class DuplicatorViewFxTest {
 
     @Test
     void aDoneRowsReportCanBeSavedAndADriveWrittenBeforeCanBeWrittenAnyway(FxRobot robot) throws Exception {
-        robot.clickOn("#dupArm");
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.clickOn(DuplicatorView.ARM_ANSWER);
-        WaitForAsyncUtils.waitForFxEvents();
-        DeviceInfo system = disk("vda", 10L << 30, false);
-        vm.observe(List.of(system));
-        vm.observe(List.of(system, disk("sdc", 128 * MIB, true)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        DeviceInfo system = armAndPlug(robot, "sdc");
         TableView<?> table = robot.lookup("#dupRows").queryAs(TableView.class);
         javafx.scene.control.Button save = robot.lookup("#dupSaveReport").queryAs(javafx.scene.control.Button.class);
         javafx.scene.control.Button anyway = robot.lookup("#dupWriteAnyway").queryAs(javafx.scene.control.Button.class);
@@ -172,14 +178,7 @@ class DuplicatorViewFxTest {
 
     @Test
     void aPaneNoLongerShownLeavesNoCloseGuardOnTheWindow(FxRobot robot) throws Exception {
-        robot.clickOn("#dupArm");
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.clickOn(DuplicatorView.ARM_ANSWER);
-        WaitForAsyncUtils.waitForFxEvents();
-        DeviceInfo system = disk("vda", 10L << 30, false);
-        vm.observe(List.of(system));
-        vm.observe(List.of(system, disk("sdd", 128 * MIB, true)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        armAndPlug(robot, "sdd");
         // while the pane is shown, a close request is the duplicator's question (a drive is written)
         java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
         javafx.event.EventHandler<javafx.stage.WindowEvent> handler = e -> {
@@ -234,14 +233,7 @@ class DuplicatorViewFxTest {
 
     @Test
     void closingWhileADriveIsWrittenAsksAndStopsItFirst(FxRobot robot) throws Exception {
-        robot.clickOn("#dupArm");
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.clickOn(DuplicatorView.ARM_ANSWER);
-        WaitForAsyncUtils.waitForFxEvents();
-        DeviceInfo system = disk("vda", 10L << 30, false);
-        vm.observe(List.of(system));
-        vm.observe(List.of(system, disk("sdc", 128 * MIB, true)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        armAndPlug(robot, "sdc");
         // as the title bar's close button does; not waited for: the question holds the FX thread
         javafx.application.Platform.runLater(() -> stage.fireEvent(
                 new javafx.stage.WindowEvent(stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
