@@ -13,8 +13,6 @@ import org.kclone.device.Endpoint;
 import org.kclone.device.OpenedPlan;
 import org.kclone.device.RefusedException;
 import org.kclone.device.Sizes;
-import org.kclone.device.image.compress.CompressedImages;
-import org.kclone.device.image.compress.Format;
 import org.kclone.device.verify.SourceHasher;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.ChunkObserver;
@@ -98,99 +96,11 @@ public final class JobMap {
      */
     public static JobMap prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly)
             throws RefusedException {
-        if (every < 4096) {
-            throw new RefusedException("--map-every", "must be at least 4K");
-        }
-        if (plan.source() == null) {
-            throw new RefusedException("--map", "only a copy keeps a map");
-        }
-        if (CompressedImages.isCompressedSource(plan.source())) {
-            throw new RefusedException("--map", "SOURCE " + plan.source().path() + " is a compressed image, read as"
-                    + " one stream from its start: such a copy cannot resume; nothing was written");
-        }
-        for (Endpoint e : plan.destinations()) {
-            if (e.isFile() && Format.forNewFile(e.path()).isPresent()) {
-                throw new RefusedException("--map", e.field() + " " + e.path() + " is a compressed image, written as"
-                        + " one stream from its start: such a copy cannot resume; nothing was written");
-            }
-        }
-        List<Endpoint> all = new ArrayList<>(plan.destinations());
-        all.add(0, plan.source());
-        for (Endpoint e : all) {
-            if (samePath(file, e.path())) {
-                throw new RefusedException("--map", file + " is " + e.field() + " of this job: give the map a file of"
-                        + " its own; nothing was written");
-            }
-        }
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new RefusedException("--map", file + " is not a regular file (a map is a small text file);"
-                    + " nothing was written");
-        }
-        if (!Files.exists(file)) {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw new RefusedException("--map", "the folder of " + file + " does not exist; nothing was written");
-            }
-            if (!Files.isWritable(dir)) {
-                throw new RefusedException("--map", "the folder of " + file + " is not writable (the map is written"
-                        + " beside it, then renamed); nothing was written");
-            }
-            return new JobMap(file, every, null, 0);
-        }
-        MapFile m;
-        try {
-            if (Files.size(file) > MAX_MAP_BYTES) {
-                throw new MapFile.BadMapException(Files.size(file) + " bytes, more than a map ever holds");
-            }
-            m = MapFile.read(file);
-        } catch (MapFile.BadMapException e) {
-            throw new RefusedException("--map", file + " is not a kclone map: " + e.getMessage()
-                    + "; nothing was written");
-        } catch (IOException e) {
-            throw new RefusedException("--map", "cannot read " + file + ": " + e.getMessage()
-                    + "; nothing was written");
-        }
-        List<String> leftOut = new ArrayList<>();
-        m = MapChecks.forPlan(file, m, plan, leftOut);
-        if (usedOnly != null && usedOnly != (m.used != null)) {
-            MapChecks.samePlan(file, m, null);
-            throw MapChecks.refused(file + " is the map of a copy of every sector: run the same command without"
-                    + " --used-only");
-        }
-        UsedExtents used = null;
-        if (!m.complete()) {
-            try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
-                    plan.source().logicalSectorSize())) {
-                if (m.used != null) {
-                    used = plannedAgain(plan.source(), src);
-                    MapChecks.samePlan(file, m, used);
-                }
-                MapChecks.sourceUnchanged(file, m, src, plan.source(), used);
-            } catch (IOException e) {
-                throw new RefusedException("--map", "cannot read SOURCE " + plan.source().path() + " to check it"
-                        + " against " + file + ": " + e.getMessage() + "; nothing was written");
-            }
-            for (int i = 0; i < plan.destinations().size(); i++) {
-                Endpoint e = plan.destinations().get(i);
-                try (BlockDevice d = FileBlockDevice.open(e.path(), false, e.logicalSectorSize())) {
-                    MapChecks.destinationUnchanged(file, m, i, e, d, used);
-                } catch (IOException x) {
-                    throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check it"
-                            + " against " + file + ": " + x.getMessage() + "; nothing was written");
-                }
-            }
-        }
-        JobMap j = new JobMap(file, every, m, m.complete() ? m.source.bytes() : m.resumePoint());
-        j.leftOut = List.copyOf(leftOut);
-        j.used = used;
+        MapPreparation.Prepared p = MapPreparation.prepare(file, every, plan, usedOnly);
+        JobMap j = new JobMap(file, every, p.stored(), p.skip());
+        j.leftOut = p.leftOut();
+        j.used = p.used();
         return j;
-    }
-
-    /** A --used-only source's extents, planned again from its file systems as the run will plan them. */
-    private static UsedExtents plannedAgain(Endpoint source, BlockDevice src) throws IOException {
-        org.kclone.device.used.UsedPlan p = org.kclone.device.used.UsedCopy.plan(new IoRegion(src, source.start(),
-                source.count()), source.byteLength(), source.logicalSectorSize(), false).plan();
-        return new UsedExtents(p.extents(), source.count(), source.byteLength());
     }
 
     /** With --used-only, the job's extents (null for a copy of every sector, and before {@link #begin}). */
@@ -206,17 +116,6 @@ public final class JobMap {
     /** The map's destinations this command does not name (they leave the map when this run writes it). */
     public List<String> leftOut() {
         return leftOut;
-    }
-
-    private static boolean samePath(Path a, Path b) {
-        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
-            return true;
-        }
-        try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Whether the map says the job is done: every destination has its whole region, durably. */
