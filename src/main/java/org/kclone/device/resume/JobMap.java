@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
@@ -20,8 +18,6 @@ import org.kclone.engine.Extents;
 import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.SectorRange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The map of one copy job ({@code --map FILE}): what each destination has durably received, kept
@@ -33,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * resume point only ({@link #source}, {@link #destinations}): the lowest point below which every
  * destination has every byte, durably. Its destinations are wrapped to record completed writes;
  * after every {@code every} bytes written to each (and at least every 5 seconds) every destination
- * is flushed and the map written again, atomically. The engine's own final flush is recorded too,
- * and {@link #ended} writes the last map: {@code finished} when every destination has its whole
- * region.
+ * is flushed and the map written again, atomically ({@link MapCheckpoints}). The engine's own final
+ * flush is recorded too, and {@link #ended} writes the last map: {@code finished} when every
+ * destination has its whole region.
  *
  * <p>The report covers the whole job: a resumed run reads the already-copied part of the source
  * again ({@link #prefill}, read only) so the source's SHA-256 and --verify's digests cover every
@@ -47,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobMap {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobMap.class);
-
     /** Flush and record after this many bytes written to each destination, by default. */
     public static final long DEFAULT_EVERY = 256L << 20;
     /** ... and at least this often while writing. */
@@ -58,24 +52,19 @@ public final class JobMap {
     static final long MAX_MAP_BYTES = 16L << 20;
 
     private final Path file;
-    private final long every;
     /** The map an earlier run left, or null for a new job. */
     private final MapFile stored;
     /** Bytes from each region's start already durably on every destination: this run starts there. */
     private final long skip;
 
-    private final ReentrantLock checkpointing = new ReentrantLock();
-    private final AtomicLong sinceFlush = new AtomicLong();
-    private volatile long lastFlush = System.nanoTime();
-    private volatile List<RecordingDevice> recorders = List.of();
-    private MapFile current;
+    private final MapCheckpoints checkpoints;
     private OpenedPlan opened;
 
     private JobMap(Path file, long every, MapFile stored, long skip) {
         this.file = file;
-        this.every = every;
         this.stored = stored;
         this.skip = skip;
+        this.checkpoints = new MapCheckpoints(file, every);
     }
 
     /**
@@ -107,9 +96,6 @@ public final class JobMap {
     private UsedExtents used;
     /** The source opened apart to check it on a resume: kept open to the run's end ({@link #close}). */
     private BlockDevice apart;
-    private final SourceHashes.Cache samples = new SourceHashes.Cache();
-    /** Destinations whose GPT could not be fitted after the copy: not done in the map ({@link #ended(IntPredicate)}). */
-    private IntPredicate notDone = i -> false;
 
     private List<String> leftOut = List.of();
 
@@ -205,7 +191,7 @@ public final class JobMap {
             throw new RefusedException("--map", "cannot write " + file + ": " + e.getMessage()
                     + "; nothing was written");
         }
-        current = m;
+        checkpoints.start(m, opened, u);
     }
 
     /**
@@ -230,7 +216,7 @@ public final class JobMap {
      */
     public void discard() {
         close();
-        if (stored == null && current != null) {
+        if (stored == null && checkpoints.current() != null) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
@@ -260,16 +246,17 @@ public final class JobMap {
     public List<IoRegion> destinations(List<IoRegion> whole) {
         List<RecordingDevice> recs = new ArrayList<>();
         List<IoRegion> out = new ArrayList<>();
+        MapFile current = checkpoints.current();
         long bytes = current.source.bytes();
         for (int i = 0; i < whole.size(); i++) {
             IoRegion r = whole.get(i);
             RecordingDevice rec = new RecordingDevice(r.device(), r.byteOffset(), bytes, current.done.get(i),
-                    this::written);
+                    checkpoints::written);
             recs.add(rec);
             out.add(used != null ? new IoRegion(rec, r.sector(), r.count())
                     : new IoRegion(rec, r.sector() + skip / Sizes.SECTOR, r.count() - skip / Sizes.SECTOR));
         }
-        recorders = List.copyOf(recs);
+        checkpoints.recording(recs);
         return out;
     }
 
@@ -322,33 +309,6 @@ public final class JobMap {
         return out;
     }
 
-    /** Told by a destination after each write: now and then, flush them all and record that. */
-    void written(long bytes) {
-        long n = sinceFlush.addAndGet(bytes);
-        List<RecordingDevice> recs = recorders;
-        if ((n >= every * Math.max(1, recs.size()) || System.nanoTime() - lastFlush >= EVERY_NANOS)
-                && checkpointing.tryLock()) {
-            try {
-                checkpoint(recs);
-            } finally {
-                checkpointing.unlock();
-            }
-        }
-    }
-
-    private void checkpoint(List<RecordingDevice> recs) {
-        sinceFlush.set(0);
-        lastFlush = System.nanoTime();
-        for (RecordingDevice r : recs) {
-            try {
-                r.flush();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("flushing {} for the map failed (not recorded): {}", r.name(), e.toString());
-            }
-        }
-        save("running");
-    }
-
     /** After the job (and the engine's final flush): the last map, finished when every destination has everything. */
     public void ended() {
         ended(i -> false);
@@ -360,43 +320,6 @@ public final class JobMap {
      * run copies them again from the start, and fits their GPT again.
      */
     public void ended(IntPredicate gptFailed) {
-        if (current == null) {
-            return;
-        }
-        notDone = gptFailed;
-        checkpointing.lock();
-        try {
-            save(null);
-        } finally {
-            checkpointing.unlock();
-        }
-    }
-
-    /** Writes the map as it stands; status null: finished or interrupted, from what is recorded. */
-    private synchronized void save(String status) {
-        List<RecordingDevice> recs = recorders;
-        for (int i = 0; i < recs.size(); i++) {
-            current.done.set(i, notDone.test(i) ? new Ranges() : recs.get(i).durable());
-        }
-        current.status = status != null ? status : current.complete() ? "finished" : "interrupted";
-        long at = current.resumePoint();
-        try {
-            current.hashes.clear(); // a finished job has nothing to check on a later run
-            if (!current.complete()) {
-                Endpoint src = opened.plan().source();
-                current.hashes.addAll(used == null
-                        ? SourceHashes.around(opened.source(), src.startByte(), src.byteLength(), at, samples)
-                        : SourceHashes.around(used.compact(opened.sourceRegion()).device(), 0, used.bytes(),
-                                used.copiedBelow(at), samples));
-            }
-        } catch (IOException e) {
-            current.hashes.clear(); // not readable there now: resuming will not have it to compare
-            LOG.warn("hashing the source around {} for the map failed: {}", at, e.toString());
-        }
-        try {
-            current.save(file);
-        } catch (IOException e) {
-            LOG.warn("writing the map {} failed: {}", file, e.toString());
-        }
+        checkpoints.ended(gptFailed);
     }
 }

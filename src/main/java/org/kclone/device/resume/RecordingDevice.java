@@ -10,7 +10,7 @@ import org.kclone.engine.ForwardingBlockDevice;
  * pending set (relative to the region's first byte), and a flush moves what was pending before it
  * began into the durable set once it has succeeded. A write that completes while a flush runs
  * stays pending until the next one: the durable set never holds a byte that was not flushed.
- * After each write {@code afterWrite} is told the bytes ({@link JobMap} decides when to flush them all).
+ * After each write {@code afterWrite} is told the bytes ({@link MapCheckpoints} decides when to flush them all).
  */
 final class RecordingDevice extends ForwardingBlockDevice {
 
