@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.JobResult;
@@ -126,10 +125,8 @@ public final class CloneRun {
     private final Listener events;
     private final LongSupplier clock;
     private final long started;
-    private final List<SectorRange> unreadable = new ArrayList<>();
-    /** Joined once per (rare) bad range, not on every poll. */
-    private volatile List<SectorRange> unreadableJoined = List.of();
-    private final AtomicReferenceArray<String> errors;
+    /** The engine's bad news so far: unreadable source sectors, failed destinations. */
+    private final RunProblems problems;
     /** A GPT copied to a larger disk, fitted to it after the copy. */
     private final GptStep gpt;
     private final AtomicLong verified = new AtomicLong();
@@ -166,7 +163,7 @@ public final class CloneRun {
         this.events = events;
         this.clock = clock;
         this.started = clock.getAsLong();
-        this.errors = new AtomicReferenceArray<>(plan.destinations().size());
+        this.problems = new RunProblems(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
         if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
@@ -231,20 +228,7 @@ public final class CloneRun {
     }
 
     private KcopydJob startJob(Settings settings) {
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void unreadable(long start, long count) {
-                synchronized (unreadable) {
-                    unreadable.add(new SectorRange(start, count));
-                    unreadableJoined = SectorRange.coalesce(unreadable);
-                }
-            }
-
-            @Override
-            public void destinationFailed(int destination, Exception error) {
-                errors.set(destination, message(error));
-            }
-        };
+        ProgressListener listener = problems;
         opened.images().removeStaleSidecars(plan); // the image files' bytes change from here on
         List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
         for (int i = 0; i < dests.size(); i++) {
@@ -486,12 +470,12 @@ public final class CloneRun {
 
     /** Source sectors found unreadable so far. */
     public List<SectorRange> unreadableSoFar() {
-        return unreadableJoined;
+        return problems.unreadableSoFar();
     }
 
     /** The error of destination {@code i} if it failed so far, else null. */
     public String error(int i) {
-        return errors.get(i);
+        return problems.error(i);
     }
 
     public CopyPlanner.Plan plan() {
