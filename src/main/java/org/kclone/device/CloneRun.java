@@ -14,7 +14,6 @@ import org.kclone.engine.KcopydClient;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.KcopydJob;
-import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
@@ -119,8 +118,8 @@ public final class CloneRun {
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
-    /** Records what the destinations durably received and where a resumed job starts (--map); or null. */
-    private final JobMap map;
+    /** What the job writes (all, --used-only's extents, a map's missing part), its hasher; the map (--map). */
+    private final JobSetup setup;
     private final boolean verify;
     private final Listener events;
     private final LongSupplier clock;
@@ -145,8 +144,6 @@ public final class CloneRun {
 
     /** Per destination, why the fake-capacity probe refused it, or null. */
     private final String[] probeFailures;
-    /** Hashes the source as it is copied (SHA-256, and the digests verification compares with); null for a zero. */
-    private volatile SourceHasher hasher;
     /** Per destination, the SHA-256 verification read back, or null. */
     private List<String> destSha256;
 
@@ -166,14 +163,8 @@ public final class CloneRun {
         this.problems = new RunProblems(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.verifying = new boolean[plan.destinations().size()];
-        if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
-            used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
-                    settings.wipeFree());
-        }
-        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
-        if (map != null) { // refused here (nothing written) when the devices (or the used extents) are not the map's
-            map.begin(opened, used != null ? used.extents() : null);
-        }
+        // before the job (its extents are the job's); refused here, nothing written, when the devices are not the map's
+        this.setup = new JobSetup(opened, settings, verify);
         this.client = clients.create(settings);
         this.ownsClient = !(clients instanceof SharedClient);
         try {
@@ -181,8 +172,7 @@ public final class CloneRun {
             this.settings = settings;
             this.probeFailures = new String[plan.destinations().size()];
             // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
-            if (plan.destinations().stream().noneMatch(settings.probe()::applies)
-                    && (map == null || !map.resuming())) {
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies) && !setup.resuming()) {
                 this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
@@ -228,38 +218,7 @@ public final class CloneRun {
     }
 
     private KcopydJob startJob(Settings settings) {
-        ProgressListener listener = problems;
-        opened.images().removeStaleSidecars(plan); // the image files' bytes change from here on
-        List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
-        for (int i = 0; i < dests.size(); i++) {
-            if (probeFailures[i] != null) { // dropped by the engine at its first write, the others go on
-                IoRegion r = dests.get(i);
-                dests.set(i, new IoRegion(new Probes.Refused(r.device(), probeFailures[i]), r.sector(), r.count()));
-            }
-        }
-        if (plan.source() == null) {
-            return client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
-        }
-        // -Dkclone.sha256=off: the benchmark's baseline for what hashing costs (no sha256 in the report,
-        // and --verify, which needs the digests, still hashes)
-        boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
-        if (used != null) { // --used-only: the extents the file systems use, hashed end to end
-            hasher = hashOff ? null : used.hasher(verify);
-            if (map != null) { // the extents from the resume point; those before it read again for the hash
-                hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
-            }
-            return client.copy(opened.sourceRegion(), map != null ? map.destinations(dests) : dests,
-                    map != null ? map.extents(used.extents()) : used.extents(), settings.flags(), (r, w, res) -> { },
-                    listener, hasher != null ? used.observer(hasher) : null);
-        }
-        hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
-                verify);
-        if (map != null) { // only what is missing; the copied part read again for the hash
-            hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
-            return client.copy(map.source(opened.sourceRegion()), map.destinations(dests), settings.flags(),
-                    (r, w, res) -> { }, listener, map.observer(hasher));
-        }
-        return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
+        return setup.start(client, settings.flags(), probeFailures, problems, () -> cancelled);
     }
 
     /**
@@ -329,7 +288,7 @@ public final class CloneRun {
             return job;
         }
         // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
-        String[] found = probe(map != null && map.resuming() ? ProbeMode.OFF : settings.probe());
+        String[] found = probe(setup.resuming() ? ProbeMode.OFF : settings.probe());
         System.arraycopy(found, 0, probeFailures, 0, found.length);
         KcopydJob j = startJob(settings);
         job = j;
@@ -345,14 +304,7 @@ public final class CloneRun {
         try {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
-            long[] written = map != null ? map.written(job.progress().bytesWritten()) : job.progress().bytesWritten();
-            if (used != null) { // --wipe-free; a destination with every extent counts as written whole
-                written = used.afterJob(written, result, cancelled, plan.destinations(), opened.destinationRegions());
-            }
-            gpt.afterCopy(opened, result, written);
-            if (map != null) {
-                map.ended(gpt::fitFailed); // a destination whose GPT fit-up failed is not done
-            }
+            long[] written = setup.ended(job, result, cancelled, gpt); // --wipe-free, the GPT fitted, the map told
             events.copied(this);
             Verifier.Result checked = null;
             // Destinations that were to be read back: fully written and not failed.
@@ -376,6 +328,8 @@ public final class CloneRun {
                         verified.set(b);
                         events.verified(this, b);
                     };
+                    UsedCopy used = setup.used();
+                    SourceHasher hasher = setup.hasher();
                     DigestVerifier.Verified v = used != null
                             ? used.verify(hasher, opened.sourceRegion(), opened.sourceRereadable(), toVerify,
                                     result.unreadable(), told, () -> cancelled)
@@ -400,16 +354,16 @@ public final class CloneRun {
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }
-        if (hasher != null) {
-            hasher.close();
+        if (setup.hasher() != null) {
+            setup.hasher().close();
         }
         try {
             opened.close();
         } catch (IOException e) {
             // closing after the flush: the data is already durable
         }
-        if (map != null) {
-            map.close();
+        if (setup.map() != null) {
+            setup.map().close();
         }
         phase = Phase.DONE;
         if (failure != null) {
@@ -436,26 +390,19 @@ public final class CloneRun {
     public long totalBytes() {
         KcopydJob j = job;
         // a resumed job's engine copies the rest only; written() counts what earlier runs did, so does this
-        return j != null ? j.totalBytes() + (map != null && map.resuming() ? map.resumeAt() : 0)
-                : opened.destinationRegions().get(0).byteLength();
+        return j != null ? setup.totalBytes(j) : opened.destinationRegions().get(0).byteLength();
     }
-
-    // ---- --used-only (UsedCopy holds the logic) ----
-
-    /** Set on the run's thread before the job starts, with --used-only. */
-    private volatile UsedCopy used;
 
     /** With --used-only, what is copied and skipped (null otherwise). */
     public UsedCopy usedCopy() {
-        return used;
+        return setup.used();
     }
-
 
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
         KcopydJob j = job;
         long[] w = j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
-        return map != null ? map.written(w) : w;
+        return setup.written(w);
     }
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
@@ -509,7 +456,7 @@ public final class CloneRun {
     private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
         return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written, toCheck,
-                verifiedResult, verified.get(), sourceGone, destSha256, gpt, used, map, hasher, cancelled,
-                (clock.getAsLong() - started) / 1e9));
+                verifiedResult, verified.get(), sourceGone, destSha256, gpt, setup.used(), setup.map(), setup.hasher(),
+                cancelled, (clock.getAsLong() - started) / 1e9));
     }
 }
