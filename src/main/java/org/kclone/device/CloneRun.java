@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.kclone.engine.IoRegion;
 import org.kclone.engine.JobResult;
 import org.kclone.engine.KcopydClient;
 import org.kclone.engine.KcopydConfig;
@@ -18,8 +16,6 @@ import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.probe.Probes;
 import org.kclone.device.resume.JobMap;
-import org.kclone.device.verify.DigestVerifier;
-import org.kclone.device.verify.SourceHasher;
 import org.kclone.device.used.UsedCopy;
 
 /**
@@ -128,12 +124,11 @@ public final class CloneRun {
     private final RunProblems problems;
     /** A GPT copied to a larger disk, fitted to it after the copy. */
     private final GptStep gpt;
-    private final AtomicLong verified = new AtomicLong();
+    /** The read-back after the copy (--verify), and how far it is. */
+    private final VerifyPhase check;
     private final CompletableFuture<Report> report = new CompletableFuture<>();
     private volatile Phase phase = Phase.COPYING;
     private volatile boolean cancelled;
-    /** Destinations being read back (all false until verification starts). */
-    private volatile boolean[] verifying;
     /** True while destinations are probed for fake capacity (before the first byte is copied). */
     private volatile boolean probing;
 
@@ -144,8 +139,6 @@ public final class CloneRun {
 
     /** Per destination, why the fake-capacity probe refused it, or null. */
     private final String[] probeFailures;
-    /** Per destination, the SHA-256 verification read back, or null. */
-    private List<String> destSha256;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -162,7 +155,7 @@ public final class CloneRun {
         this.started = clock.getAsLong();
         this.problems = new RunProblems(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
-        this.verifying = new boolean[plan.destinations().size()];
+        this.check = new VerifyPhase(opened);
         // before the job (its extents are the job's); refused here, nothing written, when the devices are not the map's
         this.setup = new JobSetup(opened, settings, verify);
         this.client = clients.create(settings);
@@ -306,41 +299,12 @@ public final class CloneRun {
             JobResult result = job.await();
             long[] written = setup.ended(job, result, cancelled, gpt); // --wipe-free, the GPT fitted, the map told
             events.copied(this);
-            Verifier.Result checked = null;
-            // Destinations that were to be read back: fully written and not failed.
-            boolean[] toCheck = new boolean[written.length];
-            if (verify) {
-                List<IoRegion> toVerify = new ArrayList<>();
-                List<Integer> index = new ArrayList<>();
-                List<IoRegion> dests = opened.destinationRegions();
-                for (int i = 0; i < dests.size(); i++) {
-                    if (!result.failed(i) && written[i] == dests.get(i).byteLength()) {
-                        toVerify.add(dests.get(i));
-                        index.add(i);
-                        toCheck[i] = true;
-                    }
-                }
-                if (!toVerify.isEmpty() && !result.cancelled() && !cancelled) {
-                    verifying = toCheck.clone();
-                    phase = Phase.VERIFYING;
-                    events.verifying(this);
-                    java.util.function.LongConsumer told = b -> {
-                        verified.set(b);
-                        events.verified(this, b);
-                    };
-                    UsedCopy used = setup.used();
-                    SourceHasher hasher = setup.hasher();
-                    DigestVerifier.Verified v = used != null
-                            ? used.verify(hasher, opened.sourceRegion(), opened.sourceRereadable(), toVerify,
-                                    result.unreadable(), told, () -> cancelled)
-                            : DigestVerifier.afterCopy(hasher, plan.source().byteLength(), opened.sourceRegion(),
-                                    opened.sourceRereadable(), toVerify, result.unreadable(), told, () -> cancelled);
-                    checked = gpt.afterVerify(RunReport.spread(v.result(), index, dests.size()), opened);
-                    destSha256 = v.sha256At(index, dests.size());
-                }
-            }
+            check.run(verify, result, written, setup, gpt, () -> cancelled, () -> {
+                phase = Phase.VERIFYING;
+                events.verifying(this);
+            }, b -> events.verified(this, b));
             sourceGone = result.readError() && !result.cancelled() && !RunReport.sourceAnswers(opened.sourceRegion(), result.unreadable());
-            done = report(result, written, toCheck, checked);
+            done = report(result, written);
             opened.images().writeSidecars(plan, done.destinations()); // after the flush, for complete images only
         } catch (Throwable t) {
             failure = t;
@@ -407,12 +371,12 @@ public final class CloneRun {
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
     public boolean isVerifying(int i) {
-        return verifying[i];
+        return check.isVerifying(i);
     }
 
     /** Bytes verified so far (every destination being verified moves together). */
     public long verifiedBytes() {
-        return verified.get();
+        return check.verifiedBytes();
     }
 
     /** Source sectors found unreadable so far. */
@@ -453,10 +417,10 @@ public final class CloneRun {
     /** Set after a read error when the source no longer reads even the first sector of its region. */
     private volatile boolean sourceGone;
 
-    private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
+    private Report report(JobResult result, long[] written) {
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
-        return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written, toCheck,
-                verifiedResult, verified.get(), sourceGone, destSha256, gpt, setup.used(), setup.map(), setup.hasher(),
-                cancelled, (clock.getAsLong() - started) / 1e9));
+        return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written,
+                check.toCheck(), check.checked(), check.verifiedBytes(), sourceGone, check.destSha256(), gpt,
+                setup.used(), setup.map(), setup.hasher(), cancelled, (clock.getAsLong() - started) / 1e9));
     }
 }
