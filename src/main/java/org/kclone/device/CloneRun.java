@@ -1,7 +1,6 @@
 package org.kclone.device;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +13,6 @@ import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.KcopydJob;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
-import org.kclone.device.probe.Probes;
 import org.kclone.device.resume.JobMap;
 import org.kclone.device.used.UsedCopy;
 
@@ -129,16 +127,14 @@ public final class CloneRun {
     private final CompletableFuture<Report> report = new CompletableFuture<>();
     private volatile Phase phase = Phase.COPYING;
     private volatile boolean cancelled;
-    /** True while destinations are probed for fake capacity (before the first byte is copied). */
-    private volatile boolean probing;
+    /** The fake-capacity probe before the copy, and the destinations it refused. */
+    private final DestinationProbe probe;
 
     /** Whether the destinations are being probed for fake capacity right now (nothing copied yet). */
     public boolean probing() {
-        return probing;
+        return probe.probing();
     }
 
-    /** Per destination, why the fake-capacity probe refused it, or null. */
-    private final String[] probeFailures;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -156,6 +152,7 @@ public final class CloneRun {
         this.problems = new RunProblems(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
         this.check = new VerifyPhase(opened);
+        this.probe = new DestinationProbe(opened);
         // before the job (its extents are the job's); refused here, nothing written, when the devices are not the map's
         this.setup = new JobSetup(opened, settings, verify);
         this.client = clients.create(settings);
@@ -163,10 +160,9 @@ public final class CloneRun {
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
-            this.probeFailures = new String[plan.destinations().size()];
             // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
             if (plan.destinations().stream().noneMatch(settings.probe()::applies) && !setup.resuming()) {
-                this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
+                this.job = startJob(); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
             if (ownsClient) {
@@ -179,39 +175,19 @@ public final class CloneRun {
         t.start();
     }
 
-    /** Probes the destinations {@code mode} applies to; told to the listener first. */
-    private String[] probe(ProbeMode mode) {
-        List<String> names = new ArrayList<>();
-        for (Endpoint e : plan.destinations()) {
-            if (mode.applies(e)) {
-                names.add(e.path().toString());
-            }
-        }
-        if (names.isEmpty()) {
-            return new String[plan.destinations().size()];
-        }
-        events.probing(names);
-        probing = true;
-        try {
-            return Probes.run(plan.destinations(), opened.destinationRegions(), mode);
-        } finally {
-            probing = false;
-        }
-    }
-
     /** The engine client, or a refusal naming --pages when its page budget cannot be had. */
     static KcopydClient newClient(Settings settings) throws RefusedException {
         try {
             return KcopydClient.create(settings.pages(), settings.config());
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             throw new RefusedException("--pages", "the copy engine cannot start with a budget of " + settings.pages()
-                    + " pages (" + Sizes.human(settings.pages() * 4096L) + "): " + message(e)
+                    + " pages (" + Sizes.human(settings.pages() * 4096L) + "): " + RunReport.message(e)
                     + "; nothing was written");
         }
     }
 
-    private KcopydJob startJob(Settings settings) {
-        return setup.start(client, settings.flags(), probeFailures, problems, () -> cancelled);
+    private KcopydJob startJob() {
+        return setup.start(client, settings.flags(), probe.failures(), problems, () -> cancelled);
     }
 
     /**
@@ -281,9 +257,8 @@ public final class CloneRun {
             return job;
         }
         // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
-        String[] found = probe(setup.resuming() ? ProbeMode.OFF : settings.probe());
-        System.arraycopy(found, 0, probeFailures, 0, found.length);
-        KcopydJob j = startJob(settings);
+        probe.run(setup.resuming() ? ProbeMode.OFF : settings.probe(), events::probing);
+        KcopydJob j = startJob();
         job = j;
         if (cancelled) {
             j.cancel(); // cancelled while probing: the job stops at once and the report says so
@@ -408,10 +383,6 @@ public final class CloneRun {
 
     public CompletableFuture<Report> completion() {
         return report.copy();
-    }
-
-    private static String message(Throwable e) {
-        return RunReport.message(e);
     }
 
     /** Set after a read error when the source no longer reads even the first sector of its region. */
