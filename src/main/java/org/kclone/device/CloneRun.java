@@ -135,7 +135,6 @@ public final class CloneRun {
         return probe.probing();
     }
 
-
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
         KcopydClient create(Settings settings) throws RefusedException;
