@@ -1,27 +1,19 @@
 package org.kclone.device;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
-import org.kclone.engine.IoRegion;
 import org.kclone.engine.JobResult;
 import org.kclone.engine.KcopydClient;
 import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.KcopydJob;
-import org.kclone.engine.ProgressListener;
 import org.kclone.engine.SectorRange;
 import org.kclone.device.probe.ProbeMode;
-import org.kclone.device.probe.Probes;
 import org.kclone.device.resume.JobMap;
-import org.kclone.device.verify.DigestVerifier;
-import org.kclone.device.verify.SourceHasher;
 import org.kclone.device.used.UsedCopy;
 
 /**
@@ -120,38 +112,28 @@ public final class CloneRun {
     /** Null while the destinations are probed (the job starts on the run's thread after that). */
     private volatile KcopydJob job;
     private final Settings settings;
-    /** Records what the destinations durably received and where a resumed job starts (--map); or null. */
-    private final JobMap map;
+    /** What the job writes (all, --used-only's extents, a map's missing part), its hasher; the map (--map). */
+    private final JobSetup setup;
     private final boolean verify;
     private final Listener events;
     private final LongSupplier clock;
     private final long started;
-    private final List<SectorRange> unreadable = new ArrayList<>();
-    /** Joined once per (rare) bad range, not on every poll. */
-    private volatile List<SectorRange> unreadableJoined = List.of();
-    private final AtomicReferenceArray<String> errors;
+    /** The engine's bad news so far: unreadable source sectors, failed destinations. */
+    private final RunProblems problems;
     /** A GPT copied to a larger disk, fitted to it after the copy. */
     private final GptStep gpt;
-    private final AtomicLong verified = new AtomicLong();
+    /** The read-back after the copy (--verify), and how far it is. */
+    private final VerifyPhase check;
     private final CompletableFuture<Report> report = new CompletableFuture<>();
     private volatile Phase phase = Phase.COPYING;
     private volatile boolean cancelled;
-    /** Destinations being read back (all false until verification starts). */
-    private volatile boolean[] verifying;
-    /** True while destinations are probed for fake capacity (before the first byte is copied). */
-    private volatile boolean probing;
+    /** The fake-capacity probe before the copy, and the destinations it refused. */
+    private final DestinationProbe probe;
 
     /** Whether the destinations are being probed for fake capacity right now (nothing copied yet). */
     public boolean probing() {
-        return probing;
+        return probe.probing();
     }
-
-    /** Per destination, why the fake-capacity probe refused it, or null. */
-    private final String[] probeFailures;
-    /** Hashes the source as it is copied (SHA-256, and the digests verification compares with); null for a zero. */
-    private volatile SourceHasher hasher;
-    /** Per destination, the SHA-256 verification read back, or null. */
-    private List<String> destSha256;
 
     /** Makes the engine client for a run's settings (the seam where tests keep hold of it). */
     interface Clients {
@@ -166,27 +148,20 @@ public final class CloneRun {
         this.events = events;
         this.clock = clock;
         this.started = clock.getAsLong();
-        this.errors = new AtomicReferenceArray<>(plan.destinations().size());
+        this.problems = new RunProblems(plan.destinations().size());
         this.gpt = new GptStep(plan, settings.growLast());
-        this.verifying = new boolean[plan.destinations().size()];
-        if (settings.usedOnly() && plan.source() != null) { // before the job: its extents are the job's
-            used = UsedCopy.forRun(opened.sourceRegion(), plan.source().byteLength(), opened.source(),
-                    settings.wipeFree());
-        }
-        this.map = settings.map() != null && plan.source() != null ? settings.map() : null;
-        if (map != null) { // refused here (nothing written) when the devices (or the used extents) are not the map's
-            map.begin(opened, used != null ? used.extents() : null);
-        }
+        this.check = new VerifyPhase(opened);
+        this.probe = new DestinationProbe(opened);
+        // before the job (its extents are the job's); refused here, nothing written, when the devices are not the map's
+        this.setup = new JobSetup(opened, settings, verify);
         this.client = clients.create(settings);
         this.ownsClient = !(clients instanceof SharedClient);
         try {
             client.setThrottle(settings.bytesPerSecond());
             this.settings = settings;
-            this.probeFailures = new String[plan.destinations().size()];
             // a resumed job reads the source's copied part again first: on the run's thread, not the caller's
-            if (plan.destinations().stream().noneMatch(settings.probe()::applies)
-                    && (map == null || !map.resuming())) {
-                this.job = startJob(settings); // nothing to probe: started here, so a job that cannot start is refused here
+            if (plan.destinations().stream().noneMatch(settings.probe()::applies) && !setup.resuming()) {
+                this.job = startJob(); // nothing to probe: started here, so a job that cannot start is refused here
             }
         } catch (RuntimeException | Error e) {
             if (ownsClient) {
@@ -199,83 +174,19 @@ public final class CloneRun {
         t.start();
     }
 
-    /** Probes the destinations {@code mode} applies to; told to the listener first. */
-    private String[] probe(ProbeMode mode) {
-        List<String> names = new ArrayList<>();
-        for (Endpoint e : plan.destinations()) {
-            if (mode.applies(e)) {
-                names.add(e.path().toString());
-            }
-        }
-        if (names.isEmpty()) {
-            return new String[plan.destinations().size()];
-        }
-        events.probing(names);
-        probing = true;
-        try {
-            return Probes.run(plan.destinations(), opened.destinationRegions(), mode);
-        } finally {
-            probing = false;
-        }
-    }
-
     /** The engine client, or a refusal naming --pages when its page budget cannot be had. */
     static KcopydClient newClient(Settings settings) throws RefusedException {
         try {
             return KcopydClient.create(settings.pages(), settings.config());
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             throw new RefusedException("--pages", "the copy engine cannot start with a budget of " + settings.pages()
-                    + " pages (" + Sizes.human(settings.pages() * 4096L) + "): " + message(e)
+                    + " pages (" + Sizes.human(settings.pages() * 4096L) + "): " + RunReport.message(e)
                     + "; nothing was written");
         }
     }
 
-    private KcopydJob startJob(Settings settings) {
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void unreadable(long start, long count) {
-                synchronized (unreadable) {
-                    unreadable.add(new SectorRange(start, count));
-                    unreadableJoined = SectorRange.coalesce(unreadable);
-                }
-            }
-
-            @Override
-            public void destinationFailed(int destination, Exception error) {
-                errors.set(destination, message(error));
-            }
-        };
-        opened.images().removeStaleSidecars(plan); // the image files' bytes change from here on
-        List<IoRegion> dests = new ArrayList<>(opened.destinationRegions());
-        for (int i = 0; i < dests.size(); i++) {
-            if (probeFailures[i] != null) { // dropped by the engine at its first write, the others go on
-                IoRegion r = dests.get(i);
-                dests.set(i, new IoRegion(new Probes.Refused(r.device(), probeFailures[i]), r.sector(), r.count()));
-            }
-        }
-        if (plan.source() == null) {
-            return client.zero(dests, settings.flags(), (r, w, res) -> { }, listener);
-        }
-        // -Dkclone.sha256=off: the benchmark's baseline for what hashing costs (no sha256 in the report,
-        // and --verify, which needs the digests, still hashes)
-        boolean hashOff = !verify && "off".equals(System.getProperty("kclone.sha256"));
-        if (used != null) { // --used-only: the extents the file systems use, hashed end to end
-            hasher = hashOff ? null : used.hasher(verify);
-            if (map != null) { // the extents from the resume point; those before it read again for the hash
-                hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
-            }
-            return client.copy(opened.sourceRegion(), map != null ? map.destinations(dests) : dests,
-                    map != null ? map.extents(used.extents()) : used.extents(), settings.flags(), (r, w, res) -> { },
-                    listener, hasher != null ? used.observer(hasher) : null);
-        }
-        hasher = hashOff ? null : new SourceHasher(opened.sourceRegion().byteLength(), plan.source().byteLength(),
-                verify);
-        if (map != null) { // only what is missing; the copied part read again for the hash
-            hasher = map.prefill(hasher, opened.sourceRegion(), () -> cancelled);
-            return client.copy(map.source(opened.sourceRegion()), map.destinations(dests), settings.flags(),
-                    (r, w, res) -> { }, listener, map.observer(hasher));
-        }
-        return client.copy(opened.sourceRegion(), dests, settings.flags(), (r, w, res) -> { }, listener, hasher);
+    private KcopydJob startJob() {
+        return setup.start(client, settings.flags(), probe.failures(), problems, () -> cancelled);
     }
 
     /**
@@ -345,9 +256,8 @@ public final class CloneRun {
             return job;
         }
         // a resumed job is not probed: the markers would land on what was copied, which this run does not write again
-        String[] found = probe(map != null && map.resuming() ? ProbeMode.OFF : settings.probe());
-        System.arraycopy(found, 0, probeFailures, 0, found.length);
-        KcopydJob j = startJob(settings);
+        probe.run(setup.resuming() ? ProbeMode.OFF : settings.probe(), events::probing);
+        KcopydJob j = startJob();
         job = j;
         if (cancelled) {
             j.cancel(); // cancelled while probing: the job stops at once and the report says so
@@ -361,48 +271,14 @@ public final class CloneRun {
         try {
             KcopydJob job = probeThenStart();
             JobResult result = job.await();
-            long[] written = map != null ? map.written(job.progress().bytesWritten()) : job.progress().bytesWritten();
-            if (used != null) { // --wipe-free; a destination with every extent counts as written whole
-                written = used.afterJob(written, result, cancelled, plan.destinations(), opened.destinationRegions());
-            }
-            gpt.afterCopy(opened, result, written);
-            if (map != null) {
-                map.ended(gpt::fitFailed); // a destination whose GPT fit-up failed is not done
-            }
+            long[] written = setup.ended(job, result, cancelled, gpt); // --wipe-free, the GPT fitted, the map told
             events.copied(this);
-            Verifier.Result checked = null;
-            // Destinations that were to be read back: fully written and not failed.
-            boolean[] toCheck = new boolean[written.length];
-            if (verify) {
-                List<IoRegion> toVerify = new ArrayList<>();
-                List<Integer> index = new ArrayList<>();
-                List<IoRegion> dests = opened.destinationRegions();
-                for (int i = 0; i < dests.size(); i++) {
-                    if (!result.failed(i) && written[i] == dests.get(i).byteLength()) {
-                        toVerify.add(dests.get(i));
-                        index.add(i);
-                        toCheck[i] = true;
-                    }
-                }
-                if (!toVerify.isEmpty() && !result.cancelled() && !cancelled) {
-                    verifying = toCheck.clone();
-                    phase = Phase.VERIFYING;
-                    events.verifying(this);
-                    java.util.function.LongConsumer told = b -> {
-                        verified.set(b);
-                        events.verified(this, b);
-                    };
-                    DigestVerifier.Verified v = used != null
-                            ? used.verify(hasher, opened.sourceRegion(), opened.sourceRereadable(), toVerify,
-                                    result.unreadable(), told, () -> cancelled)
-                            : DigestVerifier.afterCopy(hasher, plan.source().byteLength(), opened.sourceRegion(),
-                                    opened.sourceRereadable(), toVerify, result.unreadable(), told, () -> cancelled);
-                    checked = gpt.afterVerify(RunReport.spread(v.result(), index, dests.size()), opened);
-                    destSha256 = v.sha256At(index, dests.size());
-                }
-            }
+            check.run(verify, result, written, setup, gpt, () -> cancelled, () -> {
+                phase = Phase.VERIFYING;
+                events.verifying(this);
+            }, b -> events.verified(this, b));
             sourceGone = result.readError() && !result.cancelled() && !RunReport.sourceAnswers(opened.sourceRegion(), result.unreadable());
-            done = report(result, written, toCheck, checked);
+            done = report(result, written);
             opened.images().writeSidecars(plan, done.destinations()); // after the flush, for complete images only
         } catch (Throwable t) {
             failure = t;
@@ -416,16 +292,16 @@ public final class CloneRun {
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }
-        if (hasher != null) {
-            hasher.close();
+        if (setup.hasher() != null) {
+            setup.hasher().close();
         }
         try {
             opened.close();
         } catch (IOException e) {
             // closing after the flush: the data is already durable
         }
-        if (map != null) {
-            map.close();
+        if (setup.map() != null) {
+            setup.map().close();
         }
         phase = Phase.DONE;
         if (failure != null) {
@@ -452,46 +328,39 @@ public final class CloneRun {
     public long totalBytes() {
         KcopydJob j = job;
         // a resumed job's engine copies the rest only; written() counts what earlier runs did, so does this
-        return j != null ? j.totalBytes() + (map != null && map.resuming() ? map.resumeAt() : 0)
-                : opened.destinationRegions().get(0).byteLength();
+        return j != null ? setup.totalBytes(j) : opened.destinationRegions().get(0).byteLength();
     }
-
-    // ---- --used-only (UsedCopy holds the logic) ----
-
-    /** Set on the run's thread before the job starts, with --used-only. */
-    private volatile UsedCopy used;
 
     /** With --used-only, what is copied and skipped (null otherwise). */
     public UsedCopy usedCopy() {
-        return used;
+        return setup.used();
     }
-
 
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
         KcopydJob j = job;
         long[] w = j != null ? j.progress().bytesWritten() : new long[plan.destinations().size()];
-        return map != null ? map.written(w) : w;
+        return setup.written(w);
     }
 
     /** Whether destination {@code i} is being (or was) read back; false until verification starts. */
     public boolean isVerifying(int i) {
-        return verifying[i];
+        return check.isVerifying(i);
     }
 
     /** Bytes verified so far (every destination being verified moves together). */
     public long verifiedBytes() {
-        return verified.get();
+        return check.verifiedBytes();
     }
 
     /** Source sectors found unreadable so far. */
     public List<SectorRange> unreadableSoFar() {
-        return unreadableJoined;
+        return problems.unreadableSoFar();
     }
 
     /** The error of destination {@code i} if it failed so far, else null. */
     public String error(int i) {
-        return errors.get(i);
+        return problems.error(i);
     }
 
     public CopyPlanner.Plan plan() {
@@ -515,17 +384,13 @@ public final class CloneRun {
         return report.copy();
     }
 
-    private static String message(Throwable e) {
-        return RunReport.message(e);
-    }
-
     /** Set after a read error when the source no longer reads even the first sector of its region. */
     private volatile boolean sourceGone;
 
-    private Report report(JobResult result, long[] written, boolean[] toCheck, Verifier.Result verifiedResult) {
+    private Report report(JobResult result, long[] written) {
         // the job and the verifier stop early only when cancel() has set this (nobody else can reach them)
-        return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written, toCheck,
-                verifiedResult, verified.get(), sourceGone, destSha256, gpt, used, map, hasher, cancelled,
-                (clock.getAsLong() - started) / 1e9));
+        return RunReport.assemble(new RunReport.Facts(plan, opened.images().sourceFailure(), result, written,
+                check.toCheck(), check.checked(), check.verifiedBytes(), sourceGone, check.destSha256(), gpt,
+                setup.used(), setup.map(), setup.hasher(), cancelled, (clock.getAsLong() - started) / 1e9));
     }
 }
