@@ -20,10 +20,8 @@ import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
-import org.kclone.device.probe.ProbeMode;
 import org.kclone.device.Report;
 import org.kclone.device.Sizes;
-import org.kclone.engine.KcopydConfig;
 import org.kclone.engine.KcopydFlag;
 import org.kclone.engine.SectorRange;
 import org.kclone.ui.table.DestinationRow;
@@ -38,9 +36,8 @@ import org.kclone.ui.table.OverallLine;
  */
 public final class JobViewModel {
 
-    private final BooleanProperty verify = new SimpleBooleanProperty(true);
-    private final BooleanProperty ignoreErrors = new SimpleBooleanProperty(false);
-    private final StringProperty limit = new SimpleStringProperty("");
+    /** The Options pane's choices for the next job: verify, ignore errors, limit, probe, used blocks only. */
+    private final JobOptions options = new JobOptions();
     private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final BooleanProperty verifying = new SimpleBooleanProperty(false);
     private final BooleanProperty verifyRequested = new SimpleBooleanProperty(false);
@@ -63,41 +60,35 @@ public final class JobViewModel {
     private int polls;
 
     public BooleanProperty verify() {
-        return verify;
+        return options.verify();
     }
-
-    private final BooleanProperty probe = new SimpleBooleanProperty(true);
-    private final BooleanProperty usedOnly = new SimpleBooleanProperty(false);
-    private final StringProperty usedOnlyUnavailable = new SimpleStringProperty("pick a source first");
 
     /** "Used blocks only" ({@code --used-only}): copy only what the file systems use. */
     public BooleanProperty usedOnly() {
-        return usedOnly;
+        return options.usedOnly();
     }
 
     /** Why "Used blocks only" is greyed for the source chosen; empty when it is offered. */
     public StringProperty usedOnlyUnavailable() {
-        return usedOnlyUnavailable;
+        return options.usedOnlyUnavailable();
     }
 
     /** The source changed (null: none valid): offers "Used blocks only" and sets its default ({@link UsedOnlyChoice}). */
     public void sourceChanged(Endpoint source) {
-        String why = UsedOnlyChoice.unavailable(source);
-        usedOnlyUnavailable.set(why == null ? "" : why);
-        usedOnly.set(UsedOnlyChoice.defaultOn(source));
+        options.sourceChanged(source);
     }
 
     /** Whether removable destinations are probed for fake capacity before the copy (on by default). */
     public BooleanProperty probe() {
-        return probe;
+        return options.probe();
     }
 
     public BooleanProperty ignoreErrors() {
-        return ignoreErrors;
+        return options.ignoreErrors();
     }
 
     public StringProperty limit() {
-        return limit;
+        return options.limit();
     }
 
     /** True from the start of a job until its report is in (flushed, verified): the setup is locked. */
@@ -175,15 +166,7 @@ public final class JobViewModel {
 
     /** Bandwidth limit in bytes per second, 0 for none; the reason when the text is not a rate. */
     public long limitBytes() throws RefusedException {
-        String t = limit.get() == null ? "" : limit.get().trim();
-        if (t.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Sizes.toBytes(t);
-        } catch (IllegalArgumentException e) {
-            throw new RefusedException("Limit", e.getMessage());
-        }
+        return options.limitBytes();
     }
 
     /** Lines for the confirmation: exactly what will be read and overwritten. */
@@ -210,22 +193,12 @@ public final class JobViewModel {
      */
     public void start(CopyPlanner.Plan plan, boolean resume) throws RefusedException {
         Set<KcopydFlag> flags = EnumSet.of(KcopydFlag.DROP_FAILED_DESTINATIONS);
-        if (ignoreErrors.get()) {
+        if (options.ignoreErrors().get()) {
             flags.add(KcopydFlag.IGNORE_ERROR);
         }
         long rate = limitBytes();
-        boolean check = verify.get();
-        java.util.Map<String, Object> used = org.kclone.device.report.AuditInfo.newOptions();
-        used.put("verify", check);
-        used.put("ignoreErrors", ignoreErrors.get());
-        used.put("limit", rate > 0 ? limit.get().trim() : null);
-        used.put("probe", probe.get() ? "removable" : "off");
-        used.put("usedOnly", usedOnlyChosen());
-        used.put("window", true);
-        var pending = new org.kclone.device.report.PendingAudit(plan, check, java.time.Instant.now(), used);
-        if (resume) {
-            used.put("resumed", true);
-        }
+        boolean check = options.verify().get();
+        var pending = options.audit(plan, check, rate, resume);
         JobRun r = launcher.start(plan, settings(rate, flags, check), resume);
         start(r, plan.destinations().stream().map(e -> e.path().toString()).toList(), check);
         org.kclone.ui.table.RowDescriptions.fromPlan(rows, plan); // image files too: "image file", never an empty cell
@@ -234,13 +207,7 @@ public final class JobViewModel {
 
     /** How the window runs a job: the default budget, and fake-capacity probes of removable drives when asked. */
     CloneRun.Settings settings(long rate, Set<KcopydFlag> flags, boolean check) {
-        CloneRun.Settings s = new CloneRun.Settings(2048, KcopydConfig.DEFAULT, rate, flags, check,
-                probe.get() ? ProbeMode.REMOVABLE : ProbeMode.OFF);
-        return usedOnlyChosen() ? s.usedOnly(false) : s;
-    }
-
-    private boolean usedOnlyChosen() {
-        return usedOnly.get() && usedOnlyUnavailable.get().isEmpty();
+        return options.settings(rate, flags, check);
     }
 
     /**

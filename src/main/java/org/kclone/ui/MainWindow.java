@@ -11,10 +11,8 @@ import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -24,8 +22,6 @@ import javafx.scene.layout.StackPane;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.scene.layout.Priority;
-import org.controlsfx.validation.ValidationResult;
-import org.controlsfx.validation.ValidationSupport;
 import org.kclone.ui.log.LogBuffer;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -40,7 +36,8 @@ import org.kclone.device.RefusedException;
  * The window: device tree on the left and source and options on the right above; destinations and
  * the job as one table below, full width.
  * Thin: every decision is a ViewModel's; the parts are built by their own classes
- * ({@link DeviceTreeView}, {@link PartitionMapView}, {@link SourceView}, {@link DestinationsView}, {@link ProgressView}),
+ * ({@link DeviceTreeView}, {@link PartitionMapView}, {@link SourceView}, {@link OptionsPane}, {@link DestinationsView},
+ * {@link ProgressView}),
  * and this class ties them together, locks the setup while a job runs, and starts a job.
  */
 public final class MainWindow {
@@ -212,50 +209,11 @@ public final class MainWindow {
 
     // ---- options, start, cancel ------------------------------------------------------------
 
+    /** The Options pane ({@link OptionsPane}); fills {@link #startCancel}, the Start and Cancel bar beside the table. */
     private Parent optionsPane(BooleanExpression locked) {
-        CheckBox verify = new CheckBox("Verify (read back and compare)");
-        verify.setId("verify");
-        verify.selectedProperty().bindBidirectional(jobVm.verify());
-        CheckBox ignore = new CheckBox("Ignore read errors (write zeros)");
-        ignore.setId("ignoreErrors");
-        ignore.selectedProperty().bindBidirectional(jobVm.ignoreErrors());
-        CheckBox probe = new CheckBox("Check removable drives for fake capacity");
-        probe.setId("probe");
-        probe.selectedProperty().bindBidirectional(jobVm.probe());
-        CheckBox grow = new CheckBox(Reasons.GROW_CONTROL);
-        grow.setId("grow");
-        grow.selectedProperty().bindBidirectional(destVm.grow());
-        grow.setTooltip(new Tooltip("An existing image file smaller than the copy is extended to fit; off, it is"
-                + " refused on its row."));
-        CheckBox usedOnly = new CheckBox("Used blocks only");
-        usedOnly.setId("usedOnly");
-        usedOnly.selectedProperty().bindBidirectional(jobVm.usedOnly());
-        usedOnly.disableProperty().bind(locked.or(jobVm.usedOnlyUnavailable().isNotEmpty()));
-        Label usedOnlyWhy = new Label();
-        usedOnlyWhy.setId("usedOnlyWhy");
-        usedOnlyWhy.textProperty().bind(jobVm.usedOnlyUnavailable());
-        TextField limit = new TextField();
-        limit.setId("limit");
-        limit.setPromptText("no limit, or e.g. 50M");
-        limit.textProperty().bindBidirectional(jobVm.limit());
         StringBinding limitError = Bindings.createStringBinding(() -> FormChecks.limitError(jobVm.limit().get()),
                 jobVm.limit());
-        Label limitErrorLabel = new Label();
-        limitErrorLabel.setId("limitError");
-        limitErrorLabel.getStyleClass().add("error");
-        limitErrorLabel.setWrapText(true);
-        limitErrorLabel.textProperty().bind(limitError);
-        limitErrorLabel.visibleProperty().bind(limitError.isNotEmpty());
-        limitErrorLabel.managedProperty().bind(limitError.isNotEmpty());
-        ValidationSupport validation = new ValidationSupport();
-        validation.registerValidator(limit, false, (c, v) -> ValidationResult.fromErrorIf(c, limitError.get(),
-                !limitError.get().isEmpty()));
-        for (Node n : new Node[] {verify, ignore, probe, grow, limit}) {
-            n.disableProperty().bind(locked);
-        }
-        for (CheckBox c : new CheckBox[] {verify, ignore, probe, grow}) {
-            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the whole label, never "Verify (read b..."
-        }
+        Parent options = OptionsPane.build(jobVm, destVm, locked, limitError);
         Button start = new Button("Start");
         start.setId("start");
         start.getStyleClass().add("start");
@@ -299,8 +257,6 @@ public final class MainWindow {
             }
             progress.focusTarget().requestFocus();
         });
-        Label limitLabel = new Label("Limit per second");
-        limitLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         start.setMinWidth(90);
         cancel.setMinWidth(90);
         // beside the table, always in view; the status before the buttons, so they do not move when it goes
@@ -309,18 +265,7 @@ public final class MainWindow {
                 Bindings.createStringBinding(() -> DisabledReasons.cancel(locked.get()), locked)));
         startCancel.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(startStatus, Priority.SOMETIMES);
-        HBox limitRow = new HBox(10, limitLabel, limit);
-        limitRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        HBox usedOnlyBox = new HBox(6, WhyDisabled.explain(usedOnly, Bindings.createStringBinding(
-                () -> DisabledReasons.usedOnly(jobVm.usedOnlyUnavailable().get(), locked.get()),
-                jobVm.usedOnlyUnavailable(), locked)), usedOnlyWhy);
-        usedOnlyBox.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        // one flowing block: the destinations table below needs the window's height (16 rows at 1280x800)
-        StringBinding lockedWhy = Bindings.createStringBinding(() -> DisabledReasons.setup(locked.get()), locked);
-        javafx.scene.layout.FlowPane flow = new javafx.scene.layout.FlowPane(14, 6,
-                WhyDisabled.explain(verify, lockedWhy), WhyDisabled.explain(ignore, lockedWhy),
-                WhyDisabled.explain(probe, lockedWhy), WhyDisabled.explain(grow, lockedWhy), usedOnlyBox, limitRow);
-        return titled("Options", new VBox(4, flow, limitErrorLabel));
+        return options;
     }
 
     /** {@code resume}: continue the form's interrupted job from its map; else copy everything. */
