@@ -84,6 +84,11 @@ class MainWindowResumeFxTest {
         assertTrue(interrupted.isVisible());
 
         fill(robot, "#limit", "");
+        // the form changed: the offer is looked up again off the FX thread before it shows again
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> offerShown(robot)
+                && robot.lookup("#resume").match(org.testfx.matcher.base.NodeMatchers.isVisible()).tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#resume");
         robot.clickOn("#confirmOverwrite");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.job().running().get()

@@ -28,6 +28,15 @@ public final class ResumeText {
         return "the interrupted job cannot be resumed: " + r;
     }
 
+    /** Under the lines listed: how many interrupted jobs are not ({@code hidden} at most 0: nothing). */
+    public static String more(int hidden) {
+        if (hidden <= 0) {
+            return "";
+        }
+        return "and " + hidden + " more interrupted job" + (hidden == 1 ? "" : "s")
+                + " (listed here as these are resumed or discarded)";
+    }
+
     /** The line at start-up: "An interrupted job: /dev/sdb -> 3 drives, 47 % done". */
     public static String pending(MapStore.Unfinished u) {
         int n = u.destinations().size();

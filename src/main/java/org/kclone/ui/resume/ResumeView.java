@@ -70,13 +70,17 @@ public final class ResumeView {
     }
 
     /** The start-up lines: {@code fill} puts the job's source and destinations into the form. */
+    /** Interrupted jobs listed at most, each with Resume and Discard; the rest are counted. */
+    public static final int MAX_LINES = 3;
+
     public static Node pending(ResumeViewModel vm, Consumer<MapStore.Unfinished> fill, BooleanExpression locked) {
         VBox box = new VBox(4);
         box.setId("interruptedJobs");
         Runnable draw = () -> {
             box.getChildren().clear();
             int i = 0;
-            for (MapStore.Unfinished u : vm.pending()) {
+            // a few lines at most: many interrupted jobs must not push the destinations and Start away
+            for (MapStore.Unfinished u : vm.pending().subList(0, Math.min(MAX_LINES, vm.pending().size()))) {
                 Label text = new Label(ResumeViewModel.line(u));
                 text.setId("interrupted" + i);
                 text.setMaxWidth(Double.MAX_VALUE);
@@ -93,6 +97,12 @@ public final class ResumeView {
                 line.setAlignment(Pos.CENTER_LEFT);
                 box.getChildren().add(line);
                 i++;
+            }
+            String more = ResumeText.more(vm.pending().size() - MAX_LINES);
+            if (!more.isEmpty()) {
+                Label rest = new Label(more);
+                rest.setId("interruptedMore");
+                box.getChildren().add(rest);
             }
             box.setVisible(!vm.pending().isEmpty());
             box.setManaged(!vm.pending().isEmpty());

@@ -54,8 +54,13 @@ class DuplicatorViewFxTest {
         DeviceInfo system = disk("vda", 10L << 30, false);
         vm.observe(List.of(system));
         vm.observe(List.of(system, disk(name, 128 * MIB, true)));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.running() == 1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> runningOnFx() == 1);
         return system;
+    }
+
+    /** The running drives, counted on the FX thread that changes the rows (never from the test's thread). */
+    private int runningOnFx() throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> vm.running()).get();
     }
 
     private static DeviceInfo disk(String name, long size, boolean removable) {
@@ -81,6 +86,7 @@ class DuplicatorViewFxTest {
         TitledPane pane = DuplicatorView.build(vm, () -> source, () -> source == null ? 0 : 64 * MIB, 30);
         pane.setExpanded(true);
         stage.setScene(new Scene(pane, 900, 400));
+        stage.sizeToScene(); // TestFX's stage keeps the size an earlier test class gave it
         stage.show();
     }
 
@@ -160,8 +166,11 @@ class DuplicatorViewFxTest {
         vm.observe(List.of(system));
         vm.observe(List.of(system, disk("sdc", 128 * MIB, true))); // the same stick again
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.rows().size() == 2);
-        robot.interact(() -> table.scrollTo(1)); // rows are cells only while in view
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> rowHas(robot, 1, "dup-before"));
+        // rows are cells only while in view: scrolled to again until its cell shows the state
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            robot.interact(() -> table.scrollTo(1));
+            return rowHas(robot, 1, "dup-before");
+        });
         assertTrue(robot.lookup(n -> n instanceof javafx.scene.text.Text t && t.getText() != null
                 && t.getText().endsWith("(verified); not written again: unplug it")).tryQuery().isPresent());
         assertEquals("1 done, 0 failed, 0 refused, 0 running, 1 written before", text(robot, "#dupCounters"));

@@ -100,4 +100,13 @@ class ResumeViewModelTest {
         assertTrue(said.contains("Start (not Resume) copies everything again"), said);
         assertFalse(said.contains("--") || said.contains("nothing was written"), said);
     }
+
+    @Test
+    void interruptedJobsBeyondTheLinesListedAreCounted() {
+        assertEquals("", ResumeText.more(0));
+        assertEquals("", ResumeText.more(-2));
+        assertEquals("and 1 more interrupted job (listed here as these are resumed or discarded)", ResumeText.more(1));
+        assertEquals("and 27 more interrupted jobs (listed here as these are resumed or discarded)", ResumeText.more(27));
+        assertEquals(3, ResumeView.MAX_LINES);
+    }
 }
