@@ -149,7 +149,7 @@ public final class MapStore {
         }
     }
 
-    /** Every unfinished map in the folder, oldest first; unreadable files are left alone. */
+    /** Every unfinished map in the folder, the latest first (the start-up lines list a few); unreadable files are left alone. */
     public List<Unfinished> unfinished() {
         List<Path> files = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -160,7 +160,7 @@ public final class MapStore {
         } catch (IOException e) {
             return List.of();
         }
-        files.sort((a, b) -> Long.compare(modified(a), modified(b)));
+        files.sort((a, b) -> Long.compare(modified(b), modified(a))); // the latest first: the one just interrupted
         List<Unfinished> out = new ArrayList<>();
         for (Path f : files) {
             (f.getFileName().toString().endsWith(NOTE) ? readNote(f) : read(f)).ifPresent(out::add);

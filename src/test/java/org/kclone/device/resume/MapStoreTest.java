@@ -74,6 +74,18 @@ class MapStoreTest {
     }
 
     @Test
+    void theLatestInterruptedJobIsListedFirst() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        Path older = TestMaps.write(store, plan("a.img"), 512 << 10);
+        Path newer = TestMaps.write(store, plan("b.img"), 512 << 10);
+        Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        Files.setLastModifiedTime(newer, java.nio.file.attribute.FileTime.fromMillis(2_000_000L));
+        assertEquals(List.of(newer, older), store.unfinished().stream().map(MapStore.Unfinished::file).toList());
+        Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.fromMillis(3_000_000L));
+        assertEquals(List.of(older, newer), store.unfinished().stream().map(MapStore.Unfinished::file).toList());
+    }
+
+    @Test
     void aHelpersJobIsNotedUntilItEndsWell() throws Exception {
         MapStore store = new MapStore(dir.resolve("maps"));
         CopyPlanner.Plan p = plan("a.img", "b.img");
