@@ -35,7 +35,17 @@ class MainWindowResumeFxTest {
     private MainWindow window;
 
     @Start
-    void start(Stage stage) {
+    void start(Stage stage) throws java.io.IOException {
+        // the window reads the user's maps folder (surefire points XDG_DATA_HOME under target): maps other
+        // test classes and earlier legs left there are cleared, so this test sees only its own job's
+        java.nio.file.Path maps = org.kclone.device.resume.MapStore.user(System.getenv()).dir();
+        if (java.nio.file.Files.isDirectory(maps)) {
+            try (var s = java.nio.file.Files.list(maps)) {
+                for (java.nio.file.Path f : s.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
         window = new MainWindow(new DeviceTableViewModel(DeviceTableViewModel.lsblk(),
                 javafx.application.Platform::runLater));
         Scene scene = new Scene(window.root(), 1200, 760);
