@@ -43,13 +43,15 @@ public final class ResumeView {
      */
     public static void watch(ResumeViewModel vm, SourceViewModel source, DestinationsViewModel dests,
             BooleanExpression locked) {
-        Runnable changed = () -> vm.formChanged(source.valid().get() && dests.valid().get() ? planOrNull(dests) : null);
+        java.util.function.Supplier<CopyPlanner.Plan> plan =
+                () -> source.valid().get() && dests.valid().get() ? planOrNull(dests) : null;
+        Runnable changed = () -> vm.formChanged(plan.get());
         source.summary().addListener((o, a, b) -> changed.run());
         dests.valid().addListener((o, a, b) -> changed.run());
         dests.rows().addListener((ListChangeListener<DestinationsViewModel.Row>) c -> changed.run());
         locked.addListener((o, was, now) -> {
             if (!now) {
-                vm.jobEnded(); // a finished job's map went; an interrupted one is offered
+                vm.jobEnded(plan.get()); // a finished job's map went; an interrupted one is offered
             }
         });
     }

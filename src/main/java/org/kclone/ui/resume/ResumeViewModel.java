@@ -98,8 +98,16 @@ public final class ResumeViewModel {
 
     /** After a job (finished: its map went; interrupted: it has one now): the list and the offer again. */
     public void jobEnded() {
+        jobEnded(lastPlan);
+    }
+
+    /**
+     * As {@link #jobEnded()}, for the plan the form makes now: while the job ran the form could make
+     * none (its destinations held by the job itself), and the last plan asked about was then null.
+     */
+    public void jobEnded(CopyPlanner.Plan now) {
         scan();
-        formChanged(lastPlan);
+        formChanged(now);
     }
 
     /** Deletes the interrupted job's map (Discard): it can no longer be resumed. */

@@ -92,6 +92,21 @@ class ResumeViewModelTest {
     }
 
     @Test
+    void afterAJobTheOfferFollowsTheFormAsItIsNowNotTheLastPlanAskedAbout() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        ResumeViewModel vm = new ResumeViewModel(store, background::add, Runnable::run);
+        CopyPlanner.Plan job = plan("a.img");
+        vm.formChanged(job);
+        runBackground();
+        assertNull(vm.forForm().get(), "nothing interrupted yet");
+        vm.formChanged(null); // while the job ran the form made no plan (its destination held by the job)
+        TestMaps.write(store, job, 512 << 10); // the job was cancelled half way: its map stays
+        vm.jobEnded(job);
+        runBackground();
+        assertTrue(vm.forForm().get() != null, "the interrupted job is offered once it has ended");
+    }
+
+    @Test
     void aMapsRefusalIsSaidInTheWindowsWords() {
         String said = ResumeText.refused("the source changed where it was already copied: /dev/sdb no longer has"
                 + " the bytes it had (edited since?): the map is stale. Copy again without this map; nothing was"
