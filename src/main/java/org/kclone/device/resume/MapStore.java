@@ -108,10 +108,7 @@ public final class MapStore {
      * well: the helper kept its map). Written before the job starts, removed by {@link #forgetHelperJob}.
      */
     public void noteHelperJob(CopyPlanner.Plan plan) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-        }
+        makeFolder();
         StringBuilder b = new StringBuilder(NOTE_MAGIC).append('\n');
         b.append("bytes ").append(plan.source().byteLength()).append('\n');
         b.append("source ").append(plan.source().path().toAbsolutePath()).append('\n');
@@ -192,6 +189,14 @@ public final class MapStore {
         }
     }
 
+    /** Makes the folder (0700: maps name the user's disks) when it is missing. */
+    private void makeFolder() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
     /** Deletes the maps of finished jobs (a finished job has nothing to resume). */
     public void pruneFinished() {
         if (!Files.isDirectory(dir)) {
@@ -199,13 +204,7 @@ public final class MapStore {
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : s) {
-                try {
-                    if (Files.isRegularFile(f) && Files.size(f) <= JobMap.MAX_MAP_BYTES && MapFile.read(f).complete()) {
-                        Files.deleteIfExists(f);
-                    }
-                } catch (IOException | MapFile.BadMapException | RuntimeException ignored) {
-                    // not a finished map: left alone
-                }
+                forgetIfFinished(f);
             }
         } catch (IOException ignored) {
             // nothing to prune
@@ -215,7 +214,7 @@ public final class MapStore {
     /** Deletes {@code file} when it says its job finished (every destination has everything, flushed). */
     public void forgetIfFinished(Path file) {
         try {
-            if (Files.isRegularFile(file) && MapFile.read(file).complete()) {
+            if (Files.isRegularFile(file) && Files.size(file) <= JobMap.MAX_MAP_BYTES && MapFile.read(file).complete()) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException | MapFile.BadMapException | RuntimeException ignored) {
@@ -268,10 +267,7 @@ public final class MapStore {
     public JobMap prepare(CopyPlanner.Plan plan, boolean resume, Boolean usedOnly) throws RefusedException {
         Path file;
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            }
+            makeFolder();
             file = fileFor(plan);
             if (!resume) {
                 Files.deleteIfExists(file);
