@@ -128,7 +128,8 @@ class CliResumeLoopDeviceTest {
             assertTrue(other.err.contains("refused: --map: " + map + " is the map of another job: DEST 2 " + c + " ("),
                     other.err);
             assertTrue(other.err.contains("is not one of its destinations: " + a + " ("), other.err);
-            assertTrue(other.err.contains("nothing was written"), other.err);
+            assertTrue(other.err.contains("give this job a --map file of its own, or remove " + map
+                    + " to copy everything again; nothing was written"), other.err);
 
             // one byte of the source changed right before the resume point (what was copied last)
             byte[] changed = data.clone();

@@ -23,7 +23,7 @@ final class MapChecks {
     static MapFile forPlan(Path file, MapFile m, CopyPlanner.Plan plan, List<String> leftOut)
             throws RefusedException {
         String other = file + " is the map of another job: ";
-        same(other, "SOURCE", m.source, plan.source(), true);
+        same(file, other, "SOURCE", m.source, plan.source(), true);
         MapFile view = new MapFile();
         view.status = m.status;
         view.source = m.source;
@@ -52,7 +52,8 @@ final class MapChecks {
                         + "+" + d.count() + ")").toList();
                 throw refused(other + e.field() + " " + e.path() + (id == null ? " does not exist"
                         : " (" + id + ", sectors " + e.start() + "+" + e.count() + ")") + " is not one of its"
-                        + " destinations: " + String.join(", ", theirs));
+                        + " destinations: " + String.join(", ", theirs) + " (a destination left out of a run leaves"
+                        + " the map); " + remedy(file));
             }
             used[found] = true;
             view.dests.add(m.dests.get(found));
@@ -66,12 +67,12 @@ final class MapChecks {
         return view;
     }
 
-    private static void same(String other, String field, MapFile.Entry was, Endpoint now, boolean source)
+    private static void same(Path file, String other, String field, MapFile.Entry was, Endpoint now, boolean source)
             throws RefusedException {
         if (was.start() != now.start() || was.count() != now.count() || was.bytes() != now.byteLength()) {
             throw refused(other + field + " was sectors " + was.start() + "+" + was.count() + " (" + was.bytes()
                     + " bytes) there, here sectors " + now.start() + "+" + now.count() + " (" + now.byteLength()
-                    + " bytes)");
+                    + " bytes); " + remedy(file));
         }
         if (now.kind() == Endpoint.Kind.NEW_IMAGE) {
             throw refused(other + field + " was " + was.path() + ", which does not exist any more");
@@ -86,7 +87,7 @@ final class MapChecks {
         if (!id.equals(was.id())) {
             throw refused(other + field + " was " + was.path() + " (" + was.id() + "), here it is " + now.path()
                     + " (" + id + ")" + (source && id.startsWith("file:") && was.id().startsWith("file:")
-                            ? ": an image file that was changed or replaced since" : ""));
+                            ? ": an image file that was changed or replaced since" : "") + "; " + remedy(file));
         }
     }
 
@@ -156,6 +157,11 @@ final class MapChecks {
                     + " not the ones " + file + " was copying (" + stored.used + "; now " + now.line() + "), so"
                     + " the destinations' copied part no longer fits; copy again without this map");
         }
+    }
+
+    /** What to do about a map of another job. */
+    private static String remedy(Path file) {
+        return "give this job a --map file of its own, or remove " + file + " to copy everything again";
     }
 
     static RefusedException refused(String why) {
