@@ -159,6 +159,33 @@ class DestinationTableFxTest {
         assertEquals("✓ done, verified", robot.lookup("#state0").queryAs(Labeled.class).getText());
     }
 
+    /**
+     * A real stick's size and a job's Done are shown whole at 1280x800, never cut to "128 ..." or
+     * "12 MiB of 14.1 ..." (both seen by hand with the old widths).
+     */
+    @Test
+    void aDrivesSizeAndItsDoneAreNeverCut(FxRobot robot) throws Exception {
+        long stick = 16_008_609_792L; // a "16 GB" stick: 14.9 GiB
+        ViewModelTest.FakeRun run = new ViewModelTest.FakeRun(stick, 2);
+        robot.interact(() -> window.job().start(run, List.of("/dev/sdc", "/media/user/backups/monday/sdc1.img"), true));
+        robot.interact(() -> {
+            window.job().rows().get(0).describe("SanDisk Cruzer Blade", "4C530001230412345678", 500_107_862_016L);
+            window.job().rows().get(1).describe("new image file", null, 131_072_000L);
+        });
+        feed(robot, () -> run.written = new long[] {stick - (1L << 30) / 10, stick / 3});
+        assertEquals("465.8 GiB", shown(robot, "#size0"));
+        assertEquals("125 MiB", shown(robot, "#size1"));
+        assertEquals("14.8 GiB of 14.9 GiB", shown(robot, "#bytes0"));
+        assertEquals("5 GiB of 14.9 GiB", shown(robot, "#bytes1"));
+    }
+
+    /** What a cell shows: its text as drawn, with the ellipsis where it was cut. */
+    private static String shown(FxRobot robot, String id) {
+        Labeled cell = robot.lookup(id).queryAs(Labeled.class);
+        javafx.scene.text.Text drawn = (javafx.scene.text.Text) cell.lookup(".text");
+        return drawn == null ? null : drawn.getText();
+    }
+
     private static boolean reddish(TableRow<?> r) {
         return r.getBackground() != null && r.getBackground().getFills().stream().map(BackgroundFill::getFill)
                 .filter(Color.class::isInstance).map(Color.class::cast)

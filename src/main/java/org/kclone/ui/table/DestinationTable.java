@@ -71,17 +71,19 @@ public final class DestinationTable {
         strip.setPrefWidth(95);
         TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 190, "state");
         state.setMinWidth(160);
-        // at 1280x800 the columns' preferred widths fit the window: Done, Speed and ETA are never cut
-        // during a job ("120 MiB of 120 MiB", "117.5 MiB/s", "1:23:45")
-        TableColumn<DestinationRow, String> done = text("Done", DestinationRow::bytes, 135, "bytes");
-        done.setMinWidth(130);
+        // at 1280x800 the columns' preferred widths fit the window: Size, Done, Speed and ETA are never
+        // cut ("465.8 GiB", "14.9 GiB of 14.9 GiB", "117.5 MiB/s", "1:23:45"); the others give way
+        TableColumn<DestinationRow, String> size = text("Size", DestinationRow::size, 85, "size");
+        size.setMinWidth(80);
+        TableColumn<DestinationRow, String> done = text("Done", DestinationRow::bytes, 155, "bytes");
+        done.setMinWidth(150);
         TableColumn<DestinationRow, String> speed = text("Speed", DestinationRow::speed, 90, "speed");
         speed.setMinWidth(88);
         TableColumn<DestinationRow, String> eta = text("ETA", DestinationRow::eta, 62, "eta");
         eta.setMinWidth(60);
         t.getColumns().setAll(java.util.List.of(rm, text("Destination", DestinationRow::path, 165, "destPath"),
                 text("Model", DestinationRow::model, 105, null), text("Serial", DestinationRow::serial, 85, null),
-                text("Size", DestinationRow::size, 70, null), start, strip, bar, done, speed, eta, state));
+                size, start, strip, bar, done, speed, eta, state));
         t.getColumns().forEach(c -> c.setSortable(false));
         return t;
     }
