@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       stopped (an error without IGNORE_ERROR or the drop flag) or cancelled.</li>
  *   <li>{@link #read}: the chunk is read once. A failed read is narrowed to sectors ({@link BadSectors}); the
  *       unreadable sectors become zeros (IGNORE_ERROR) or the chunk is not written and the job
- *       stops.</li>
+ *       stops. A {@link ChunkObserver}, if any, then sees the bytes ({@link GuardedObserver}).</li>
  *   <li>{@link #dispatchWrites}: the chunk goes to every destination at once, or under WRITE_SEQ
  *       through a per-destination {@link WriteSequencer} that keeps offsets strictly ascending.</li>
  *   <li>{@link #write}: one destination's write; a failure sets its bit. The bytes and errors
