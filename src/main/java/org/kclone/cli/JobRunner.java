@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import org.kclone.device.CloneRun;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.Endpoint;
@@ -28,6 +27,8 @@ final class JobRunner {
     private final Terminal terminal;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** What a signal does: at the prompt a refusal, then a clean cancel, a second one quits. */
+    final JobSignals signals;
 
     JobRunner(String command, WriteOptions options, Terminal terminal, PrintWriter out, PrintWriter err) {
         this.command = command;
@@ -35,6 +36,7 @@ final class JobRunner {
         this.terminal = terminal;
         this.out = out;
         this.err = err;
+        this.signals = new JobSignals(err);
     }
 
     /** Checks the tuning options before anything is touched. */
@@ -197,13 +199,11 @@ final class JobRunner {
         // The handlers go in before the prompt: a signal there is a refusal (nothing was written),
         // and from the first byte written SIGINT, SIGTERM and SIGHUP cancel cleanly (flush, report,
         // exit 1) instead of killing kclone mid-write; a second one quits at once, saying so.
-        try (Interrupts ignored = Interrupts.onSignal(signal -> firstSignal(signal, running, signalled),
-                signal -> secondSignal(running.get()))) {
+        try (Interrupts ignored = Interrupts.onSignal(signal -> signals.firstSignal(signal, running, signalled),
+                signal -> signals.secondSignal(running.get()))) {
             ReportFile.notAnEndpoint(options.report, plan);
             confirm(plan);
-            synchronized (promptLock) {
-                confirmed = true;
-            }
+            signals.confirmed();
             return start(plan, verify, ignoreErrors, config, limit, running, signalled);
         }
     }
@@ -247,7 +247,7 @@ final class JobRunner {
                 });
         running.set(run);
         if (signalled.get() != null) {
-            cancel(run, signalled.get()); // a signal came while the devices were being opened
+            signals.cancel(run, signalled.get()); // a signal came while the devices were being opened
         }
         long exact = fresh.source() != null && !usedOnly ? fresh.source().byteLength() : run.totalBytes();
         if (run.usedCopy() != null) {
@@ -297,55 +297,6 @@ final class JobRunner {
         o.put("json", options.json);
         o.put("report", options.report != null ? options.report.toString() : null);
         return o;
-    }
-
-    /** How kclone quits at once (a signal at the prompt, a second signal); tests replace it. */
-    IntConsumer exit = System::exit;
-    private final Object promptLock = new Object();
-    private boolean confirmed; // guarded by promptLock: once true, nothing refuses any more
-
-    /** The first signal: at the prompt a refusal (nothing was written), then a clean cancel. */
-    void firstSignal(String signal, AtomicReference<CloneRun> running, AtomicReference<String> signalled) {
-        synchronized (promptLock) {
-            if (!confirmed) {
-                err.println();
-                err.println("kclone: refused: confirmation: " + Interrupts.what(signal)
-                        + " at the prompt; nothing was written");
-                err.flush();
-                exit.accept(KcloneCommand.REFUSED); // the prompt's read cannot be interrupted: quit from here
-                return;
-            }
-        }
-        signalled.set(signal);
-        CloneRun r = running.get();
-        if (r != null) {
-            cancel(r, signal);
-        }
-    }
-
-    /** A second signal while the first one's cancel still waits (a hung device): quit at once, saying so. */
-    void secondSignal(CloneRun run) {
-        err.println();
-        if (run != null && run.phase() == CloneRun.Phase.VERIFYING) {
-            err.println("kclone: second interrupt: quitting without waiting for the verification to stop;"
-                    + " everything was written and flushed, but not all of it was verified");
-        } else {
-            err.println("kclone: second interrupt: quitting without waiting for the writes in flight;"
-                    + " the destinations may be incomplete and not flushed");
-        }
-        err.flush();
-        exit.accept(1);
-    }
-
-    /** Says what a signal does now, then cancels: writes in flight finish and are flushed, or verification stops. */
-    void cancel(CloneRun run, String signal) {
-        err.println();
-        err.println(Interrupts.interrupted(signal) + ": "
-                + (run.phase() == CloneRun.Phase.VERIFYING ? "stopping verification (everything was written and"
-                        + " flushed)..." : "finishing the writes in flight and flushing...")
-                + " (interrupt again to quit at once)");
-        err.flush();
-        run.cancel();
     }
 
     /** What the progress line shows: the copy's bytes per destination, then verification's. */

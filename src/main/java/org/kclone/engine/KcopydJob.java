@@ -2,10 +2,7 @@ package org.kclone.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,9 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +24,11 @@ import org.slf4j.LoggerFactory;
  *       stopped (an error without IGNORE_ERROR or the drop flag) or cancelled.</li>
  *   <li>{@link #read}: the chunk is read once. A failed read is narrowed to sectors ({@link BadSectors}); the
  *       unreadable sectors become zeros (IGNORE_ERROR) or the chunk is not written and the job
- *       stops.</li>
+ *       stops. A {@link ChunkObserver}, if any, then sees the bytes ({@link GuardedObserver}).</li>
  *   <li>{@link #dispatchWrites}: the chunk goes to every destination at once, or under WRITE_SEQ
  *       through a per-destination {@link WriteSequencer} that keeps offsets strictly ascending.</li>
- *   <li>{@link #write}: one destination's write; a failure sets its bit.</li>
+ *   <li>{@link #write}: one destination's write; a failure sets its bit. The bytes and errors
+ *       are counted in the job's {@link JobTally}.</li>
  *   <li>{@link #chunkDone}: when every destination has the chunk (and the {@link ChunkObserver}, if
  *       any, has given it back), its pages and permit go back.</li>
  *   <li>{@link #finish()}: when nothing is in flight and nothing more will be issued, every
@@ -55,9 +50,7 @@ public final class KcopydJob {
     private final KcopydNotify notify;
     private final GuardedListener listener;
     /** Sees each chunk's bytes after the read; null for none. */
-    private final ChunkObserver observer;
-    /** Set at the observer's first throw: logged once per job, as a listener's. */
-    private final AtomicBoolean observerThrew = new AtomicBoolean();
+    private final GuardedObserver observer;
     private final BadSectors badSectors;
     private final long totalBytes;
     private final int chunkBytes;
@@ -67,9 +60,7 @@ public final class KcopydJob {
 
     private final Semaphore inFlightPermits;
     private final WriteSequencer[] sequencers;
-    private final AtomicLong bytesRead = new AtomicLong();
-    private final AtomicLongArray bytesWritten;
-    private final AtomicLong failedBits = new AtomicLong();
+    private final JobTally tally;
     private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
 
     private volatile boolean cancelRequested;
@@ -77,9 +68,6 @@ public final class KcopydJob {
     private volatile boolean stopped;
 
     // Guarded by this.
-    private final Exception[] destinationErrors;
-    private final List<SectorRange> unreadable = new ArrayList<>();
-    private boolean readError;
     private long chunksIssued;
     private int chunksInFlight;
     private boolean issuerDone;
@@ -95,15 +83,14 @@ public final class KcopydJob {
         this.dropFailed = flags.contains(KcopydFlag.DROP_FAILED_DESTINATIONS);
         this.notify = notify;
         this.listener = new GuardedListener(listener);
-        this.observer = source != null ? observer : null;
+        this.observer = source != null && observer != null ? new GuardedObserver(observer, this::chunkDone) : null;
         this.badSectors = source != null ? new BadSectors(source, client.zeroes()) : null;
         this.extents = extents != null ? extents : Extents.whole(dests.get(0).count());
         this.totalBytes = this.extents.bytes();
         this.chunkBytes = client.config().chunkBytes();
         this.chunkCount = ChunkPlan.count(this.extents, chunkBytes);
         this.inFlightPermits = new Semaphore(client.config().maxChunksInFlight());
-        this.bytesWritten = new AtomicLongArray(dests.size());
-        this.destinationErrors = new Exception[dests.size()];
+        this.tally = new JobTally(dests.size());
         this.sequencers = writeSeq ? new WriteSequencer[dests.size()] : null;
         if (writeSeq) {
             for (int i = 0; i < sequencers.length; i++) {
@@ -129,11 +116,7 @@ public final class KcopydJob {
 
     /** A snapshot of the job's progress (of the bytes in its extents). */
     public JobProgress progress() {
-        long[] written = new long[dests.size()];
-        for (int i = 0; i < written.length; i++) {
-            written[i] = bytesWritten.get(i);
-        }
-        return new JobProgress(totalBytes, bytesRead.get(), written);
+        return tally.progress(totalBytes);
     }
 
     public long totalBytes() {
@@ -221,7 +204,7 @@ public final class KcopydJob {
                 if (source != null) {
                     client.io().execute(() -> read(chunk));
                 } else {
-                    listener.bytesRead(bytesRead.addAndGet(length));
+                    listener.bytesRead(tally.read(length));
                     dispatchWrites(chunk);
                 }
             }
@@ -256,19 +239,14 @@ public final class KcopydJob {
         } catch (UnskippableReadException e) {
             // a stream source: no sectors to narrow to, nothing IGNORE_ERROR may skip
             LOG.warn("source {} failed: {}", source.device().name(), e.getMessage());
-            synchronized (this) {
-                readError = true;
-            }
+            tally.readFailed(List.of());
             chunk.skipWrite = true;
             stopped = true;
         } catch (IOException | RuntimeException e) {
             List<SectorRange> bad = badSectors.find(chunk);
             if (!bad.isEmpty()) {
                 LOG.warn("unreadable source sectors {} on {}: {}", bad, source.device().name(), e.toString());
-                synchronized (this) {
-                    readError = true;
-                    unreadable.addAll(bad);
-                }
+                tally.readFailed(bad);
                 if (!ignoreErrors) {
                     chunk.skipWrite = true;
                     stopped = true;
@@ -279,30 +257,10 @@ public final class KcopydJob {
             }
         }
         if (observer != null) {
-            observe(chunk);
+            observer.chunkRead(chunk); // holds the chunk's pages until the observer gives it back
         }
-        listener.bytesRead(bytesRead.addAndGet(chunk.length));
+        listener.bytesRead(tally.read(chunk.length));
         dispatchWrites(chunk);
-    }
-
-    /** Hands the chunk's bytes to the observer, which holds its pages until it gives it back. */
-    private void observe(Chunk chunk) {
-        chunk.holds.incrementAndGet();
-        AtomicBoolean given = new AtomicBoolean();
-        Runnable done = () -> {
-            if (given.compareAndSet(false, true)) {
-                chunkDone(chunk);
-            }
-        };
-        try {
-            observer.chunkRead(chunk.offset, chunk.view().asReadOnlyBuffer(), done);
-        } catch (RuntimeException | Error e) {
-            if (observerThrew.compareAndSet(false, true)) {
-                LOG.error("a chunk observer threw; the chunk is released and the job goes on (further throws not"
-                        + " logged)", e);
-            }
-            done.run();
-        }
     }
 
     // ---- 3. handing a chunk to the destinations ---------------------------------------------
@@ -318,7 +276,7 @@ public final class KcopydJob {
             }
             return;
         }
-        long live = ~failedBits.get() & allDestinationBits();
+        long live = tally.live();
         if (chunk.skipWrite || live == 0) {
             chunkDone(chunk);
             return;
@@ -336,10 +294,10 @@ public final class KcopydJob {
 
     private void write(Chunk chunk, int dest) {
         try {
-            if (!chunk.skipWrite && !failed(dest)) {
+            if (!chunk.skipWrite && !tally.failed(dest)) {
                 IoRegion region = dests.get(dest);
                 region.device().write(chunk.view(), region.byteOffset() + chunk.offset);
-                listener.bytesWritten(dest, bytesWritten.addAndGet(dest, chunk.length));
+                listener.bytesWritten(dest, tally.written(dest, chunk.length));
             }
         } catch (IOException | RuntimeException e) {
             destinationFailed(dest, e);
@@ -350,25 +308,13 @@ public final class KcopydJob {
         }
     }
 
-    private boolean failed(int dest) {
-        return (failedBits.get() & (1L << dest)) != 0;
-    }
-
-    private long allDestinationBits() {
-        return dests.size() == 64 ? -1L : (1L << dests.size()) - 1;
-    }
-
     private void destinationFailed(int dest, Exception e) {
-        long before = failedBits.getAndUpdate(bits -> bits | (1L << dest));
-        if ((before & (1L << dest)) != 0) {
-            return;
+        if (!tally.fail(dest, e)) {
+            return; // failed before: its first error stands
         }
         LOG.warn("destination {} ({}) failed: {}", dest, dests.get(dest), e.toString());
-        synchronized (this) {
-            destinationErrors[dest] = e;
-        }
         listener.destinationFailed(dest, e);
-        if (!dropFailed || (failedBits.get() == allDestinationBits())) {
+        if (!dropFailed || tally.allFailed()) {
             stopped = true;
         }
     }
@@ -401,24 +347,13 @@ public final class KcopydJob {
 
     private void finish() {
         if (totalBytes > 0) {
-            Flushes.flushAll(dests, this::failed, this::destinationFailed, client.io());
+            Flushes.flushAll(dests, tally::failed, this::destinationFailed, client.io());
         }
-        JobResult result;
+        boolean cancelled;
         synchronized (this) {
-            long bits = failedBits.get();
-            long copied = -1;
-            Map<Integer, Exception> errors = new HashMap<>();
-            for (int d = 0; d < dests.size(); d++) {
-                if ((bits & (1L << d)) != 0) {
-                    errors.put(d, destinationErrors[d]);
-                } else {
-                    copied = copied < 0 ? bytesWritten.get(d) : Math.min(copied, bytesWritten.get(d));
-                }
-            }
-            boolean cancelled = cancelRequested && chunksIssued < chunkCount;
-            result = new JobResult(readError, bits, errors, SectorRange.coalesce(unreadable), Math.max(copied, 0),
-                    cancelled);
+            cancelled = cancelRequested && chunksIssued < chunkCount;
         }
+        JobResult result = tally.result(cancelled);
         client.callbacks().execute(() -> {
             try {
                 notify.complete(result.readError(), result.writeErrorBits(), result);

@@ -48,14 +48,14 @@ class CliVerifyInterruptTest {
                     @Override
                     public void copied(CloneRun r) {
                         if (!duringVerification) {
-                            runner.cancel(r, signal);
+                            runner.signals.cancel(r, signal);
                         }
                     }
 
                     @Override
                     public void verified(CloneRun r, long bytes) {
                         if (duringVerification && bytes == 4 << 20) {
-                            runner.cancel(r, signal);
+                            runner.signals.cancel(r, signal);
                         }
                     }
                 });

@@ -52,7 +52,7 @@ class JobRunnerSignalTest {
 
             @Override
             public String ask(PrintWriter e, String question) {
-                runner.get().firstSignal("TERM", new AtomicReference<>(), new AtomicReference<>());
+                runner.get().signals.firstSignal("TERM", new AtomicReference<>(), new AtomicReference<>());
                 return "yes"; // never reached: the signal ended kclone
             }
         };
@@ -62,7 +62,7 @@ class JobRunnerSignalTest {
         JobRunner r = new JobRunner("copy", options, atPrompt, new PrintWriter(new StringWriter()),
                 new PrintWriter(err, true));
         AtomicInteger code = new AtomicInteger(-1);
-        r.exit = c -> {
+        r.signals.exit = c -> {
             code.set(c);
             throw new Exited();
         };
@@ -80,8 +80,8 @@ class JobRunnerSignalTest {
         JobRunner r = new JobRunner("copy", new WriteOptions(), new Terminal(new ByteArrayInputStream(new byte[0])),
                 new PrintWriter(new StringWriter()), new PrintWriter(err, true));
         AtomicInteger code = new AtomicInteger(-1);
-        r.exit = code::set;
-        r.secondSignal(null);
+        r.signals.exit = code::set;
+        r.signals.secondSignal(null);
         assertEquals(1, code.get());
         assertTrue(err.toString().contains("kclone: second interrupt: quitting without waiting for the writes in"
                 + " flight; the destinations may be incomplete and not flushed"), err.toString());

@@ -23,7 +23,7 @@ final class DriveIntake {
 
     /** A drive plugged in: its job, or why not (refused, or written before in this window). */
     record Arrived(DeviceInfo drive, DriveJob job, String refusal, PendingAudit audit,
-            WrittenDrives.Written before, String sourceKey) implements DuplicatorViewModel.Found {
+            WrittenDrives.Written before, String sourceKey) implements DriveWatch.Found {
     }
 
     private DriveIntake() {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -22,7 +21,6 @@ import org.kclone.device.RefusedException;
 import org.kclone.device.RegionSpec;
 import org.kclone.device.Sizes;
 import org.kclone.device.hotplug.HotplugPoller;
-import org.kclone.device.hotplug.HotplugWatcher;
 
 /**
  * Duplicator mode: with a source chosen and the mode armed, every removable drive that appears
@@ -34,39 +32,12 @@ import org.kclone.device.hotplug.HotplugWatcher;
  * ({@link WrittenDrives}; one whose copy failed is). Each job's end keeps its report on its row
  * ({@link DriveReports}) and is told by a desktop notification, coalesced ({@link DriveNotices}).
  *
- * <p>Threads: the drives are listed and the jobs started on the poller's thread ({@link #observe});
- * what it finds is queued, and {@link #poll()}, called on the FX thread by the window's 30 Hz
+ * <p>Threads: the drives are listed and the jobs started on the poller's thread ({@link #observe},
+ * done by {@link DriveWatch}); what it finds is queued, and {@link #poll()}, called on the FX thread by the window's 30 Hz
  * timer, turns the queue and the jobs' counters into rows. Nothing is pushed per event. Needs no
  * toolkit: tests call {@link #observe} with lsblk snapshots of their own and then {@link #poll()}.
  */
 public final class DuplicatorViewModel {
-
-    /** What the poller thread found, handed to the FX thread through the queue. */
-    interface Found {
-    }
-
-    private record Gone(String name) implements Found {
-    }
-
-    private record ListingFailed(String why) implements Found {
-    }
-
-    private record ListingWorks() implements Found {
-    }
-
-    /** One armed period: its source and its baseline. Listings of an older session are dropped. */
-    private static final class Session {
-        final RegionSpec source;
-        final long sourceBytes;
-        final String key;
-        final HotplugWatcher watcher = new HotplugWatcher();
-
-        Session(RegionSpec source, long sourceBytes) {
-            this.source = source;
-            this.sourceBytes = sourceBytes;
-            this.key = WrittenDrives.sourceKey(source.path(), sourceBytes);
-        }
-    }
 
     /** Plans the copy to one drive with every guard (the window's {@link CopyPlanner}; tests their own). */
     interface Planner {
@@ -77,10 +48,9 @@ public final class DuplicatorViewModel {
             .copy(source, List.of(drive));
 
     private final Callable<List<DeviceInfo>> discovery;
-    private Planner planner = GUARDS;
     private final DriveStarter starter;
-    private final UnaryOperator<String> words;
-    private final ConcurrentLinkedQueue<Found> found = new ConcurrentLinkedQueue<>();
+    /** The poller thread's side: the armed session, its listings, what they found. */
+    private final DriveWatch watch;
     private final ObservableList<DriveRow> rows = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper armed = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper active = new ReadOnlyBooleanWrapper();
@@ -93,19 +63,14 @@ public final class DuplicatorViewModel {
     /** Drives written and verified in this window: one plugged in again is not written again. */
     private final WrittenDrives written = new WrittenDrives();
     private final DriveNotices notices = new DriveNotices();
-    /** Drives to write although this window wrote them already ({@link #writeAnyway}); for the poller's thread. */
-    private final ConcurrentLinkedQueue<DeviceInfo> writeAgain = new ConcurrentLinkedQueue<>();
     private LongSupplier nanos = System::nanoTime;
     private Clock clock = Clock.systemDefaultZone();
     private final DriveReports reports = new DriveReports();
     private final ReadOnlyStringWrapper counters = new ReadOnlyStringWrapper("");
-    private volatile Session session;
     private HotplugPoller poller;
     private long periodMillis = 1000;
     /** The status while armed (shown again once a failed listing works again). */
     private String armedText = "";
-    /** Set on the poller's thread when a listing failed, cleared by the next that works. */
-    private volatile boolean listingFailed;
 
     /**
      * @param discovery lists the devices (lsblk in the window; tests give snapshots)
@@ -115,13 +80,13 @@ public final class DuplicatorViewModel {
     public DuplicatorViewModel(Callable<List<DeviceInfo>> discovery, DriveStarter starter, UnaryOperator<String> words) {
         this.discovery = discovery;
         this.starter = starter;
-        this.words = words;
+        this.watch = new DriveWatch(starter, words, written);
         updateCounters();
     }
 
     /** Tests: plans with {@code p} instead of the guards over real devices. */
     void planner(Planner p) {
-        this.planner = p;
+        watch.planner(p);
     }
 
     /** Tests: the clock of the rows' times and of the notifications' spacing. */
@@ -208,17 +173,14 @@ public final class DuplicatorViewModel {
             status.set("Choose a valid source first: every drive plugged in gets a copy of it.");
             return false;
         }
-        session = new Session(source, sourceBytes);
+        watch.start(source, sourceBytes);
         armed.set(true);
         active.set(true);
         armedText = "Armed: plug in drives of at least " + Sizes.human(sourceBytes) + "; each one is written with "
                 + source.path() + " and verified. Drives already plugged in are left alone.";
         status.set(armedText);
         if (periodMillis > 0) {
-            poller = new HotplugPoller(discovery, periodMillis, this::observe, e -> {
-                listingFailed = true;
-                found.add(new ListingFailed(e.getMessage()));
-            });
+            poller = new HotplugPoller(discovery, periodMillis, this::observe, watch::listingFailed);
         }
         return true;
     }
@@ -228,7 +190,7 @@ public final class DuplicatorViewModel {
         if (!armed.get()) {
             return;
         }
-        session = null;
+        watch.stop();
         if (poller != null) {
             poller.close();
             poller = null;
@@ -245,39 +207,7 @@ public final class DuplicatorViewModel {
      * removable drive that appeared after it is checked and, when it passes, its job started.
      */
     public void observe(List<DeviceInfo> roots) {
-        Session s = session;
-        if (s == null) {
-            return;
-        }
-        if (listingFailed) {
-            listingFailed = false;
-            found.add(new ListingWorks());
-        }
-        HotplugWatcher.Change change;
-        synchronized (s) {
-            change = s.watcher.observe(roots);
-        }
-        for (HotplugWatcher.Key k : change.gone()) {
-            found.add(new Gone(k.name()));
-        }
-        for (DeviceInfo d : change.appeared()) {
-            if (session != s) {
-                return; // disarmed meanwhile: nothing more is started
-            }
-            if (!HotplugWatcher.removable(d)) {
-                continue; // a fixed disk (or a loop device) that appeared is never a duplicator target
-            }
-            found.add(DriveIntake.take(planner, starter, words, written, s.source, s.sourceBytes, s.key, d, roots));
-        }
-        DeviceInfo again;
-        while ((again = writeAgain.poll()) != null) {
-            WrittenDrives.Identity id = WrittenDrives.Identity.of(again);
-            for (DeviceInfo d : roots) { // still plugged in under that name: else nothing is written
-                if (d.name().equals(again.name()) && id != null && id.equals(WrittenDrives.Identity.of(d)) && session == s) {
-                    found.add(DriveIntake.take(planner, starter, words, null, s.source, s.sourceBytes, s.key, d, roots));
-                }
-            }
-        }
+        watch.observe(roots);
     }
 
     /**
@@ -288,12 +218,12 @@ public final class DuplicatorViewModel {
      * @return false when {@code r} is not such a row, is unplugged, or the mode is off
      */
     public boolean writeAnyway(DriveRow r) {
-        if (session == null || !"written before".equals(r.state.get()) || !r.present.get() || r.job != null) {
+        if (!watch.watching() || !"written before".equals(r.state.get()) || !r.present.get() || r.job != null) {
             return false;
         }
         r.state.set("written again");
         r.message.set("written again as asked: see its new row");
-        writeAgain.add(r.drive);
+        watch.writeAgain(r.drive);
         return true;
     }
 
@@ -304,8 +234,8 @@ public final class DuplicatorViewModel {
 
     /** On the FX thread, from the window's timer: new drives become rows, running rows move. */
     public void poll() {
-        Found f;
-        while ((f = found.poll()) != null) {
+        DriveWatch.Found f;
+        while ((f = watch.next()) != null) {
             if (f instanceof DriveIntake.Arrived a) {
                 DriveRow r = new DriveRow(a.drive(), a.job(), a.refusal(), a.audit(), a.before());
                 r.sourceKey = a.sourceKey();
@@ -319,7 +249,7 @@ public final class DuplicatorViewModel {
                     refused.set(refused.get() + 1);
                     notices.ended(who(r), "refused", "not written: " + a.refusal(), false);
                 }
-            } else if (f instanceof Gone g) {
+            } else if (f instanceof DriveWatch.Gone g) {
                 for (DriveRow r : rows) {
                     if (r.path.equals("/dev/" + g.name()) && r.present.get()) {
                         r.present.set(false);
@@ -328,9 +258,9 @@ public final class DuplicatorViewModel {
                         }
                     }
                 }
-            } else if (f instanceof ListingFailed l && armed.get()) {
+            } else if (f instanceof DriveWatch.ListingFailed l && armed.get()) {
                 status.set("Cannot list the drives: " + l.why() + " (trying again every second)");
-            } else if (f instanceof ListingWorks && armed.get()) {
+            } else if (f instanceof DriveWatch.ListingWorks && armed.get()) {
                 status.set(armedText);
             }
         }
