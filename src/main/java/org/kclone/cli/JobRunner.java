@@ -319,7 +319,7 @@ final class JobRunner {
             String error = run.error(i);
             rows.add(error == null ? ProgressPrinter.Row.active(written[i]) : ProgressPrinter.Row.out("failed: " + error));
         }
-        return new ProgressPrinter.Snapshot(verb, rows);
+        return new ProgressPrinter.Snapshot(verb, rows, run.copiedBefore());
     }
 
     void print(Report report) throws IOException {

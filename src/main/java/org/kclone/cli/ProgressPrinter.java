@@ -26,10 +26,14 @@ final class ProgressPrinter implements AutoCloseable {
     }
 
     /**
-     * What one poll sees: the phase's verb ("copied", "zeroed", "verifying", "verified") and one row per
-     * destination.
+     * What one poll sees: the phase's verb ("copied", "zeroed", "verifying", "verified"), one row per
+     * destination, and the bytes each had before this run (a resumed job's earlier runs: in the rows'
+     * bytes, never in the speed).
      */
-    record Snapshot(String verb, List<Row> rows) {
+    record Snapshot(String verb, List<Row> rows, long before) {
+        Snapshot(String verb, List<Row> rows) {
+            this(verb, rows, 0);
+        }
     }
 
     private final PrintWriter err;
@@ -99,7 +103,7 @@ final class ProgressPrinter implements AutoCloseable {
         min = active == 0 ? 0 : min;
         String line = String.format(Locale.ROOT, "kclone: %s %s of %s (%d%%) %s %d destination(s), %s/s", s.verb(),
                 Sizes.human(min), Sizes.human(total), percent(min), readingBack(s.verb()) ? "on" : "to", active,
-                Sizes.human((long) (min / seconds)));
+                Sizes.human((long) (Math.max(0, min - s.before()) / seconds)));
         if (terminal) {
             StringBuilder b = new StringBuilder();
             if (linesDrawn > 0) {
@@ -107,7 +111,7 @@ final class ProgressPrinter implements AutoCloseable {
             }
             b.append("\r\033[K").append(line).append('\n');
             for (int i = 0; i < s.rows().size(); i++) {
-                b.append("\r\033[K").append(bar(names.get(i), s.rows().get(i), seconds)).append('\n');
+                b.append("\r\033[K").append(bar(names.get(i), s.rows().get(i), s.before(), seconds)).append('\n');
             }
             linesDrawn = s.rows().size() + 1;
             err.print(b);
@@ -125,14 +129,14 @@ final class ProgressPrinter implements AutoCloseable {
         return total == 0 ? 100 : done * 100 / total;
     }
 
-    private String bar(String name, Row row, double seconds) {
+    private String bar(String name, Row row, long before, double seconds) {
         if (row.note() != null) {
             return String.format(Locale.ROOT, "  %-24s %s", shorten(name), row.note());
         }
         int width = 30;
         long done = Math.min(row.done(), total);
         int filled = total == 0 ? width : (int) (done * width / total);
-        double rate = done / seconds;
+        double rate = Math.max(0, done - before) / seconds;
         String eta = rate <= 0 ? "--:--" : formatEta((long) ((total - done) / rate));
         return String.format(Locale.ROOT, "  %-24s [%s%s] %3d%% %10s/s ETA %s", shorten(name), "#".repeat(filled),
                 ".".repeat(width - filled), percent(done), Sizes.human((long) rate), eta);

@@ -336,6 +336,11 @@ public final class CloneRun {
         return setup.used();
     }
 
+    /** Bytes each destination had from the earlier runs of a resumed job (in {@link #written()}); 0 otherwise. */
+    public long copiedBefore() {
+        return setup.copiedBefore();
+    }
+
     /** Bytes written to each destination so far (none while probing). */
     public long[] written() {
         KcopydJob j = job;

@@ -113,6 +113,11 @@ final class JobSetup {
         return map != null ? map.written(engine) : engine;
     }
 
+    /** Bytes each destination had from earlier runs (a resumed map's), 0 without one. */
+    long copiedBefore() {
+        return map != null ? map.copiedBefore() : 0;
+    }
+
     /** Bytes each destination gets in all: the engine job's, with what a resumed map copied before. */
     long totalBytes(KcopydJob job) {
         return job.totalBytes() + (resuming() ? map.resumeAt() : 0);

@@ -21,6 +21,14 @@ interface JobRun {
 
     long[] written();
 
+    /**
+     * Bytes each destination had from earlier runs of a resumed job (counted in {@link #written()},
+     * not in this run's speed); 0 for a job that starts from the beginning.
+     */
+    default long copiedBefore() {
+        return 0;
+    }
+
     long verifiedBytes();
 
     String error(int i);
@@ -67,6 +75,11 @@ interface JobRun {
 
             public long[] written() {
                 return r.written();
+            }
+
+            @Override
+            public long copiedBefore() {
+                return r.copiedBefore();
             }
 
             public long verifiedBytes() {

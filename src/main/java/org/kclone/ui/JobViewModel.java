@@ -270,6 +270,7 @@ public final class JobViewModel {
         }
         verifying.set(nowVerifying);
         double copySeconds = Math.max(1e-3, ((nowVerifying ? verifyStartNanos : now) - startNanos) / 1e9);
+        long before = run.copiedBefore(); // a resumed job's earlier runs: on the destinations, not this run's speed
         double verifySeconds = nowVerifying ? Math.max(1e-3, (now - verifyStartNanos) / 1e9) : 0;
         long checked = run.verifiedBytes();
         long min = Long.MAX_VALUE;
@@ -288,7 +289,7 @@ public final class JobViewModel {
             if (nowVerifying) {
                 r.verifying(checked, total, copySeconds, verifySeconds);
             } else {
-                r.copying(written[i], total, copySeconds, verifyRequested.get(), run.probing());
+                r.copying(written[i], before, total, copySeconds, verifyRequested.get(), run.probing());
             }
             through += done >= total ? 1 : 0;
             sum += done;
@@ -299,9 +300,10 @@ public final class JobViewModel {
         overall.set(Math.max(overall.get(), whole));
         if (min != Long.MAX_VALUE) {
             long eta = nowVerifying ? Eta.seconds(total, total, min, true, true, copySeconds, verifySeconds)
-                    : Eta.seconds(total, min, 0, verifyRequested.get(), false, copySeconds, 0);
+                    : Eta.seconds(total, min, 0, verifyRequested.get(), false, copySeconds, 0, before);
             overallLine.set(OverallLine.text(nowVerifying, run.probing(), rows.size(), through, failed,
-                    (now - startNanos) / 1_000_000_000L, sum / (nowVerifying ? verifySeconds : copySeconds), eta));
+                    (now - startNanos) / 1_000_000_000L, nowVerifying ? sum / verifySeconds
+                            : Math.max(0, sum - before * (rows.size() - failed)) / copySeconds, eta));
         }
         if (!cancelling) {
             status.set(nowVerifying ? "verifying: " + Sizes.human(checked) + " of " + Sizes.human(total)

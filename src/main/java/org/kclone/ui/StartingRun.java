@@ -87,6 +87,12 @@ final class StartingRun implements JobRun {
     }
 
     @Override
+    public long copiedBefore() {
+        JobRun r = run;
+        return r != null ? r.copiedBefore() : 0;
+    }
+
+    @Override
     public long verifiedBytes() {
         JobRun r = run;
         return r != null ? r.verifiedBytes() : 0;

@@ -82,6 +82,20 @@ class DestinationTableViewModelTest {
     }
 
     @Test
+    void aResumedJobsSpeedAndEtaCountOnlyWhatThisRunWrote() {
+        ViewModelTest.FakeRun run = start(64 * MIB, 2, false);
+        run.before = 32 * MIB; // on both destinations from the interrupted run
+        now.addAndGet(2 * SECOND);
+        run.written = new long[] {40 * MIB, 40 * MIB};
+        job.poll();
+        DestinationRow a = job.rows().get(0);
+        assertEquals("40 MiB of 64 MiB", a.bytes().get(), "Done counts the whole job");
+        assertEquals("4 MiB/s", a.speed().get(), "8 MiB in 2 s, not 40");
+        assertEquals("0:06", a.eta().get(), "24 MiB left at 4 MiB/s");
+        assertTrue(job.overallLine().get().contains("; 8 MiB/s total; ETA 0:06"), job.overallLine().get());
+    }
+
+    @Test
     void aFailedRowDropsItsSpeedAndEtaAndSaysWhyInItsStateCell() {
         ViewModelTest.FakeRun run = start(64 * MIB, 3, true);
         now.addAndGet(SECOND);

@@ -400,6 +400,14 @@ class ViewModelTest {
         public void cancel() {
             cancelled = true;
         }
+
+        /** Bytes on every destination from earlier runs of a resumed job. */
+        long before;
+
+        @Override
+        public long copiedBefore() {
+            return before;
+        }
     }
 
     /** A report as the CLI writes it (read through JSON, so it holds whatever fields the record has). */

@@ -170,11 +170,11 @@ public final class DestinationRow {
      * @param verifyPass whether a verification pass follows
      * @param probing whether removable drives are being probed (nothing written yet)
      */
-    public void copying(long written, long total, double seconds, boolean verifyPass, boolean probing) {
+    public void copying(long written, long before, long total, double seconds, boolean verifyPass, boolean probing) {
         progress.set(fraction(written, total));
         raiseBar(verifyPass ? progress.get() / 2 : progress.get());
-        double rate = seconds > 0 ? written / seconds : 0;
-        long left = Eta.seconds(total, written, 0, verifyPass, false, seconds, 0);
+        double rate = seconds > 0 ? Math.max(0, written - before) / seconds : 0;
+        long left = Eta.seconds(total, written, 0, verifyPass, false, seconds, 0, before);
         show(written, total, rate, left, "written");
         set(probing ? RowState.CHECKING : RowState.WRITING, probing ? "checking" : "writing", "");
     }

@@ -29,7 +29,17 @@ public final class Eta {
      */
     public static long seconds(long total, long written, long verified, boolean verifyPass, boolean inVerify,
             double copySeconds, double verifySeconds) {
-        double copyRate = copySeconds > 0 && written > 0 ? written / copySeconds : 0;
+        return seconds(total, written, verified, verifyPass, inVerify, copySeconds, verifySeconds, 0);
+    }
+
+    /**
+     * The same, for a run that found {@code before} bytes already written (a resumed job's earlier
+     * runs): the copy's speed is of what it wrote since, over {@code copySeconds}.
+     */
+    public static long seconds(long total, long written, long verified, boolean verifyPass, boolean inVerify,
+            double copySeconds, double verifySeconds, long before) {
+        long moved = written - before;
+        double copyRate = copySeconds > 0 && moved > 0 ? moved / copySeconds : 0;
         boolean workLeft = inVerify ? verified < total : written < total || verifyPass;
         if (!workLeft) {
             return 0;

@@ -15,6 +15,14 @@ class EtaTest {
     }
 
     @Test
+    void aResumedJobsEarlierBytesAreNotItsSpeed() {
+        // 50 bytes were there from earlier runs; 60 of 100 after 5 s: 2 B/s, 40 bytes left
+        assertEquals(20, Eta.seconds(100, 60, 0, false, false, 5, 0, 50));
+        assertEquals(70, Eta.seconds(100, 60, 0, true, false, 5, 0, 50), "and the whole read-back at 2 B/s");
+        assertEquals(Eta.UNKNOWN, Eta.seconds(100, 50, 0, false, false, 5, 0, 50), "nothing new yet: no speed");
+    }
+
+    @Test
     void whileVerifyingTheReadBacksOwnSpeedCounts() {
         // copy ran 10 s (10 B/s); read-back 25 of 100 in 5 s: 5 B/s, 75 bytes left
         assertEquals(15, Eta.seconds(100, 100, 25, true, true, 10, 5));
