@@ -339,7 +339,8 @@ public final class JobViewModel {
         if (allOk && !r.cancelled()) {
             overall.set(1.0);
         }
-        JobSummary s = JobSummary.of(rows, (clock.getAsLong() - startNanos) / 1_000_000_000L, r.bytes(), r.cancelled());
+        JobSummary s = JobSummary.of(rows, (clock.getAsLong() - startNanos) / 1_000_000_000L, r.bytes(),
+                run.copiedBefore(), r.cancelled());
         overallLine.set(s.text());
         verifying.set(false);
         report.set(r);

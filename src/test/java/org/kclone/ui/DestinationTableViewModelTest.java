@@ -93,6 +93,12 @@ class DestinationTableViewModelTest {
         assertEquals("4 MiB/s", a.speed().get(), "8 MiB in 2 s, not 40");
         assertEquals("0:06", a.eta().get(), "24 MiB left at 4 MiB/s");
         assertTrue(job.overallLine().get().contains("; 8 MiB/s total; ETA 0:06"), job.overallLine().get());
+        now.addAndGet(4 * SECOND);
+        run.written = new long[] {64 * MIB, 64 * MIB};
+        run.report = report(false, 64 * MIB, 2, dest("ok", null), dest("ok", null));
+        job.poll();
+        assertEquals("Done in 0:06: 2 ok, 0 failed, 0 mismatch; 64 MiB (32 MiB of them copied before the"
+                + " interruption) at 5.3 MiB/s average", job.summary().get().text(), "32 MiB in 6 s");
     }
 
     @Test

@@ -8,10 +8,15 @@ import java.util.Locale;
  * or unverified, when any), how long it took and the average speed.
  */
 public record JobSummary(int ok, int failed, int mismatch, int cancelled, int unverified, long seconds,
-        long bytes, boolean jobCancelled) {
+        long bytes, long before, boolean jobCancelled) {
 
-    /** Counts the rows' end states; {@code bytes} the bytes written per destination, {@code seconds} the job's time. */
-    public static JobSummary of(List<DestinationRow> rows, long seconds, long bytes, boolean jobCancelled) {
+    /**
+     * Counts the rows' end states; {@code bytes} the bytes written per destination, {@code seconds} the
+     * job's time, {@code before} the bytes a resumed job's earlier runs had copied (in {@code bytes},
+     * not in the speed).
+     */
+    public static JobSummary of(List<DestinationRow> rows, long seconds, long bytes, long before,
+            boolean jobCancelled) {
         int ok = 0;
         int failed = 0;
         int mismatch = 0;
@@ -26,7 +31,7 @@ public record JobSummary(int ok, int failed, int mismatch, int cancelled, int un
                 default -> failed++;
             }
         }
-        return new JobSummary(ok, failed, mismatch, cancelled, unverified, seconds, bytes, jobCancelled);
+        return new JobSummary(ok, failed, mismatch, cancelled, unverified, seconds, bytes, before, jobCancelled);
     }
 
     /** Whether every destination is ok. */
@@ -34,9 +39,10 @@ public record JobSummary(int ok, int failed, int mismatch, int cancelled, int un
         return failed == 0 && mismatch == 0 && cancelled == 0 && unverified == 0 && !jobCancelled;
     }
 
-    /** Bytes per second per destination over the whole job (0 for a job of no time). */
+    /** Bytes per second per destination over this run (0 for a job of no time). */
     public long averageSpeed() {
-        return seconds > 0 ? bytes / seconds : bytes;
+        long moved = Math.max(0, bytes - before);
+        return seconds > 0 ? moved / seconds : moved;
     }
 
     /** "Done in 2:13: 14 ok, 1 failed, 1 mismatch; 64 MiB at 512 KiB/s average". */
@@ -50,7 +56,11 @@ public record JobSummary(int ok, int failed, int mismatch, int cancelled, int un
         if (unverified > 0) {
             b.append(", ").append(unverified).append(" unverified");
         }
-        b.append("; ").append(Eta.bytes(bytes)).append(" at ").append(Eta.bytes(averageSpeed())).append("/s average");
+        b.append("; ").append(Eta.bytes(bytes));
+        if (before > 0) {
+            b.append(" (").append(Eta.bytes(before)).append(" of them copied before the interruption)");
+        }
+        b.append(" at ").append(Eta.bytes(averageSpeed())).append("/s average");
         return b.toString();
     }
 
