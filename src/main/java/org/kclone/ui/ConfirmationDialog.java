@@ -56,12 +56,27 @@ final class ConfirmationDialog {
 
     /** Shows the question and waits; true only for Overwrite (with the names typed where asked). */
     static boolean ask(Window owner, CopyPlanner.Plan plan) {
+        return ask(owner, plan, null);
+    }
+
+    /**
+     * The same for Resume: {@code resuming} (null for Start) says what the interrupted job left on the
+     * destinations, which is kept; the rest of each region is overwritten.
+     */
+    static boolean ask(Window owner, CopyPlanner.Plan plan, String resuming) {
         Dialog<ButtonType> d = new Dialog<>();
         d.initOwner(owner);
-        d.setTitle("Overwrite?");
-        d.setHeaderText("Everything in the regions to overwrite will be lost.");
+        d.setTitle(resuming == null ? "Overwrite?" : "Resume and overwrite the rest?");
+        d.setHeaderText(resuming == null ? "Everything in the regions to overwrite will be lost."
+                : "Everything in the regions to overwrite that the interrupted job did not copy will be lost.");
         VBox body = new VBox(4);
         body.setId("confirmation");
+        if (resuming != null) {
+            Label r = new Label(resuming);
+            r.setId("confirmResuming");
+            r.setWrapText(true);
+            body.getChildren().add(r);
+        }
         for (String line : lines(plan)) {
             Label l = new Label(line);
             if (line.startsWith("Overwrite")) {

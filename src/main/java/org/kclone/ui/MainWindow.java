@@ -31,6 +31,7 @@ import javafx.util.Duration;
 import org.kclone.device.CopyPlanner;
 import org.kclone.device.DeviceInfo;
 import org.kclone.device.RefusedException;
+import org.kclone.device.resume.MapStore;
 
 /**
  * The window: device tree on the left and source and options on the right above; destinations and
@@ -279,7 +280,9 @@ public final class MainWindow {
             refuse(e, "Not started");
             return;
         }
-        if (!ConfirmationDialog.ask(root.getScene().getWindow(), confirmed)) {
+        MapStore.Unfinished interrupted = resume ? resumeVm.forForm().get() : null;
+        if (!ConfirmationDialog.ask(root.getScene().getWindow(), confirmed,
+                interrupted == null ? null : org.kclone.ui.resume.ResumeText.confirming(interrupted))) {
             return;
         }
         // The person may have waited at the question: discover again, now, and plan again from the same

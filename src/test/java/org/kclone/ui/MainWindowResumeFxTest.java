@@ -100,6 +100,9 @@ class MainWindowResumeFxTest {
                 && robot.lookup("#resume").match(org.testfx.matcher.base.NodeMatchers.isVisible()).tryQuery().isPresent());
         WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#resume");
+        String resuming = robot.lookup("#confirmResuming").queryAs(Label.class).getText();
+        assertTrue(resuming.startsWith("Resume: ") && resuming.contains(" of 16.0 MiB copied by the interrupted job stays"
+                + " on the destinations") && resuming.endsWith("only the rest is copied."), resuming);
         robot.clickOn("#confirmOverwrite");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.job().running().get()
                 && window.job().report().get() != null && !window.job().report().get().cancelled());

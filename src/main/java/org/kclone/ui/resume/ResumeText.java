@@ -49,6 +49,14 @@ public final class ResumeText {
                 + Sizes.human(u.done()) + " of " + Sizes.human(u.total()) + ")";
     }
 
+    /** The line of the confirmation for Resume: what is kept, what is copied. */
+    public static String confirming(MapStore.Unfinished u) {
+        String kept = u.viaHelper() ? "What the interrupted job copied (with the administrator's rights)"
+                : Sizes.human(u.done()) + " of " + Sizes.human(u.total()) + " copied by the interrupted job";
+        return "Resume: " + kept + " stays on the destinations once kclone has checked that the source and the"
+                + " destinations are unchanged there; only the rest is copied.";
+    }
+
     /** The offer beside Start for the job now in the form. */
     public static String offer(MapStore.Unfinished u) {
         if (u.viaHelper()) {
