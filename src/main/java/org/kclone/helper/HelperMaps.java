@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The helper's own maps of the window's jobs: {@code /var/lib/kclone/maps/UID/} (UID the requesting
  * user's), folders the helper makes itself (mode 0700) and names its files in ({@link MapStore}):
  * the window never sends a path, only {@code resume}. A folder that is a symbolic link, not the
- * helper's own or open to others is not used. {@code KCLONE_HELPER_MAPS} moves the base (tests;
+ * helper's own or open to others is not used, nor a map file in it that is not the helper's own
+ * regular file ({@link #ownFile}). {@code KCLONE_HELPER_MAPS} moves the base (tests;
  * pkexec clears the environment, so a caller cannot set it).
  */
 final class HelperMaps {

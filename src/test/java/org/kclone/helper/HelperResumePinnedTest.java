@@ -152,25 +152,37 @@ class HelperResumePinnedTest {
         assertArrayEquals(theirs, Files.readAllBytes(elsewhere));
     }
 
-    @Test
-    void aMapFileWithASecondNameOrOfAnotherUserIsNotTheHelpers() throws Exception {
-        CopyPlanner.Plan plan = imagePlan(new byte[SIZE]);
-        HelperMaps maps = new HelperMaps(dir.resolve("maps"));
+    /** The job's map in the helper's folder, as a run of the helper left it; resuming from it works. */
+    private Path helpersMap(HelperMaps maps, CopyPlanner.Plan plan, DeviceOpener opener) throws Exception {
         HelperMaps.safeFolder(maps.folder(me));
         Path file = new MapStore(maps.folder(me)).fileFor(plan);
         try (BlockDevice in = FileBlockDevice.open(plan.source().path(), false, 512)) {
             TestMaps.writeResumable(file, plan, DONE, in);
         }
-        DeviceOpener opener = new PinnedOpener(guard.checked(), me);
         assertEquals(DONE, maps.prepare(me, plan, true, null, opener).resumeAt(), "the helper's own map");
+        return file;
+    }
 
-        Path second = Files.createLink(dir.resolve("second"), file);
+    @Test
+    void aMapFileWithASecondNameIsNotTheHelpers() throws Exception {
+        CopyPlanner.Plan plan = imagePlan(new byte[SIZE]);
+        HelperMaps maps = new HelperMaps(dir.resolve("maps"));
+        DeviceOpener opener = new PinnedOpener(guard.checked(), me);
+        Path file = helpersMap(maps, plan, opener);
+        Files.createLink(dir.resolve("second"), file);
         RefusedException linked = assertThrows(RefusedException.class,
                 () -> maps.prepare(me, plan, true, null, opener));
+        assertEquals("resume", linked.field());
         assertTrue(linked.reason().contains("a file with 2 links"), linked.reason());
-        Files.delete(second);
+    }
 
+    @Test
+    void aMapFileOfAnotherUserIsNotTheHelpers() throws Exception {
         assumeTrue(me.uid() == 0, "changing a file's owner needs root (running as uid " + me.uid() + ")");
+        CopyPlanner.Plan plan = imagePlan(new byte[SIZE]);
+        HelperMaps maps = new HelperMaps(dir.resolve("maps"));
+        DeviceOpener opener = new PinnedOpener(guard.checked(), me);
+        Path file = helpersMap(maps, plan, opener);
         Files.setAttribute(file, "unix:uid", 65534);
         RefusedException theirs = assertThrows(RefusedException.class,
                 () -> maps.prepare(me, plan, true, null, opener));
