@@ -6,7 +6,8 @@ import org.kclone.engine.BlockDevice;
 import org.kclone.engine.FileBlockDevice;
 
 /**
- * How {@link OpenedPlan} opens a planned endpoint and sizes a new image file. The CLI and the
+ * How {@link OpenedPlan} opens a planned endpoint and sizes a new image file, and how a resumed
+ * job's map checks read them (org.kclone.device.resume.JobMap). The CLI and the
  * window open by path ({@link #BY_PATH}); the privileged helper gives one that first pins the path
  * and checks that what it names is what was checked (org.kclone.helper.PinnedOpener).
  */

@@ -29,6 +29,9 @@ public final class OpenedPlan implements Closeable {
     /** The compressed and checksummed images among the devices (sidecars, stream failures). */
     private ImageStreams images = new ImageStreams(0);
 
+    /** How the devices were opened: what opens them again during the run (a resumed map's checks). */
+    private DeviceOpener opener = DeviceOpener.BY_PATH;
+
     /** What compressed or checksummed images of this plan know: a broken source, stored hashes. */
     public ImageStreams images() {
         return images;
@@ -123,6 +126,7 @@ public final class OpenedPlan implements Closeable {
             OpenedPlan done = new OpenedPlan(plan, source, List.of(dests));
             done.claims = claims;
             done.images = images;
+            done.opener = opener;
             return done;
         } catch (RefusedException e) {
             for (Closeable c : opened) {
@@ -225,6 +229,14 @@ public final class OpenedPlan implements Closeable {
 
     public BlockDevice source() {
         return source;
+    }
+
+    /**
+     * The opener these devices came from: anything the run opens again opens through it (the
+     * helper's pins and checks what it opens). {@link DeviceOpener#BY_PATH} for devices given ({@link #of}).
+     */
+    public DeviceOpener opener() {
+        return opener;
     }
 
     /**

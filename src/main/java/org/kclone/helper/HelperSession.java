@@ -170,17 +170,17 @@ public final class HelperSession {
                 org.kclone.device.used.UsedOnlyCheck.check(plan);
                 settings = settings.usedOnly(false); // planned by CloneRun from the source this helper opens
             }
-            if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
-                // the helper's own map of this job, in its own folder (the request names no file); a
-                // used-blocks-only job's map holds its extent list and resumes only as such
-                org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume, usedOnly);
-                settings = map == null ? settings : settings.withMap(map);
-            }
-            PinnedOpener opener;
+            PinnedOpener opener; // every open of the job's devices, the map's checks' too
             try {
                 opener = new PinnedOpener(guard.checked(), user);
             } catch (IOException e) {
                 throw new RefusedException("helper", e.getMessage());
+            }
+            if (resume || org.kclone.device.resume.MapStore.canKeep(plan)) {
+                // the helper's own map of this job, in its own folder (the request names no file); a
+                // used-blocks-only job's map holds its extent list and resumes only as such
+                org.kclone.device.resume.JobMap map = maps.prepare(user, plan, resume, usedOnly, opener);
+                settings = map == null ? settings : settings.withMap(map);
             }
             run = CloneRun.start(plan, opener, settings, new CloneRun.Listener() { });
             if (settings.map() != null) {

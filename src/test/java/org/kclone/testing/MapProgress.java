@@ -43,6 +43,13 @@ public final class MapProgress {
         return Long.parseLong(f[6]) * 512;
     }
 
+    /** Bytes the kernel has read from the block device so far (its stat's sectors read, in 512 bytes). */
+    public static long sectorsRead(Path dev) throws IOException {
+        String name = dev.toRealPath().getFileName().toString();
+        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
+        return Long.parseLong(f[2]) * 512;
+    }
+
     /** The first {@code size} bytes of {@code dev}. */
     public static byte[] read(Path dev, int size) throws IOException {
         byte[] b = new byte[size];

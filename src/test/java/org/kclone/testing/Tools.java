@@ -45,6 +45,7 @@ public final class Tools {
             Map.entry("setsid", "util-linux"),
             Map.entry("findmnt", "util-linux"),
             Map.entry("id", "coreutils"),
+            Map.entry("mknod", "coreutils"),
             Map.entry("losetup", "mount"),
             Map.entry("mount", "mount"),
             Map.entry("umount", "mount"),

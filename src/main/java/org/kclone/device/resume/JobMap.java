@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
 import org.kclone.device.CopyPlanner;
+import org.kclone.device.DeviceOpener;
 import org.kclone.device.Endpoint;
 import org.kclone.device.OpenedPlan;
 import org.kclone.device.RefusedException;
@@ -15,7 +16,6 @@ import org.kclone.device.verify.SourceHasher;
 import org.kclone.engine.BlockDevice;
 import org.kclone.engine.ChunkObserver;
 import org.kclone.engine.Extents;
-import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 import org.kclone.engine.SectorRange;
 
@@ -85,7 +85,16 @@ public final class JobMap {
      */
     public static JobMap prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly)
             throws RefusedException {
-        MapPreparation.Prepared p = MapPreparation.prepare(file, every, plan, usedOnly);
+        return prepare(file, every, plan, usedOnly, DeviceOpener.BY_PATH);
+    }
+
+    /**
+     * {@link #prepare(Path, long, CopyPlanner.Plan, Boolean)}, the source and destinations read for the
+     * checks through {@code opener} (read only): the run's own (the helper's pins what it checked).
+     */
+    public static JobMap prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly, DeviceOpener opener)
+            throws RefusedException {
+        MapPreparation.Prepared p = MapPreparation.prepare(file, every, plan, usedOnly, opener);
         JobMap j = new JobMap(file, every, p.stored(), p.skip());
         j.leftOut = p.leftOut();
         j.used = p.used();
@@ -164,7 +173,7 @@ public final class JobMap {
             // come in order from its start (prefill's); these come from the middle. Kept open to the run's
             // end: closing any descriptor of a file drops the process's fcntl locks on it (the claim's)
             try {
-                apart = FileBlockDevice.open(plan.source().path(), false, plan.source().logicalSectorSize());
+                apart = opened.opener().open(plan.source(), false); // the run's opener: the helper's pins
                 MapChecks.sourceUnchanged(file, stored, apart, plan.source(), u);
             } catch (IOException e) {
                 throw new RefusedException("--map", "cannot read SOURCE to check it against " + file + ": "

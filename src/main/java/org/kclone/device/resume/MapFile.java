@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -108,12 +109,17 @@ public final class MapFile {
         return String.format("0x%016X", v);
     }
 
-    /** Writes the map atomically: a temporary file beside it, synced, renamed over it, the folder synced. */
+    /**
+     * Writes the map atomically: a temporary file beside it, synced, renamed over it, the folder synced.
+     * The temporary file is made new ({@code O_CREAT|O_EXCL}, after removing one left behind): a link
+     * or a file someone put there is never written through (the helper writes as root).
+     */
     void save(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp); // a link goes itself, its target untouched
+        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             c.write(java.nio.ByteBuffer.wrap(text().getBytes(StandardCharsets.UTF_8)));
             c.force(true);
         }
@@ -132,9 +138,19 @@ public final class MapFile {
         }
     }
 
-    /** Reads a map written by {@link #save}. */
+    /**
+     * Reads a map written by {@link #save}: the file itself, never through a symbolic link
+     * ({@code O_NOFOLLOW}; callers check first that it is a regular file, so no FIFO or device is opened).
+     */
     static MapFile read(Path file) throws IOException, BadMapException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS),
+                StandardCharsets.UTF_8.newDecoder()))) {
+            lines = r.lines().toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         MapFile m = new MapFile();
         boolean magic = false;
         int n = 0;

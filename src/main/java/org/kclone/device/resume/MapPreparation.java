@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.kclone.device.CopyPlanner;
+import org.kclone.device.DeviceOpener;
 import org.kclone.device.Endpoint;
 import org.kclone.device.RefusedException;
 import org.kclone.device.image.compress.CompressedImages;
 import org.kclone.device.image.compress.Format;
 import org.kclone.engine.BlockDevice;
-import org.kclone.engine.FileBlockDevice;
 import org.kclone.engine.IoRegion;
 
 /**
@@ -31,8 +31,11 @@ final class MapPreparation {
     record Prepared(MapFile stored, long skip, List<String> leftOut, UsedExtents used) {
     }
 
-    /** {@link JobMap#prepare(Path, long, CopyPlanner.Plan, Boolean)}'s checks and reading. */
-    static Prepared prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly)
+    /**
+     * {@link JobMap#prepare(Path, long, CopyPlanner.Plan, Boolean, DeviceOpener)}'s checks and reading;
+     * the devices are opened read only, through {@code opener} only.
+     */
+    static Prepared prepare(Path file, long every, CopyPlanner.Plan plan, Boolean usedOnly, DeviceOpener opener)
             throws RefusedException {
         if (every < 4096) {
             throw new RefusedException("--map-every", "must be at least 4K");
@@ -57,6 +60,10 @@ final class MapPreparation {
                 throw new RefusedException("--map", file + " is " + e.field() + " of this job: give the map a file of"
                         + " its own; nothing was written");
             }
+        }
+        if (Files.isSymbolicLink(file)) { // never followed: read with O_NOFOLLOW, and a save renames over the link
+            throw new RefusedException("--map", file + " is a symbolic link; give the map file's own path;"
+                    + " nothing was written");
         }
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new RefusedException("--map", file + " is not a regular file (a map is a small text file);"
@@ -95,8 +102,7 @@ final class MapPreparation {
         }
         UsedExtents used = null;
         if (!m.complete()) {
-            try (BlockDevice src = FileBlockDevice.open(plan.source().path(), false,
-                    plan.source().logicalSectorSize())) {
+            try (BlockDevice src = opener.open(plan.source(), false)) {
                 if (m.used != null) {
                     used = plannedAgain(plan.source(), src);
                     MapChecks.samePlan(file, m, used);
@@ -108,7 +114,7 @@ final class MapPreparation {
             }
             for (int i = 0; i < plan.destinations().size(); i++) {
                 Endpoint e = plan.destinations().get(i);
-                try (BlockDevice d = FileBlockDevice.open(e.path(), false, e.logicalSectorSize())) {
+                try (BlockDevice d = opener.open(e, false)) {
                     MapChecks.destinationUnchanged(file, m, i, e, d, used);
                 } catch (IOException x) {
                     throw new RefusedException("--map", "cannot read " + e.field() + " " + e.path() + " to check it"

@@ -265,6 +265,12 @@ public final class MapStore {
      * false) or only the used blocks (true; null: either), resuming only from a map of the same kind.
      */
     public JobMap prepare(CopyPlanner.Plan plan, boolean resume, Boolean usedOnly) throws RefusedException {
+        return prepare(plan, resume, usedOnly, org.kclone.device.DeviceOpener.BY_PATH);
+    }
+
+    /** As above, the devices read for the checks through {@code opener} (the run's own). */
+    public JobMap prepare(CopyPlanner.Plan plan, boolean resume, Boolean usedOnly,
+            org.kclone.device.DeviceOpener opener) throws RefusedException {
         Path file;
         try {
             makeFolder();
@@ -276,6 +282,6 @@ public final class MapStore {
             throw new RefusedException("map", "cannot keep the job's map in " + dir + ": " + e.getMessage()
                     + "; nothing was written");
         }
-        return JobMap.prepare(file, JobMap.DEFAULT_EVERY, plan, usedOnly);
+        return JobMap.prepare(file, JobMap.DEFAULT_EVERY, plan, usedOnly, opener);
     }
 }

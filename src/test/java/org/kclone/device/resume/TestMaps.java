@@ -30,6 +30,31 @@ public final class TestMaps {
         return file;
     }
 
+    /**
+     * The map an interrupted run of the plan would have left at {@code file}: the real identities of
+     * its source and destinations, every destination durably holding {@code done} bytes, and the
+     * source's hashes below that read from {@code source} (the source's bytes, opened by the test).
+     */
+    public static Path writeResumable(Path file, CopyPlanner.Plan plan, long done,
+            org.kclone.engine.BlockDevice source) throws IOException {
+        MapFile m = new MapFile();
+        m.status = "interrupted";
+        m.source = real(plan.source(), true);
+        for (Endpoint e : plan.destinations()) {
+            m.dests.add(real(e, false));
+            Ranges r = new Ranges();
+            r.add(0, done);
+            m.done.add(r);
+        }
+        m.hashes.addAll(SourceHashes.around(source, plan.source().startByte(), plan.source().byteLength(), done, null));
+        m.save(file);
+        return file;
+    }
+
+    private static MapFile.Entry real(Endpoint e, boolean source) throws IOException {
+        return new MapFile.Entry(e.start(), e.count(), e.byteLength(), Identity.of(e, source), e.path().toString());
+    }
+
     private static MapFile.Entry entry(Endpoint e) {
         return new MapFile.Entry(e.start(), e.count(), e.byteLength(), "test", e.path().toString());
     }
