@@ -166,6 +166,7 @@ class MainWindowLayoutFxTest {
         String[][] nvme = {{"/dev/nvme0n1p2", "ext4", "ubuntu-root"}, {"/dev/sdb1", "exfat", "PHOTOS-2024"},
             {"/dev/nvme0n1p1", "vfat", "EFI"}};
         assertTheTreeFits(robot, "1280x800", 4, nvme);
+        assertEquals("Model", tree(robot).getVisibleLeafColumns().get(4).getText(), "and the model at 1280x800");
         TreeTableRow<?> disk = robot.lookup(".tree-table-row-cell").queryAllAs(TreeTableRow.class).stream()
                 .filter(r -> r.getItem() instanceof DeviceInfo d && d.path().equals("/dev/nvme0n1")).findFirst()
                 .orElseThrow();
