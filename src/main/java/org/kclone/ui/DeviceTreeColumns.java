@@ -24,6 +24,8 @@ final class DeviceTreeColumns {
 
     /** Room kept for the vertical scroll bar, whether or not it shows. */
     static final double RESERVED = 16;
+    /** A text column's own maximum width, in its properties. */
+    private static final String MAX = "kclone.maxWidth";
     /** The Device column's width with no devices listed. */
     static final double DEVICE_MIN = 150;
 
@@ -57,6 +59,7 @@ final class DeviceTreeColumns {
             c.setMinWidth(Math.max(s.min(), headerWidth(s.title())));
             c.setPrefWidth(c.getMinWidth());
             c.setMaxWidth(Math.max(c.getMinWidth(), s.max()));
+            c.getProperties().put(MAX, c.getMaxWidth());
             tree.getColumns().add(c);
         }
         device.setMinWidth(Math.max(deviceWidth(List.of()), headerWidth(device.getText())));
@@ -76,7 +79,12 @@ final class DeviceTreeColumns {
         double room = tree.getWidth() - tree.snappedLeftInset() - tree.snappedRightInset() - RESERVED;
         int shown = shown(room, mins);
         for (int i = 0; i < columns.size(); i++) {
-            columns.get(i).setVisible(i < shown);
+            TreeTableColumn<DeviceInfo, ?> c = columns.get(i);
+            c.setVisible(i < shown);
+            if (i > 0) {
+                // the last one shown takes what is left, so no empty header trails the columns
+                c.setMaxWidth(i == shown - 1 ? Double.MAX_VALUE : (Double) c.getProperties().get(MAX));
+            }
         }
     }
 
@@ -118,6 +126,10 @@ final class DeviceTreeColumns {
             device.setMinWidth(w);
             device.setPrefWidth(w);
             fit(tree);
+            // the policy spreads the width again only when asked: set it anew
+            var policy = tree.getColumnResizePolicy();
+            tree.setColumnResizePolicy(TreeTableView.UNCONSTRAINED_RESIZE_POLICY);
+            tree.setColumnResizePolicy(policy);
         }
     }
 

@@ -135,6 +135,7 @@ class MainWindowLayoutFxTest {
         double sum = shown.stream().mapToDouble(TreeTableColumn::getWidth).sum();
         double inside = tree.getWidth() - tree.snappedLeftInset() - tree.snappedRightInset();
         assertTrue(sum <= inside + 0.5, "the columns (" + sum + " px) fit the tree (" + inside + " px) at " + size);
+        assertTrue(sum >= inside - 20, "and fill it (" + sum + " of " + inside + " px; a vertical scroll bar aside) at " + size);
         List<String> titles = shown.stream().map(TreeTableColumn::getText).toList();
         assertTrue(titles.size() >= leading, titles + " at " + size);
         assertEquals(List.of("Device", "Size", "File system", "Label").subList(0, leading), titles.subList(0, leading),
