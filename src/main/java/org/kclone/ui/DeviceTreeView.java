@@ -2,10 +2,8 @@ package org.kclone.ui;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -22,7 +20,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kclone.device.DeviceInfo;
-import org.kclone.device.Sizes;
 
 /**
  * The device tree (left): each disk with its partitions nested under it, a badge per kind, the
@@ -42,21 +39,9 @@ final class DeviceTreeView {
         TreeTableColumn<DeviceInfo, DeviceInfo> device = new TreeTableColumn<>("Device");
         device.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cd.getValue().getValue()));
         device.setCellFactory(c -> new DeviceCell());
-        device.setPrefWidth(190);
-        device.setMinWidth(170);
         tree.getColumns().add(device);
-        tree.getColumns().add(column("Size", 80, d -> Sizes.human(d.size())));
-        // third, so it is seen at the default size: why a device cannot be written
-        tree.getColumns().add(column("Not a destination", 150, d -> {
-            String why = DeviceTableViewModel.whyNotDestination(d);
-            return why == null ? "" : why;
-        }));
-        tree.getColumns().add(column("Model", 120, d -> d.model() == null ? "" : d.model().trim()));
-        tree.getColumns().add(column("Serial", 100, d -> d.serial() == null ? "" : d.serial().trim()));
-        tree.getColumns().add(column("Bus", 50, d -> d.transport() == null ? "" : d.transport()));
-        tree.getColumns().add(column("File system", 90, d -> d.fsType() == null ? "" : d.fsType()));
-        tree.getColumns().add(column("Label", 90, d -> d.label() == null ? "" : d.label()));
-        tree.getColumns().add(column("Mounted", 100, d -> String.join(", ", d.mountpoints())));
+        // fitted to the tree's width: File system and Label in view without scrolling sideways
+        DeviceTreeColumns.install(tree, device);
         tree.setRowFactory(t -> new TreeTableRow<>() {
             @Override
             protected void updateItem(DeviceInfo d, boolean empty) {
@@ -70,7 +55,7 @@ final class DeviceTreeView {
                     } else if (why != null) {
                         getStyleClass().add("busy");
                     }
-                    setTooltip(new Tooltip(d.describe() + (why == null ? "" : "\nNot a destination: " + why)));
+                    setTooltip(new Tooltip(DeviceTreeColumns.tooltip(d)));
                 }
             }
         });
@@ -156,13 +141,7 @@ final class DeviceTreeView {
         if (reselect != null) {
             tree.getSelectionModel().select(reselect);
         }
-    }
-
-    private static TreeTableColumn<DeviceInfo, String> column(String title, double width, Function<DeviceInfo, String> f) {
-        TreeTableColumn<DeviceInfo, String> c = new TreeTableColumn<>(title);
-        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue().getValue())));
-        c.setPrefWidth(width);
-        return c;
+        DeviceTreeColumns.fitDevice(tree, vm.devices());
     }
 
     /** The device's badge (its kind) and its full path. */

@@ -1,15 +1,20 @@
 package org.kclone.ui.table;
 
+import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.util.Duration;
 import org.controlsfx.control.Notifications;
 
 /**
- * The desktop notification at the end of a job (ControlsFX {@link Notifications}, shown over the
- * window's screen). Without a screen to show it on (headless, Monocle) it is skipped: the summary
- * in the window says the same.
+ * The desktop notification at the end of a job (ControlsFX {@link Notifications}, in the window's
+ * top right corner: over the source, never over the job's rows, its summary or <em>Save
+ * report...</em> at the bottom right, which the person wants right then). Without a screen to show
+ * it on it is skipped: the summary in the window says the same.
  */
 public final class JobEndNotice {
+
+    /** Where in the window it shows. */
+    static final Pos POSITION = Pos.TOP_RIGHT;
 
     private JobEndNotice() {
     }
@@ -21,7 +26,8 @@ public final class JobEndNotice {
             return false;
         }
         try {
-            Notifications n = Notifications.create().owner(owner.getScene().getWindow()).title(s.title())
+            Notifications n = Notifications.create().owner(owner.getScene().getWindow())
+                    .position(POSITION).title(s.title())
                     .text(s.text()).hideAfter(Duration.seconds(10));
             if (s.allOk()) {
                 n.showInformation();
