@@ -41,7 +41,7 @@ final class DeviceTreeColumns {
             new Spec("Size", 72, 84, d -> Sizes.human(d.size())),
             new Spec("File system", 76, 110, d -> orEmpty(d.fsType())),
             new Spec("Label", 92, Double.MAX_VALUE, d -> orEmpty(d.label())),
-            new Spec("Model", 64, Double.MAX_VALUE, d -> orEmpty(d.model()).trim()),
+            new Spec("Model", 56, Double.MAX_VALUE, d -> orEmpty(d.model()).trim()),
             new Spec("Not a destination", 120, Double.MAX_VALUE,
                     d -> orEmpty(DeviceTableViewModel.whyNotDestination(d))),
             new Spec("Mounted", 80, Double.MAX_VALUE, d -> String.join(", ", d.mountpoints())),
@@ -56,7 +56,9 @@ final class DeviceTreeColumns {
         for (Spec s : SPECS) {
             TreeTableColumn<DeviceInfo, String> c = new TreeTableColumn<>(s.title());
             c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(s.text().apply(cd.getValue().getValue())));
-            c.setMinWidth(Math.max(s.min(), headerWidth(s.title())));
+            // a size is never cut, even bold (a system disk's row): "888.8 GiB" is the widest one
+            double widest = s.title().equals("Size") ? Math.ceil(textWidth("888.8 GiB", true) + 10) : 0;
+            c.setMinWidth(Math.max(Math.max(s.min(), widest), headerWidth(s.title())));
             c.setPrefWidth(c.getMinWidth());
             c.setMaxWidth(Math.max(c.getMinWidth(), s.max()));
             c.getProperties().put(MAX, c.getMaxWidth());

@@ -177,6 +177,12 @@ class DestinationTableFxTest {
         assertEquals("125 MiB", shown(robot, "#size1"));
         assertEquals("14.8 GiB of 14.9 GiB", shown(robot, "#bytes0"));
         assertEquals("5 GiB of 14.9 GiB", shown(robot, "#bytes1"));
+        List<String> titles = robot.lookup("#destinationTable .column-header .text").queryAllAs(javafx.scene.text.Text.class)
+                .stream().map(javafx.scene.text.Text::getText).toList();
+        for (String t : List.of("Destination", "Model", "Serial", "Size", "Start", "Overwrites", "Progress", "Done",
+                "Speed", "ETA", "State")) {
+            assertTrue(titles.contains(t), "the title '" + t + "' whole: " + titles);
+        }
     }
 
     /** What a cell shows: its text as drawn, with the ellipsis where it was cut. */

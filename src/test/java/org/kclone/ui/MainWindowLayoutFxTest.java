@@ -168,6 +168,8 @@ class MainWindowLayoutFxTest {
             {"/dev/nvme0n1p1", "vfat", "EFI"}};
         assertTheTreeFits(robot, "1280x800", 4, nvme);
         assertEquals("Model", tree(robot).getVisibleLeafColumns().get(4).getText(), "and the model at 1280x800");
+        // the system disk's row is bold: its size whole all the same (it was "931.5 ..." by hand)
+        assertEquals("931.5 GiB", drawn(cell(robot, "/dev/nvme0n1", "Size")));
         TreeTableRow<?> disk = robot.lookup(".tree-table-row-cell").queryAllAs(TreeTableRow.class).stream()
                 .filter(r -> r.getItem() instanceof DeviceInfo d && d.path().equals("/dev/nvme0n1")).findFirst()
                 .orElseThrow();
@@ -185,6 +187,7 @@ class MainWindowLayoutFxTest {
         });
         // the tree's 428 px hold Device, Size and File system; Label waits for more room (the row's tooltip has it)
         assertTheTreeFits(robot, "1024x768", 3, nvme);
+        assertEquals("931.5 GiB", drawn(cell(robot, "/dev/nvme0n1", "Size")), "at 1024x768 too");
         double nvmeDevice = tree(robot).getColumns().get(0).getWidth();
         lsblk = SATA;
         robot.interact(devices::refresh);

@@ -69,6 +69,7 @@ public final class DestinationTable {
         strip.setCellValueFactory(c -> c.getValue().overwrite());
         strip.setCellFactory(c -> new StripCell());
         strip.setPrefWidth(95);
+        strip.setMinWidth(92); // its title whole
         TableColumn<DestinationRow, String> state = text("State", DestinationRow::stateText, 190, "state");
         state.setMinWidth(160);
         // at 1280x800 the columns' preferred widths fit the window: Size, Done, Speed and ETA are never
