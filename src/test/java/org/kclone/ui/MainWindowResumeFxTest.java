@@ -59,6 +59,34 @@ class MainWindowResumeFxTest {
         robot.interact(() -> f.setText(text));
     }
 
+    /**
+     * Waits for the offer; on a timeout says what the window had then (CI's JDK 25 leg once timed out
+     * here with nothing to go by): the offer's text, whether its box showed, the plan the form made
+     * (or why none), the maps in the window's folder.
+     */
+    private void awaitOffer(FxRobot robot, String when) throws Exception {
+        try {
+            awaitOffer(robot, "after the cancelled job");
+        } catch (java.util.concurrent.TimeoutException e) {
+            StringBuilder b = new StringBuilder("no Resume offer " + when + ": ");
+            robot.interact(() -> {
+                Label l = robot.lookup("#resumeOffer").queryAs(Label.class);
+                b.append("offer '").append(l.getText()).append("', box visible ").append(l.getParent().isVisible())
+                        .append(", job running ").append(window.job().running().get()).append(", plan ");
+                try {
+                    b.append(window.destinations().plan().destinations().size()).append(" destination(s)");
+                } catch (Exception x) {
+                    b.append("none: ").append(x.getMessage());
+                }
+            });
+            Path maps = org.kclone.device.resume.MapStore.user(System.getenv()).dir();
+            try (var list = Files.list(maps)) {
+                b.append("; maps: ").append(list.map(p -> p.getFileName().toString()).toList());
+            }
+            throw new AssertionError(b.toString(), e);
+        }
+    }
+
     /** The offer's line beside Start is shown (its box), with a text. */
     private static boolean offerShown(FxRobot robot) {
         Label l = robot.lookup("#resumeOffer").queryAs(Label.class);
@@ -82,7 +110,7 @@ class MainWindowResumeFxTest {
                 && !window.job().rows().isEmpty() && window.job().rows().get(0).progress().get() > 0.1);
         robot.interact(() -> window.job().cancel());
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.job().report().get() != null);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> offerShown(robot));
+        awaitOffer(robot, "after the cancelled job");
         String offer = robot.lookup("#resumeOffer").queryAs(Label.class).getText();
         assertTrue(offer.startsWith("An interrupted job wrote ") && offer.contains("Resume copies the rest"), offer);
         robot.interact(() -> window.lookForInterruptedJobs());
