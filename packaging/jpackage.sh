@@ -64,6 +64,9 @@ mkdir -p "$work/fx-natives"
 graphics=$(ls "$top/$work"/fx/javafx-graphics-*-linux.jar)
 (cd "$work/fx-natives" && "$jdk/bin/jar" xf "$graphics")
 find "$work/fx-natives" -maxdepth 1 -name '*.so' -exec install -m 755 {} "$out/kclone/lib/runtime/lib/" \;
+# jlink's CDS archive for a JVM without compressed oops (heaps over 32 GB) is left out: 11 MB that
+# a kclone JVM (its heap a quarter of the memory) uses only on machines of 128 GiB and more.
+rm -f "$out/kclone/lib/runtime/lib/server/classes_nocoops.jsa"
 # The application's class-data sharing archive, made where the packages install it (packaging/cds-archive.sh).
 step bash packaging/cds-archive.sh "$out/kclone" /opt/kclone
 step tar -czf "$out/kclone-$version-linux-x64.tar.gz" -C "$out" kclone
