@@ -17,7 +17,8 @@
 # --generate-cds-archive) still serves the JDK's classes then.
 #
 # Training (each its own JVM, their class lists merged): --version, --help, list, list --json and
-# a verified copy of a 4 MiB image file to another, HOME in a temporary folder. A machine without
+# a verified copy of a 4 MiB image file to another, HOME (user.home, XDG_DATA_HOME and
+# XDG_STATE_HOME: the log, the maps) in a temporary folder. A machine without
 # unshare or mount namespaces gets no archive: this says so and the image is left as jpackage made it.
 set -euo pipefail
 image=$(cd "${1:?usage: packaging/cds-archive.sh APP_IMAGE INSTALL_DIR}" && pwd)
@@ -45,14 +46,14 @@ head -c 4194304 /dev/urandom > "$work/source.img"
 in_place() {
   { printf '%s\n' "$original"; while [ "$1" != -- ]; do printf 'java-options=%s\n' "$1"; shift; done; } > "$cfg"
   shift
-  HOME="$work/home" "${ns[@]}" sh -c 'mount -t tmpfs tmpfs "$1" && mkdir "$2" && mount --bind "$3" "$2" && shift 3 && cd "$0" && exec "$@"' \
+  HOME="$work/home" XDG_DATA_HOME="$work/home/share" XDG_STATE_HOME="$work/home/state" "${ns[@]}" sh -c 'mount -t tmpfs tmpfs "$1" && mkdir "$2" && mount --bind "$3" "$2" && shift 3 && cd "$0" && exec "$@"' \
     "$work" "$(dirname "$install_dir")" "$install_dir" "$image" "$install_dir/bin/$name" "$@" >>"$work/log" 2>&1
 }
 n=0
 train() {
   n=$((n + 1))
   # a command failing here (no lsblk on the build machine...) only leaves its classes out
-  in_place "-XX:DumpLoadedClassList=$work/$n.classlist" -- "$@" || echo "cds-archive.sh: training run '$*' exited $? (its classes are still listed)"
+  in_place "-XX:DumpLoadedClassList=$work/$n.classlist" "-Duser.home=$work/home" -- "$@" || echo "cds-archive.sh: training run '$*' exited $? (its classes are still listed)"
 }
 train --version
 train --help
