@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 
-/** Device discovery: {@code lsblk --json --bytes}, parsed with jackson-core's streaming parser ({@link LsblkJson}). */
+/** Device discovery: {@code lsblk --json --bytes}, parsed with jackson-core's streaming parser ({@link StreamedJson}). */
 public final class Lsblk {
 
     static final List<String> COLUMNS = List.of("NAME", "PATH", "SIZE", "TYPE", "MODEL", "SERIAL", "TRAN", "RM", "RO",
@@ -88,9 +88,9 @@ public final class Lsblk {
      * @param byId device path to its {@code /dev/disk/by-id} name
      */
     public static List<DeviceInfo> parse(String json, Map<String, String> byId) throws IOException {
-        Object root = LsblkJson.read(json);
+        Object root = StreamedJson.read(json);
         List<DeviceInfo> out = new ArrayList<>();
-        for (Object n : LsblkJson.items(LsblkJson.path(root, "blockdevices"))) {
+        for (Object n : StreamedJson.items(StreamedJson.path(root, "blockdevices"))) {
             out.add(toDevice(n, null, byId));
         }
         return out;
@@ -98,7 +98,7 @@ public final class Lsblk {
 
     private static DeviceInfo toDevice(Object n, String parentName, Map<String, String> byId) {
         List<DeviceInfo> children = new ArrayList<>();
-        for (Object c : LsblkJson.items(LsblkJson.path(n, "children"))) {
+        for (Object c : StreamedJson.items(StreamedJson.path(n, "children"))) {
             children.add(toDevice(c, text(n, "name"), byId));
         }
         List<String> holders = new ArrayList<>();
@@ -108,15 +108,15 @@ public final class Lsblk {
             }
         }
         List<String> mounts = new ArrayList<>();
-        for (Object m : LsblkJson.items(LsblkJson.path(n, "mountpoints"))) {
-            if (m != LsblkJson.NULL && !LsblkJson.asText(m).isEmpty()) {
-                mounts.add(LsblkJson.asText(m));
+        for (Object m : StreamedJson.items(StreamedJson.path(n, "mountpoints"))) {
+            if (m != StreamedJson.NULL && !StreamedJson.asText(m).isEmpty()) {
+                mounts.add(StreamedJson.asText(m));
             }
         }
         // lsblk 2.37 and older give one "mountpoint"
-        Object mountpoint = LsblkJson.get(n, "mountpoint");
-        if (mountpoint != null && mountpoint != LsblkJson.NULL) {
-            mounts.add(LsblkJson.asText(mountpoint));
+        Object mountpoint = StreamedJson.get(n, "mountpoint");
+        if (mountpoint != null && mountpoint != StreamedJson.NULL) {
+            mounts.add(StreamedJson.asText(mountpoint));
         }
         boolean system = mounts.stream().anyMatch(SYSTEM_MOUNTS::contains)
                 || children.stream().anyMatch(DeviceInfo::system);
@@ -126,23 +126,23 @@ public final class Lsblk {
             path = "/dev/" + name;
         }
         String pk = text(n, "pkname");
-        return new DeviceInfo(name, path, path != null ? byId.get(path) : null, LsblkJson.asLong(LsblkJson.path(n, "size"), 0),
+        return new DeviceInfo(name, path, path != null ? byId.get(path) : null, StreamedJson.asLong(StreamedJson.path(n, "size"), 0),
                 text(n, "type"), text(n, "model"), text(n, "serial"), text(n, "tran"), bool(n, "rm"), bool(n, "ro"),
-                LsblkJson.asInt(LsblkJson.path(n, "log-sec"), 512), LsblkJson.asInt(LsblkJson.path(n, "phy-sec"), 512),
-                LsblkJson.asLong(LsblkJson.path(n, "start"), 0),
+                StreamedJson.asInt(StreamedJson.path(n, "log-sec"), 512), StreamedJson.asInt(StreamedJson.path(n, "phy-sec"), 512),
+                StreamedJson.asLong(StreamedJson.path(n, "start"), 0),
                 pk != null ? pk : parentName, mounts, text(n, "fstype"), text(n, "label"), holders, system, children,
                 bool(n, "rota"));
     }
 
     private static String text(Object n, String field) {
-        Object v = LsblkJson.get(n, field);
-        return v == null || v == LsblkJson.NULL ? null : LsblkJson.asText(v);
+        Object v = StreamedJson.get(n, field);
+        return v == null || v == StreamedJson.NULL ? null : StreamedJson.asText(v);
     }
 
     private static boolean bool(Object n, String field) {
-        Object v = LsblkJson.get(n, field);
+        Object v = StreamedJson.get(n, field);
         // Older lsblk writes "0"/"1" strings; newer writes booleans, whose text is "true"/"false"; null is "null".
-        return v != null && ("1".equals(LsblkJson.asText(v)) || "true".equals(LsblkJson.asText(v)));
+        return v != null && ("1".equals(StreamedJson.asText(v)) || "true".equals(StreamedJson.asText(v)));
     }
 
     /**

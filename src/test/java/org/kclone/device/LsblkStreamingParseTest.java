@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lsblk's streaming parse ({@link LsblkJson}) gives the devices that the ObjectMapper tree it
+ * Lsblk's streaming parse ({@link StreamedJson}) gives the devices that the ObjectMapper tree it
  * replaced gave ({@link LsblkTreeParse}), field for field, for lsblk's real output and for every odd
  * shape a field can take: numbers as strings (leniently parsed), JSON null where a number belongs,
  * booleans, floats, objects where arrays belong, repeated names, text after the value.

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lsblk's parse as it was before {@link LsblkJson}: Jackson's ObjectMapper tree (kept word for word,
+ * Lsblk's parse as it was before {@link StreamedJson}: Jackson's ObjectMapper tree (kept word for word,
  * so LsblkStreamingParseTest can hold the streaming parse to the devices this made).
  */
 final class LsblkTreeParse {

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * lsblk's JSON read with jackson-core's streaming parser into plain values: {@link Map} (objects,
- * in their order), {@link List}, {@link String}, {@link Number} (Integer, Long or BigInteger;
- * Double), {@link Boolean} and {@link #NULL}. Jackson's ObjectMapper tree, which this replaces,
- * cost about 0.2 CPU-s on its first use (building databind's deserializers), in every kclone
- * command that lists the devices; this costs about 1 ms. The accessors answer as JsonNode's
- * {@code path}, {@code get}, iteration, {@code asText}, {@code asLong} and {@code asInt} did, odd
- * shapes included (numbers as strings, JSON null, a missing field), so the devices come out the same.
+ * The JSON that util-linux prints ({@code lsblk --json}, {@code losetup --json}) read with
+ * jackson-core's streaming parser into plain values: {@link Map} (objects, in their order),
+ * {@link List}, {@link String}, {@link Number} (Integer, Long or BigInteger; Double),
+ * {@link Boolean} and {@link #NULL}. Jackson's ObjectMapper tree, which this replaces, cost about
+ * 0.2 CPU-s on its first use in a JVM (building databind's deserializers), in every kclone command
+ * that lists the devices; this costs a few ms. The accessors answer as JsonNode's {@code path},
+ * {@code get}, iteration, {@code asText}, {@code asLong} and {@code asInt} did, odd shapes included
+ * (numbers as strings, JSON null, a missing field), so what is read from it comes out the same.
  */
-final class LsblkJson {
+final class StreamedJson {
 
     /** JSON's null (a field that is absent is Java's null: {@link #get} and {@link #path} tell them apart). */
     static final Object NULL = new Object() {
@@ -33,7 +34,7 @@ final class LsblkJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private LsblkJson() {
+    private StreamedJson() {
     }
 
     /** The first JSON value in {@code json} (what follows it is not read); no value at all reads as missing. */
@@ -74,7 +75,7 @@ final class LsblkJson {
             case VALUE_NULL:
                 return NULL;
             default:
-                throw new IOException("unexpected " + p.currentToken() + " in lsblk's JSON");
+                throw new IOException("unexpected " + p.currentToken() + " in the JSON");
         }
     }
 
@@ -109,6 +110,11 @@ final class LsblkJson {
             return String.valueOf(v);
         }
         return "";
+    }
+
+    /** JsonNode.asText(dflt): the default for null and missing, else as {@link #asText(Object)}. */
+    static String asText(Object v, String dflt) {
+        return v == NULL || v == MISSING || v == null ? dflt : asText(v);
     }
 
     /** JsonNode.asLong(dflt): numbers truncated, strings parsed leniently, booleans 1/0, else (null too) the default. */
