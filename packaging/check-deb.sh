@@ -5,7 +5,8 @@
 #  2. the .deb declares its run-time dependencies and holds the launcher, /usr/bin/kclone, the
 #     desktop entry, every icon, the metainfo and the polkit policy (the .rpm too, where built);
 #  3. it installs with apt-get; `kclone --version` from PATH prints the project's version,
-#     `kclone list` runs, the installed desktop entry validates and its Icon and Exec resolve,
+#     `kclone list` runs, the launcher uses its CDS archives without a word on stderr (also moved
+#     elsewhere, where kclone's archive does not fit), the installed desktop entry validates and its Icon and Exec resolve,
 #     the runtime holds JavaFX and the JDK modules kclone uses, and (where Xvfb and xdotool are)
 #     the window opens with the WM_CLASS that the desktop entry's StartupWMClass names and
 #     without JavaFX's "unnamed module" warning;
@@ -68,6 +69,16 @@ if [ -f "${rpms[0]}" ] && command -v rpm >/dev/null 2>&1; then
     grep -qxF "${path#.}" <<<"$files" || fail "${rpms[0]} does not hold ${path#.}"
   done
   ok "the .rpm requires gtk3, util-linux, polkit and holds the same files"
+  # kclone's CDS archive holds only for jars of the size and time they had when it was made
+  while read -r path size mtime _; do
+    case "$path" in
+      /opt/kclone/lib/app/*.jar)
+        made=target/installers/kclone/${path#/opt/kclone/}
+        [ "$size $mtime" = "$(stat -c '%s %Y' "$made")" ] || fail "${rpms[0]} holds $path with size and time $size $mtime, not those of $made"
+        ;;
+    esac
+  done < <(rpm -qp --dump "${rpms[0]}" 2>/dev/null)
+  ok "the .rpm's jars have the app-image's sizes and times (kclone's CDS archive holds for them)"
 else
   echo "check-deb: no .rpm built (or no rpm tool): .rpm not checked"
 fi
@@ -102,6 +113,27 @@ got=$(kclone --version) || fail "kclone --version exited $?"
 ok "kclone --version from PATH: $got"
 kclone list >/dev/null || fail "kclone list exited $?"
 ok "kclone list"
+
+# The class-data sharing archives (packaging/cds-archive.sh): the runtime's own and kclone's, which
+# the launcher maps (-Xshare:on makes a JVM fail where it cannot), and no word about CDS from it,
+# nor from the app-image moved elsewhere (where kclone's archive does not fit) or from a `java -cp`
+# JVM of the runtime (JobLauncher's helper, run from an unpacked tarball).
+for jsa in /opt/kclone/lib/runtime/lib/server/classes.jsa /opt/kclone/lib/app/kclone.jsa; do
+  [ -s "$jsa" ] || fail "no CDS archive $jsa"
+done
+_JAVA_OPTIONS=-Xshare:on kclone --version >"$list.out" 2>&1 || { cat "$list.out" >&2; fail "the launcher cannot use its CDS archive (-Xshare:on)"; }
+_JAVA_OPTIONS=-Xlog:class+load=info kclone --version >"$list.out" 2>/dev/null || fail "kclone --version with -Xlog:class+load exited $?"
+grep -q 'org\.kclone\.Main source: shared objects file' "$list.out" || fail "org.kclone.Main is not loaded from kclone's CDS archive"
+err=$(kclone --version 2>&1 >/dev/null) || fail "kclone --version exited $?"
+[ -z "$err" ] || fail "kclone --version wrote to stderr: $err"
+cp -a /opt/kclone "$list.moved"
+got=$("$list.moved/bin/kclone" --version 2>"$list.err") || { cat "$list.err" >&2; fail "the moved app-image's kclone --version exited $?"; }
+[ "$got" = "kclone $version" ] && [ ! -s "$list.err" ] || { cat "$list.err" >&2; fail "the moved app-image's kclone --version printed '$got' and the above on stderr"; }
+cp=$(sed -n 's|^app.classpath=\$APPDIR|/opt/kclone/lib/app|p' /opt/kclone/lib/app/kclone.cfg | paste -sd:)
+got=$(/opt/kclone/lib/runtime/bin/java -cp "$cp" org.kclone.Main --version 2>"$list.err") || { cat "$list.err" >&2; fail "java -cp ... org.kclone.Main --version exited $?"; }
+[ "$got" = "kclone $version" ] && [ ! -s "$list.err" ] || { cat "$list.err" >&2; fail "java -cp ... org.kclone.Main --version printed '$got' and the above on stderr"; }
+rm -rf "$list.moved"
+ok "CDS archives installed and used; no CDS warning from the launcher, a moved copy or java -cp"
 
 entry=/usr/share/applications/org.kclone.kclone.desktop
 desktop-file-validate "$entry" || fail "desktop-file-validate $entry"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds kclone's installers into target/installers/ with the JDK's jpackage:
-#   kclone/                          the app-image (launcher bin/kclone, jlinked runtime with JavaFX)
+#   kclone/                          the app-image (launcher bin/kclone, jlinked runtime with JavaFX,
+#                                    CDS archives: the runtime's and kclone's lib/app/kclone.jsa)
 #   kclone-VERSION-linux-x64.tar.gz  the app-image as a tarball
 #   kclone_VERSION-1_amd64.deb       the Debian package (installs to /opt/kclone)
 #   kclone-VERSION-1.x86_64.rpm      the RPM package, where rpmbuild is present (Debian package rpm)
@@ -63,6 +64,11 @@ mkdir -p "$work/fx-natives"
 graphics=$(ls "$top/$work"/fx/javafx-graphics-*-linux.jar)
 (cd "$work/fx-natives" && "$jdk/bin/jar" xf "$graphics")
 find "$work/fx-natives" -maxdepth 1 -name '*.so' -exec install -m 755 {} "$out/kclone/lib/runtime/lib/" \;
+# jlink's CDS archive for a JVM without compressed oops (heaps over 32 GB) is left out: 11 MB that
+# a kclone JVM (its heap a quarter of the memory) uses only on machines of 128 GiB and more.
+rm -f "$out/kclone/lib/runtime/lib/server/classes_nocoops.jsa"
+# The application's class-data sharing archive, made where the packages install it (packaging/cds-archive.sh).
+step bash packaging/cds-archive.sh "$out/kclone" /opt/kclone
 step tar -czf "$out/kclone-$version-linux-x64.tar.gz" -C "$out" kclone
 
 echo "jpackage.sh: .deb"
@@ -72,6 +78,11 @@ step env DPKG_DEB_COMPRESSOR_TYPE=none "$jpackage" @packaging/deb.options --type
 deb=$(ls "$work"/deb/kclone_*.deb)
 root="$work/deb-root"
 dpkg-deb -R "$deb" "$root"
+# jpackage copies the app-image into its package with new file times. kclone's CDS archive
+# (lib/app/kclone.jsa) holds only for jars of the size and time they had when it was made (JDK 17
+# checks): the files get the app-image's times back (the .rpm's spec does the same).
+same_times() { (cd "$1" && find . -type f -exec touch -r '{}' "$2/{}" ';'); }
+same_times "$out/kclone" "$top/$root/opt/kclone"
 cp -a "$usr/." "$root/"
 # jpackage's maintainer scripts do nothing here (no --linux-shortcut, no services): only their
 # case skeleton. Left in, a removed kclone would stay in dpkg's list as "rc" until purged.
@@ -95,7 +106,7 @@ rm -rf "$root"
 if command -v rpmbuild >/dev/null 2>&1; then
   echo "jpackage.sh: .rpm"
   mkdir -p "$work/rpm-resources"
-  sed "s|@USR_TREE@|$top/$usr|" packaging/rpm/kclone.spec > "$work/rpm-resources/kclone.spec"
+  sed -e "s|@USR_TREE@|$top/$usr|" -e "s|@APP_IMAGE@|$top/$out/kclone|" packaging/rpm/kclone.spec > "$work/rpm-resources/kclone.spec"
   step "$jpackage" @packaging/rpm.options --type rpm --app-version "$app_version" \
     --app-image "$out/kclone" --resource-dir "$work/rpm-resources" --dest "$out"
 else

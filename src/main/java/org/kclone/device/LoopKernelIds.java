@@ -1,7 +1,5 @@
 package org.kclone.device;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -58,11 +56,11 @@ final class LoopKernelIds {
      */
     static Map<String, LoopBacking.FileId> parse(String json) throws IOException {
         Map<String, LoopBacking.FileId> out = new HashMap<>();
-        for (JsonNode d : new ObjectMapper().readTree(json).path("loopdevices")) {
-            String name = d.path("name").asText("");
+        for (Object d : StreamedJson.items(StreamedJson.path(StreamedJson.read(json), "loopdevices"))) {
+            String name = StreamedJson.asText(StreamedJson.path(d, "name"), "");
             name = name.substring(name.lastIndexOf('/') + 1);
-            String ino = d.path("back-ino").asText("").strip();
-            String majMin = d.path("back-maj:min").asText("").strip();
+            String ino = StreamedJson.asText(StreamedJson.path(d, "back-ino"), "").strip();
+            String majMin = StreamedJson.asText(StreamedJson.path(d, "back-maj:min"), "").strip();
             int colon = majMin.indexOf(':');
             if (name.isEmpty() || colon < 0) {
                 continue;

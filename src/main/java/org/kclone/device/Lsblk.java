@@ -1,7 +1,5 @@
 package org.kclone.device;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 
-/** Device discovery: {@code lsblk --json --bytes}, parsed with Jackson. */
+/** Device discovery: {@code lsblk --json --bytes}, parsed with jackson-core's streaming parser ({@link StreamedJson}). */
 public final class Lsblk {
 
     static final List<String> COLUMNS = List.of("NAME", "PATH", "SIZE", "TYPE", "MODEL", "SERIAL", "TRAN", "RM", "RO",
@@ -26,7 +24,6 @@ public final class Lsblk {
     /** Mountpoints that make a disk the system disk. */
     static final Set<String> SYSTEM_MOUNTS = Set.of("/", "/boot", "/usr", "/var", "/home", "[SWAP]");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Comparator<String> SHORTEST_FIRST = Comparator.comparingInt(String::length)
             .thenComparing(Comparator.naturalOrder());
 
@@ -91,17 +88,17 @@ public final class Lsblk {
      * @param byId device path to its {@code /dev/disk/by-id} name
      */
     public static List<DeviceInfo> parse(String json, Map<String, String> byId) throws IOException {
-        JsonNode root = JSON.readTree(json);
+        Object root = StreamedJson.read(json);
         List<DeviceInfo> out = new ArrayList<>();
-        for (JsonNode n : root.path("blockdevices")) {
+        for (Object n : StreamedJson.items(StreamedJson.path(root, "blockdevices"))) {
             out.add(toDevice(n, null, byId));
         }
         return out;
     }
 
-    private static DeviceInfo toDevice(JsonNode n, String parentName, Map<String, String> byId) {
+    private static DeviceInfo toDevice(Object n, String parentName, Map<String, String> byId) {
         List<DeviceInfo> children = new ArrayList<>();
-        for (JsonNode c : n.path("children")) {
+        for (Object c : StreamedJson.items(StreamedJson.path(n, "children"))) {
             children.add(toDevice(c, text(n, "name"), byId));
         }
         List<String> holders = new ArrayList<>();
@@ -111,14 +108,15 @@ public final class Lsblk {
             }
         }
         List<String> mounts = new ArrayList<>();
-        for (JsonNode m : n.path("mountpoints")) {
-            if (!m.isNull() && !m.asText().isEmpty()) {
-                mounts.add(m.asText());
+        for (Object m : StreamedJson.items(StreamedJson.path(n, "mountpoints"))) {
+            if (m != StreamedJson.NULL && !StreamedJson.asText(m).isEmpty()) {
+                mounts.add(StreamedJson.asText(m));
             }
         }
         // lsblk 2.37 and older give one "mountpoint"
-        if (n.hasNonNull("mountpoint")) {
-            mounts.add(n.get("mountpoint").asText());
+        Object mountpoint = StreamedJson.get(n, "mountpoint");
+        if (mountpoint != null && mountpoint != StreamedJson.NULL) {
+            mounts.add(StreamedJson.asText(mountpoint));
         }
         boolean system = mounts.stream().anyMatch(SYSTEM_MOUNTS::contains)
                 || children.stream().anyMatch(DeviceInfo::system);
@@ -128,22 +126,23 @@ public final class Lsblk {
             path = "/dev/" + name;
         }
         String pk = text(n, "pkname");
-        return new DeviceInfo(name, path, path != null ? byId.get(path) : null, n.path("size").asLong(),
+        return new DeviceInfo(name, path, path != null ? byId.get(path) : null, StreamedJson.asLong(StreamedJson.path(n, "size"), 0),
                 text(n, "type"), text(n, "model"), text(n, "serial"), text(n, "tran"), bool(n, "rm"), bool(n, "ro"),
-                n.path("log-sec").asInt(512), n.path("phy-sec").asInt(512), n.path("start").asLong(0),
+                StreamedJson.asInt(StreamedJson.path(n, "log-sec"), 512), StreamedJson.asInt(StreamedJson.path(n, "phy-sec"), 512),
+                StreamedJson.asLong(StreamedJson.path(n, "start"), 0),
                 pk != null ? pk : parentName, mounts, text(n, "fstype"), text(n, "label"), holders, system, children,
                 bool(n, "rota"));
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static String text(Object n, String field) {
+        Object v = StreamedJson.get(n, field);
+        return v == null || v == StreamedJson.NULL ? null : StreamedJson.asText(v);
     }
 
-    private static boolean bool(JsonNode n, String field) {
-        JsonNode v = n.get(field);
+    private static boolean bool(Object n, String field) {
+        Object v = StreamedJson.get(n, field);
         // Older lsblk writes "0"/"1" strings; newer writes booleans, whose text is "true"/"false"; null is "null".
-        return v != null && ("1".equals(v.asText()) || "true".equals(v.asText()));
+        return v != null && ("1".equals(StreamedJson.asText(v)) || "true".equals(StreamedJson.asText(v)));
     }
 
     /**
