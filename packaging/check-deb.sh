@@ -118,12 +118,18 @@ ok "kclone list"
 # the launcher maps (-Xshare:on makes a JVM fail where it cannot), and no word about CDS from it,
 # nor from the app-image moved elsewhere (where kclone's archive does not fit) or from a `java -cp`
 # JVM of the runtime (JobLauncher's helper, run from an unpacked tarball).
-for jsa in /opt/kclone/lib/runtime/lib/server/classes.jsa /opt/kclone/lib/app/kclone.jsa; do
-  [ -s "$jsa" ] || fail "no CDS archive $jsa"
-done
-_JAVA_OPTIONS=-Xshare:on kclone --version >"$list.out" 2>&1 || { cat "$list.out" >&2; fail "the launcher cannot use its CDS archive (-Xshare:on)"; }
-_JAVA_OPTIONS=-Xlog:class+load=info kclone --version >"$list.out" 2>/dev/null || fail "kclone --version with -Xlog:class+load exited $?"
-grep -q 'org\.kclone\.Main source: shared objects file' "$list.out" || fail "org.kclone.Main is not loaded from kclone's CDS archive"
+[ -s /opt/kclone/lib/runtime/lib/server/classes.jsa ] || fail "no CDS archive of the runtime"
+# kclone's own archive is made in a mount namespace (cds-archive.sh): a build machine without one
+# (a container that may not unshare) makes a package without it, which then runs on the runtime's
+if [ -s /opt/kclone/lib/app/kclone.jsa ]; then
+  _JAVA_OPTIONS=-Xshare:on kclone --version >"$list.out" 2>&1 || { cat "$list.out" >&2; fail "the launcher cannot use its CDS archive (-Xshare:on)"; }
+  _JAVA_OPTIONS=-Xlog:class+load=info kclone --version >"$list.out" 2>/dev/null || fail "kclone --version with -Xlog:class+load exited $?"
+  grep -q 'org\.kclone\.Main source: shared objects file' "$list.out" || fail "org.kclone.Main is not loaded from kclone's CDS archive"
+elif unshare --mount --propagation private true 2>/dev/null; then
+  fail "no CDS archive /opt/kclone/lib/app/kclone.jsa, though this machine has mount namespaces"
+else
+  echo "check-deb.sh: no kclone.jsa (this build machine has no mount namespace for cds-archive.sh): its checks skipped"
+fi
 err=$(kclone --version 2>&1 >/dev/null) || fail "kclone --version exited $?"
 [ -z "$err" ] || fail "kclone --version wrote to stderr: $err"
 cp -a /opt/kclone "$list.moved"
