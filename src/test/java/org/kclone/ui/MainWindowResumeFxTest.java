@@ -66,7 +66,7 @@ class MainWindowResumeFxTest {
      */
     private void awaitOffer(FxRobot robot, String when) throws Exception {
         try {
-            awaitOffer(robot, "after the cancelled job");
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> offerShown(robot));
         } catch (java.util.concurrent.TimeoutException e) {
             StringBuilder b = new StringBuilder("no Resume offer " + when + ": ");
             robot.interact(() -> {
