@@ -160,7 +160,10 @@ class DuplicatorViewFxTest {
         robot.interact(() -> table.getSelectionModel().select(0));
         assertTrue(save.isDisabled(), "no report while it is written");
         started.get(0).finish("ok", null);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !save.isDisabled());
+        // read on the FX thread, once its poll is over: Save report is enabled in the middle of the poll
+        // that ends the drive, before that poll records the drive as written (which the replug below needs)
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> !save.isDisabled()).get());
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(anyway.isDisabled(), "a drive just written is not one written before");
 
         vm.observe(List.of(system));
