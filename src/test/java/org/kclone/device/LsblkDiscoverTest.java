@@ -62,8 +62,15 @@ class LsblkDiscoverTest {
             assertTrue(Thread.interrupted(), "the interrupt is kept (and cleared here)");
         } finally {
             Thread.interrupted();
-            if (Files.exists(pid)) { // (kclone stops it at once: it may not have got as far as writing it)
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            // (kclone stops it at once: it may not have got as far as writing it; the file exists, still
+            // empty, between the shell's '>' and its echo: seen once on a loaded machine)
+            String p = Files.exists(pid) ? Files.readString(pid).strip() : "";
+            for (int i = 0; p.isEmpty() && Files.exists(pid) && i < 50; i++) {
+                Thread.sleep(100);
+                p = Files.readString(pid).strip();
+            }
+            if (!p.isEmpty()) {
+                ProcessHandle.of(Long.parseLong(p)).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
     }
