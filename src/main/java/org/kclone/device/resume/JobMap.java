@@ -97,12 +97,19 @@ public final class JobMap {
         MapPreparation.Prepared p = MapPreparation.prepare(file, every, plan, usedOnly, opener);
         JobMap j = new JobMap(file, every, p.stored(), p.skip());
         j.leftOut = p.leftOut();
-        j.used = p.used();
+        j.use(p.used());
         return j;
     }
 
     /** With --used-only, the job's extents (null for a copy of every sector, and before {@link #begin}). */
     private UsedExtents used;
+    /** {@link #copiedBefore()}: read by every progress poll, so counted once per {@link #use}, not per call. */
+    private long copiedBefore;
+
+    private void use(UsedExtents u) {
+        used = u;
+        copiedBefore = u == null ? skip : u.copiedBelow(skip);
+    }
     /** The source opened apart to check it on a resume: kept open to the run's end ({@link #close}). */
     private BlockDevice apart;
 
@@ -125,7 +132,7 @@ public final class JobMap {
 
     /** Bytes earlier runs copied to each destination: {@link #resumeAt()}, or with --used-only the extents' below it. */
     public long copiedBefore() {
-        return used == null ? skip : used.copiedBelow(skip);
+        return copiedBefore;
     }
 
     public Path file() {
@@ -193,7 +200,7 @@ public final class JobMap {
             }
             m.hashes.addAll(stored.hashes);
         }
-        used = u;
+        use(u);
         try {
             m.save(file);
         } catch (IOException e) {
@@ -294,7 +301,7 @@ public final class JobMap {
             return hasher;
         }
         if (used != null) { // --used-only: the hasher digests the copied extents end to end
-            return copiedPart.read(hasher, used.compact(whole), used.copiedBelow(skip), cancelled);
+            return copiedPart.read(hasher, used.compact(whole), copiedBefore, cancelled);
         }
         return copiedPart.read(hasher, whole, skip, cancelled);
     }
@@ -311,9 +318,8 @@ public final class JobMap {
     /** Per destination, bytes of the whole region written: this run's plus what was copied before. */
     public long[] written(long[] thisRun) {
         long[] out = thisRun.clone();
-        long before = used == null ? skip : used.copiedBelow(skip);
         for (int i = 0; i < out.length; i++) {
-            out[i] += before;
+            out[i] += copiedBefore;
         }
         return out;
     }
