@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import javafx.css.PseudoClass;
 import javafx.geometry.Bounds;
@@ -93,36 +95,38 @@ class DestinationTableFxTest {
             run.written = w;
             run.errors[5] = REASON;
         });
-        Node table = robot.lookup("#destinationTable").query();
-        Bounds view = table.localToScene(table.getBoundsInLocal());
-        assertTrue(view.getMaxY() <= scene.getHeight(), "the table ends inside the window: " + view);
-        for (int i = 0; i < ROWS; i++) {
-            TableRow<?> r = row(robot, i);
-            Bounds b = r.localToScene(r.getBoundsInLocal());
-            assertTrue(r.isVisible() && b.getMinY() >= view.getMinY() && b.getMaxY() <= view.getMaxY() + 0.5,
-                    "row " + i + " at " + b + " is outside the table's view " + view);
-        }
-        boolean scrolls = robot.lookup("#destinationTable .scroll-bar").queryAllAs(ScrollBar.class).stream()
-                .anyMatch(s -> s.getOrientation() == javafx.geometry.Orientation.VERTICAL && s.isVisible());
-        assertFalse(scrolls, "16 rows need no scrolling at 1280x800");
+        onFx(() -> {
+            Node table = robot.lookup("#destinationTable").query();
+            Bounds view = table.localToScene(table.getBoundsInLocal());
+            assertTrue(view.getMaxY() <= scene.getHeight(), "the table ends inside the window: " + view);
+            for (int i = 0; i < ROWS; i++) {
+                TableRow<?> r = row(robot, i);
+                Bounds b = r.localToScene(r.getBoundsInLocal());
+                assertTrue(r.isVisible() && b.getMinY() >= view.getMinY() && b.getMaxY() <= view.getMaxY() + 0.5,
+                        "row " + i + " at " + b + " is outside the table's view " + view);
+            }
+            boolean scrolls = robot.lookup("#destinationTable .scroll-bar").queryAllAs(ScrollBar.class).stream()
+                    .anyMatch(s -> s.getOrientation() == javafx.geometry.Orientation.VERTICAL && s.isVisible());
+            assertFalse(scrolls, "16 rows need no scrolling at 1280x800");
 
-        TableRow<?> failed = row(robot, 5);
-        assertTrue(failed.getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
-        assertFalse(row(robot, 4).getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
-        assertTrue(row(robot, 4).getPseudoClassStates().contains(PseudoClass.getPseudoClass("writing")));
-        assertTrue(reddish(failed), "a failed row is red-tinted: " + failed.getBackground().getFills());
-        assertFalse(reddish(row(robot, 4)), "a writing row is not");
-        Labeled state = robot.lookup("#state5").queryAs(Labeled.class);
-        assertEquals("✗ failed: " + REASON, state.getText());
-        assertEquals("✗ failed: " + REASON, state.getTooltip().getText(), "the whole reason in the tooltip");
-        assertTrue(state.getFont().getStyle().toLowerCase().contains("bold"), state.getFont().toString());
-        assertEquals("/dev/sdh: ✗ failed: " + REASON, robot.lookup("#rowReason").queryAs(Label.class).getText(),
-                "the reason in full, wrapped, under the table");
-        assertEquals("", robot.lookup("#speed5").queryAs(Labeled.class).getText(), "a failed row has no speed");
-        assertEquals("", robot.lookup("#eta5").queryAs(Labeled.class).getText(), "nor an ETA");
-        assertFalse(robot.lookup("#eta4").queryAs(Labeled.class).getText().isEmpty());
-        assertTrue(robot.lookup("#overallLine").queryAs(Label.class).getText().contains("1 failed"),
-                robot.lookup("#overallLine").queryAs(Label.class).getText());
+            TableRow<?> failed = row(robot, 5);
+            assertTrue(failed.getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
+            assertFalse(row(robot, 4).getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
+            assertTrue(row(robot, 4).getPseudoClassStates().contains(PseudoClass.getPseudoClass("writing")));
+            assertTrue(reddish(failed), "a failed row is red-tinted: " + failed.getBackground().getFills());
+            assertFalse(reddish(row(robot, 4)), "a writing row is not");
+            Labeled state = robot.lookup("#state5").queryAs(Labeled.class);
+            assertEquals("✗ failed: " + REASON, state.getText());
+            assertEquals("✗ failed: " + REASON, state.getTooltip().getText(), "the whole reason in the tooltip");
+            assertTrue(state.getFont().getStyle().toLowerCase().contains("bold"), state.getFont().toString());
+            assertEquals("/dev/sdh: ✗ failed: " + REASON, robot.lookup("#rowReason").queryAs(Label.class).getText(),
+                    "the reason in full, wrapped, under the table");
+            assertEquals("", robot.lookup("#speed5").queryAs(Labeled.class).getText(), "a failed row has no speed");
+            assertEquals("", robot.lookup("#eta5").queryAs(Labeled.class).getText(), "nor an ETA");
+            assertFalse(robot.lookup("#eta4").queryAs(Labeled.class).getText().isEmpty());
+            assertTrue(robot.lookup("#overallLine").queryAs(Label.class).getText().contains("1 failed"),
+                    robot.lookup("#overallLine").queryAs(Label.class).getText());
+        });
 
         feed(robot, () -> {
             long[] w = new long[ROWS];
@@ -131,9 +135,11 @@ class DestinationTableFxTest {
             run.phase = CloneRun.Phase.VERIFYING;
             run.verified = TOTAL / 2;
         });
-        assertTrue(robot.lookup("#overallLine").queryAs(Label.class).getText().startsWith("verifying: "));
-        assertEquals(0.75, window.job().rows().get(0).bar().get());
-        assertTrue(row(robot, 0).getPseudoClassStates().contains(PseudoClass.getPseudoClass("verifying")));
+        onFx(() -> {
+            assertTrue(robot.lookup("#overallLine").queryAs(Label.class).getText().startsWith("verifying: "));
+            assertEquals(0.75, window.job().rows().get(0).bar().get());
+            assertTrue(row(robot, 0).getPseudoClassStates().contains(PseudoClass.getPseudoClass("verifying")));
+        });
 
         feed(robot, () -> {
             run.verified = TOTAL;
@@ -145,18 +151,20 @@ class DestinationTableFxTest {
             }
             run.report = report(d);
         });
-        assertFalse(window.job().running().get());
-        Label summary = robot.lookup("#summary").queryAs(Label.class);
-        assertTrue(summary.isVisible());
-        assertTrue(summary.getText().matches("Done in \\d+:\\d\\d: 14 ok, 1 failed, 1 mismatch; 64 MiB at .*/s average"),
-                summary.getText());
-        assertTrue(summary.getPseudoClassStates().contains(PseudoClass.getPseudoClass("bad")));
-        assertFalse(robot.lookup("#saveReport").queryAs(Button.class).isDisabled(), "Save report... right there");
-        assertEquals(RowState.DONE, window.job().rows().get(0).kind().get());
-        assertTrue(row(robot, 0).getPseudoClassStates().contains(PseudoClass.getPseudoClass("done")));
-        assertTrue(row(robot, 9).getPseudoClassStates().contains(PseudoClass.getPseudoClass("mismatch")));
-        assertTrue(row(robot, 5).getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
-        assertEquals("✓ done, verified", robot.lookup("#state0").queryAs(Labeled.class).getText());
+        onFx(() -> {
+            assertFalse(window.job().running().get());
+            Label summary = robot.lookup("#summary").queryAs(Label.class);
+            assertTrue(summary.isVisible());
+            assertTrue(summary.getText().matches("Done in \\d+:\\d\\d: 14 ok, 1 failed, 1 mismatch; 64 MiB at .*/s average"),
+                    summary.getText());
+            assertTrue(summary.getPseudoClassStates().contains(PseudoClass.getPseudoClass("bad")));
+            assertFalse(robot.lookup("#saveReport").queryAs(Button.class).isDisabled(), "Save report... right there");
+            assertEquals(RowState.DONE, window.job().rows().get(0).kind().get());
+            assertTrue(row(robot, 0).getPseudoClassStates().contains(PseudoClass.getPseudoClass("done")));
+            assertTrue(row(robot, 9).getPseudoClassStates().contains(PseudoClass.getPseudoClass("mismatch")));
+            assertTrue(row(robot, 5).getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed")));
+            assertEquals("✓ done, verified", robot.lookup("#state0").queryAs(Labeled.class).getText());
+        });
     }
 
     /**
@@ -173,15 +181,46 @@ class DestinationTableFxTest {
             window.job().rows().get(1).describe("new image file", null, 131_072_000L);
         });
         feed(robot, () -> run.written = new long[] {stick - (1L << 30) / 10, stick / 3});
-        assertEquals("465.8 GiB", shown(robot, "#size0"));
-        assertEquals("125 MiB", shown(robot, "#size1"));
-        assertEquals("14.8 GiB of 14.9 GiB", shown(robot, "#bytes0"));
-        assertEquals("5 GiB of 14.9 GiB", shown(robot, "#bytes1"));
-        List<String> titles = robot.lookup("#destinationTable .column-header .text").queryAllAs(javafx.scene.text.Text.class)
-                .stream().map(javafx.scene.text.Text::getText).toList();
-        for (String t : List.of("Destination", "Model", "Serial", "Size", "Start", "Overwrites", "Progress", "Done",
-                "Speed", "ETA", "State")) {
-            assertTrue(titles.contains(t), "the title '" + t + "' whole: " + titles);
+        onFx(() -> {
+            assertEquals("465.8 GiB", shown(robot, "#size0"));
+            assertEquals("125 MiB", shown(robot, "#size1"));
+            assertEquals("14.8 GiB of 14.9 GiB", shown(robot, "#bytes0"));
+            assertEquals("5 GiB of 14.9 GiB", shown(robot, "#bytes1"));
+            List<String> titles = robot.lookup("#destinationTable .column-header .text").queryAllAs(javafx.scene.text.Text.class)
+                    .stream().map(javafx.scene.text.Text::getText).toList();
+            for (String t : List.of("Destination", "Model", "Serial", "Size", "Start", "Overwrites", "Progress", "Done",
+                    "Speed", "ETA", "State")) {
+                assertTrue(titles.contains(t), "the title '" + t + "' whole: " + titles);
+            }
+        });
+    }
+
+    /** Checks that run on the FX thread, as everything that reads a node must. */
+    private interface Checks {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs checks on the FX thread and rethrows what they threw: the window's 30 Hz poll changes
+     * these rows while the job runs, and reading a row's bounds from the test thread raced with it
+     * (an IndexOutOfBoundsException inside JavaFX in a fresh-clone CI run).
+     */
+    private static void onFx(Checks checks) throws Exception {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            checks.run();
+            return null;
+        });
+        javafx.application.Platform.runLater(task);
+        try {
+            task.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
