@@ -97,8 +97,12 @@ final class DeviceTreeView {
                 () -> DisabledReasons.useAsSource(selected.get(), locked.get()), selected, locked);
         javafx.beans.value.ObservableValue<String> destWhy = Bindings.createStringBinding(
                 () -> DisabledReasons.addAsDestination(selected.get(), locked.get()), selected, locked);
-        VBox box = new VBox(6, tree, new HBox(6, refresh, WhyDisabled.explain(asSource, sourceWhy),
-                WhyDisabled.explain(asDest, destWhy), status), whyNot, map);
+        // the buttons stay at the column's foot: the source's partition map and the reason a row
+        // cannot be a destination come and go above them, never moving them under the pointer (with
+        // the buttons above the map, choosing a source moved "Add as destination" up and put a
+        // partition of the map, whose click makes it the source, where the button had been)
+        VBox box = new VBox(6, tree, map, whyNot, new HBox(6, refresh, WhyDisabled.explain(asSource, sourceWhy),
+                WhyDisabled.explain(asDest, destWhy), status));
         VBox.setVgrow(tree, Priority.ALWAYS);
         box.setPadding(new Insets(8));
         return box;
