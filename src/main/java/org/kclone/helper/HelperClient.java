@@ -25,6 +25,8 @@ public final class HelperClient {
     /** A line of the helper's standard error is cut at this many bytes. */
     static final int MAX_STDERR_LINE = 4096;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HelperClient.class);
+
     private final Process process;
     private final OutputStream toHelper;
     private final StringBuilder stderrTail = new StringBuilder();
@@ -34,6 +36,8 @@ public final class HelperClient {
     private volatile String phase = "COPYING";
     private volatile boolean probing;
     private volatile long totalBytes;
+    /** A resumed job's bytes from earlier runs, as the helper's {@code started} said (checked; else 0). */
+    private volatile long copiedBefore;
     private volatile long[] written;
     private volatile long verified;
     private final AtomicReferenceArray<String> errors;
@@ -44,6 +48,7 @@ public final class HelperClient {
     private volatile boolean cancelled;
     private Thread stderrReader;
     private Consumer<String> stderrLines = line -> { };
+    private Consumer<String> notes = line -> { };
 
     private HelperClient(Process process, int destinations, long totalBytes) {
         this.process = process;
@@ -70,6 +75,16 @@ public final class HelperClient {
      */
     public static HelperClient start(List<String> command, Protocol.Request request, long totalBytes,
             Consumer<String> stderrLines) {
+        return start(command, request, totalBytes, stderrLines, line -> { });
+    }
+
+    /**
+     * As {@link #start(List, Protocol.Request, long, Consumer)}, with {@code notes} told (on the
+     * client's own thread) what the client itself set aside of what the helper said: an event's
+     * value out of its range, shown as if absent.
+     */
+    public static HelperClient start(List<String> command, Protocol.Request request, long totalBytes,
+            Consumer<String> stderrLines, Consumer<String> notes) {
         Process p;
         try {
             p = new ProcessBuilder(command).start();
@@ -81,6 +96,7 @@ public final class HelperClient {
         }
         HelperClient c = new HelperClient(p, request.destinations().size(), totalBytes);
         c.stderrLines = stderrLines;
+        c.notes = notes;
         c.send(request); // waits in the pipe while pkexec asks for the password
         c.stderrReader = new Thread(c::readErrors, "kclone-helper-stderr");
         c.stderrReader.setDaemon(true);
@@ -158,6 +174,7 @@ public final class HelperClient {
                 if (e.totalBytes() != null) {
                     totalBytes = e.totalBytes();
                 }
+                copiedBefore = copiedBefore(e.copiedBefore(), totalBytes);
                 started = true;
             }
             case "progress" -> {
@@ -183,6 +200,32 @@ public final class HelperClient {
             default -> {
                 // "error": a line of ours the helper refused; nothing the window acts on
             }
+        }
+    }
+
+    /**
+     * The {@code started} event's {@code copiedBefore}: absent (an older helper) is 0; a value
+     * outside 0 to the job's total bytes is not believed (shown only: the speed and time left then
+     * count every byte written), it is 0 and said in a note.
+     */
+    private long copiedBefore(Long said, long total) {
+        if (said == null) {
+            return 0;
+        }
+        if (said < 0 || said > total) {
+            note("the helper's 'started' said copiedBefore " + said + ", outside 0 to the job's " + total
+                    + " bytes: ignored (the speed and time left count every byte written)");
+            return 0;
+        }
+        return said;
+    }
+
+    private void note(String text) {
+        LOG.warn(text);
+        try {
+            notes.accept(text);
+        } catch (RuntimeException e) {
+            // the sink's trouble must not stop the reading
         }
     }
 
@@ -260,6 +303,15 @@ public final class HelperClient {
 
     public long totalBytes() {
         return totalBytes;
+    }
+
+    /**
+     * Bytes earlier runs of a resumed job had copied to each destination (counted in {@link
+     * #written()}); 0 for a job started from the beginning, before {@code started}, and when the
+     * helper said none or a value out of range.
+     */
+    public long copiedBefore() {
+        return copiedBefore;
     }
 
     public long[] written() {

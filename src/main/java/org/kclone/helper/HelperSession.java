@@ -192,7 +192,7 @@ public final class HelperSession {
             return;
         }
         out.send(Protocol.Event.started(run.totalBytes(),
-                run.plan().destinations().stream().map(d -> d.path().toString()).toList()));
+                run.plan().destinations().stream().map(d -> d.path().toString()).toList(), run.copiedBefore()));
         reporter = new Thread(new RunReporter(run, out), "kclone-helper-events");
         reporter.start();
     }

@@ -14,8 +14,8 @@ import org.kclone.device.Report;
  *
  * <p>In (to the helper): {@code start} (source region, destination regions, options) and
  * {@code cancel}. Out: {@code hello} (the helper runs: authorization is done), {@code refused}
- * (nothing was written), {@code started}, {@code progress} (at most about ten a second),
- * {@code failed} (a destination dropped), {@code unreadable} (the source's bad ranges so far),
+ * (nothing was written), {@code started} (with a resumed job's {@code copiedBefore}), {@code progress}
+ * (at most about ten a second), {@code failed} (a destination dropped), {@code unreadable} (the source's bad ranges so far),
  * {@code report} (the same JSON as {@code kclone copy --json}), {@code aborted} (no report: the job
  * failed inside), and {@code error} (a line the helper
  * did not accept; it goes on reading).
@@ -86,55 +86,61 @@ public final class Protocol {
     /** A message from the helper; only the fields of its type are set. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "version", "field", "reason", "message", "totalBytes", "destinations", "phase",
-        "probing", "written", "verified", "ranges", "destination", "error", "report"})
+        "probing", "written", "verified", "ranges", "destination", "error", "report", "copiedBefore"})
     public record Event(String type, Integer version, String field, String reason, String message, Long totalBytes,
             List<String> destinations, String phase, Boolean probing, long[] written, Long verified,
-            List<Report.Range> ranges, Integer destination, String error, Report report) {
+            List<Report.Range> ranges, Integer destination, String error, Report report, Long copiedBefore) {
 
         static Event hello() {
             return new Event("hello", VERSION, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         static Event refused(String field, String reason) {
             return new Event("refused", null, field, reason, null, null, null, null, null, null, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         static Event error(String message) {
             return new Event("error", null, null, null, message, null, null, null, null, null, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         /** The job ended without a report (an internal failure); {@code message} says what. */
         static Event aborted(String message) {
             return new Event("aborted", null, null, null, message, null, null, null, null, null, null, null, null,
-                    null, null);
+                    null, null, null);
         }
 
-        static Event started(long totalBytes, List<String> destinations) {
+        /**
+         * The job runs: its {@code totalBytes}, its destinations, and {@code copiedBefore}, the bytes
+         * earlier runs of a resumed job had already copied to each destination (counted in
+         * {@code written}; 0 for a job started from the beginning). A helper that predates it sends
+         * none: read as 0.
+         */
+        static Event started(long totalBytes, List<String> destinations, long copiedBefore) {
             return new Event("started", null, null, null, null, totalBytes, destinations, null, null, null, null, null,
-                    null, null, null);
+                    null, null, null, copiedBefore);
         }
 
         static Event progress(String phase, boolean probing, long[] written, long verified) {
             return new Event("progress", null, null, null, null, null, null, phase, probing, written, verified, null,
-                    null, null, null);
+                    null, null, null, null);
         }
 
         static Event failed(int destination, String error) {
             return new Event("failed", null, null, null, null, null, null, null, null, null, null, null, destination,
-                    error, null);
+                    error, null, null);
         }
 
         static Event unreadable(List<Report.Range> ranges) {
             return new Event("unreadable", null, null, null, null, null, null, null, null, null, null, ranges, null,
-                    null, null);
+                    null, null, null);
         }
 
         static Event report(Report report) {
             return new Event("report", null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    report);
+                    report, null);
         }
     }
 

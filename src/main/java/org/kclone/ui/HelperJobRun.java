@@ -36,7 +36,8 @@ final class HelperJobRun implements JobRun {
 
     /**
      * Starts the helper; each line it (or pkexec) prints to its standard error goes to {@code log}
-     * as "helper: LINE" (the window's Details pane buffer, drained by its 30 Hz poll).
+     * as "helper: LINE" (the window's Details pane buffer, drained by its 30 Hz poll), and so does
+     * what the window set aside of the helper's events (a value out of range), without the prefix.
      */
     static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
             java.util.function.Consumer<String> log) {
@@ -47,7 +48,7 @@ final class HelperJobRun implements JobRun {
     static HelperJobRun start(List<String> command, CopyPlanner.Plan plan, CloneRun.Settings settings,
             boolean resume, java.util.function.Consumer<String> log) {
         return new HelperJobRun(HelperClient.start(command, request(plan, settings, resume),
-                plan.destinations().get(0).byteLength(), line -> log.accept(STDERR_PREFIX + line)));
+                plan.destinations().get(0).byteLength(), line -> log.accept(STDERR_PREFIX + line), log));
     }
 
     /** What leads each of the helper's standard error lines in the Details pane. */
@@ -99,6 +100,12 @@ final class HelperJobRun implements JobRun {
     @Override
     public boolean probing() {
         return client.probing();
+    }
+
+    /** A resumed job's bytes from earlier runs, as the helper said in {@code started} (checked by the client). */
+    @Override
+    public long copiedBefore() {
+        return client.copiedBefore();
     }
 
     @Override

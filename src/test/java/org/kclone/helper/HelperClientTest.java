@@ -88,6 +88,41 @@ class HelperClientTest {
         assertFalse(c.authorizing());
     }
 
+    /** A stand-in helper that says hello and started with {@code started}'s extra JSON, then ends. */
+    private static HelperClient startedWith(String extra, List<String> notes) throws InterruptedException {
+        HelperClient c = HelperClient.start(sh("echo '{\"type\":\"hello\",\"version\":1}';"
+                + " echo '{\"type\":\"started\",\"totalBytes\":8192,\"destinations\":[\"/dev/b\"]" + extra + "}';"
+                + " exit 3"), REQUEST, 4096, line -> { }, notes::add);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!c.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(c.isDone());
+        assertTrue(c.started());
+        assertEquals(8192, c.totalBytes());
+        return c;
+    }
+
+    @Test
+    void theStartedEventsCopiedBeforeIsKeptAndAnOlderHelpersMissingOneIsZero() throws Exception {
+        List<String> notes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        assertEquals(6144, startedWith(",\"copiedBefore\":6144", notes).copiedBefore());
+        assertEquals(8192, startedWith(",\"copiedBefore\":8192", notes).copiedBefore(), "all of it: the bound");
+        assertEquals(0, startedWith("", notes).copiedBefore(), "a helper that predates the field");
+        assertEquals(List.of(), notes, "nothing set aside");
+    }
+
+    @Test
+    void aCopiedBeforeOutsideTheJobIsNotBelievedAndSaidInANote() throws Exception {
+        List<String> notes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        assertEquals(0, startedWith(",\"copiedBefore\":8193", notes).copiedBefore(), "more than the job");
+        assertEquals(0, startedWith(",\"copiedBefore\":-1", notes).copiedBefore(), "negative");
+        assertEquals(2, notes.size(), notes.toString());
+        assertEquals("the helper's 'started' said copiedBefore 8193, outside 0 to the job's 8192 bytes: ignored"
+                + " (the speed and time left count every byte written)", notes.get(0));
+        assertTrue(notes.get(1).contains("copiedBefore -1,"), notes.get(1));
+    }
+
     @Test
     void cancelWhileThePasswordIsAskedStopsPkexecAndNothingStarts() throws Exception {
         HelperClient c = HelperClient.start(sh("exec sleep 600"), REQUEST, 4096); // pkexec waiting for the password

@@ -57,7 +57,7 @@ class HelperResumeTest {
             Path b = loops.attach(dir.resolve("b.img"), SIZE);
             try (HelperProcess h = HelperProcess.start(dir.resolve("state"), "256m", env)) {
                 h.send(start(src, List.of(a, b), ",\"limit\":2097152,\"probe\":\"off\""));
-                h.next("started");
+                assertEquals(0L, h.next("started").copiedBefore(), "a new job: nothing from before");
                 // the map is saved at least every 5 s while writing: wait for one that holds something
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 while ((store.unfinished().isEmpty() || store.unfinished().get(0).done() == 0)
@@ -92,6 +92,9 @@ class HelperResumeTest {
                 assertEquals(before[0], sectorsWritten(a), "nothing written");
 
                 h.send(start(src, List.of(b, a), ",\"resume\":true,\"probe\":\"off\",\"verify\":true"));
+                Protocol.Event started = h.next("started");
+                assertEquals(u.done(), started.copiedBefore(), "the window is told what the map had copied");
+                assertEquals((long) SIZE, started.totalBytes());
                 Report report = h.next("report").report();
                 assertEquals(0, report.exitCode(), report.toString());
                 assertEquals(SIZE, report.bytes(), "the report covers the whole job");
