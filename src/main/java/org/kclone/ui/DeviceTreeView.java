@@ -92,6 +92,7 @@ final class DeviceTreeView {
             b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         }
         whyNot.setWrapText(true);
+        whyNot.managedProperty().bind(whyNot.textProperty().isNotEmpty()); // no empty line over the buttons
         Parent map = PartitionMapView.build(deviceVm, sourceVm, locked);
         javafx.beans.value.ObservableValue<String> sourceWhy = Bindings.createStringBinding(
                 () -> DisabledReasons.useAsSource(selected.get(), locked.get()), selected, locked);
