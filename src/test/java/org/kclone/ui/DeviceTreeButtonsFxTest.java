@@ -33,24 +33,20 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class DeviceTreeButtonsFxTest {
 
-    private static final String DEVICES = """
+    /** Beside {@link PartitionMapTest#DISK}'s disk with partitions: a mounted drive and a free one. */
+    private static final String MORE = """
             {"blockdevices": [
-             {"name":"sdf","path":"/dev/sdf","size":1073741824,"type":"disk","model":"Stick","tran":"usb","rm":true,
-              "rota":false,"children":[
-               {"name":"sdf1","path":"/dev/sdf1","size":268435456,"type":"part","start":2048,"fstype":"vfat",
-                "label":"EFI","pkname":"sdf"},
-               {"name":"sdf2","path":"/dev/sdf2","size":671088640,"type":"part","start":557056,"fstype":"ext4",
-                "pkname":"sdf"}]},
-             {"name":"sdg","path":"/dev/sdg","size":1073741824,"type":"disk","tran":"usb","rm":true,"rota":false,
+             {"name":"sdh","path":"/dev/sdh","size":1073741824,"type":"disk","tran":"usb","rm":true,"rota":false,
               "mountpoints":["/media/user/photos and the rest of a long mount point name to wrap it"]},
-             {"name":"sdh","path":"/dev/sdh","size":1073741824,"type":"disk","tran":"usb","rm":true,"rota":false}
+             {"name":"sdi","path":"/dev/sdi","size":1073741824,"type":"disk","tran":"usb","rm":true,"rota":false}
             ]}""";
 
     private MainWindow window;
 
     @Start
     void start(Stage stage) {
-        DeviceTableViewModel devices = new DeviceTableViewModel(() -> Lsblk.parse(DEVICES, java.util.Map.of()),
+        DeviceTableViewModel devices = new DeviceTableViewModel(() -> java.util.stream.Stream.concat(
+                PartitionMapTest.disk().stream(), Lsblk.parse(MORE, java.util.Map.of()).stream()).toList(),
                 javafx.application.Platform::runLater);
         devices.refresh();
         window = new MainWindow(devices);
@@ -101,15 +97,15 @@ class DeviceTreeButtonsFxTest {
         samePlace(asSource, at(robot, "#useAsSource"), "Use as source stays where it was");
         samePlace(asDest, at(robot, "#addAsDestination"), "Add as destination stays where it was");
 
-        select(robot, "/dev/sdg");
+        select(robot, "/dev/sdh");
         Label whyNot = robot.lookup("#whyNot").queryAs(Label.class);
-        assertTrue(whyNot.getText().startsWith("/dev/sdg cannot be a destination: mounted at"), whyNot.getText());
+        assertTrue(whyNot.getText().startsWith("/dev/sdh cannot be a destination: mounted at"), whyNot.getText());
         samePlace(asDest, at(robot, "#addAsDestination"), "the reason appears without moving the button");
 
-        select(robot, "/dev/sdh");
+        select(robot, "/dev/sdi");
         robot.clickOn(new javafx.geometry.Point2D(onScreen.getCenterX(), onScreen.getCenterY()));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(List.of("/dev/sdh"), window.destinations().rows().stream().map(r -> r.path().get()).toList(),
+        assertEquals(List.of("/dev/sdi"), window.destinations().rows().stream().map(r -> r.path().get()).toList(),
                 "the click where the button was added the selected drive");
         assertEquals("/dev/sdf", robot.lookup("#sourcePath").queryAs(TextField.class).getText(),
                 "and left the source alone");
