@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 /**
  * Sizes as people type them: a number with an optional unit. No unit or {@code s} means 512-byte
  * sectors; {@code B} bytes; {@code K}/{@code KiB}, {@code M}/{@code MiB}, {@code G}/{@code GiB},
- * {@code T}/{@code TiB} are binary multiples of bytes.
+ * {@code T}/{@code TiB} are binary multiples of bytes. Spaces between the number and its unit
+ * ({@code 10 M}) are allowed.
  */
 public final class Sizes {
 
     public static final int SECTOR = 512;
-    private static final Pattern SIZE = Pattern.compile("(\\d+)([A-Za-z]*)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([A-Za-z]*)"); // "10 M" as typed in the window too
 
     private Sizes() {
     }

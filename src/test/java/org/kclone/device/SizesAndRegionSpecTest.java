@@ -26,6 +26,9 @@ class SizesAndRegionSpecTest {
         assertEquals(2048, Sizes.toSectors("1MiB"));
         assertEquals(2097152, Sizes.toSectors("1G"));
         assertEquals(2097152L * 1024, Sizes.toSectors("1TiB"));
+        assertEquals(20480, Sizes.toSectors("10 M"), "a space before the unit, as typed by hand");
+        assertEquals(20480, Sizes.toSectors(" 10  MiB "));
+        assertEquals(10L << 20, Sizes.toBytes("10 M/s"));
     }
 
     @Test
