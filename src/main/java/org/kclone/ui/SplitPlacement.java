@@ -32,13 +32,23 @@ final class SplitPlacement {
     static void install(Region root, SplitPane vertical, Parent left, Parent right, JobViewModel jobVm,
             DetailsPane details, SourceViewModel sourceVm, DeviceTableViewModel deviceVm,
             javafx.beans.value.ObservableValue<Boolean> duplicatorShown) {
-        Runnable place = () -> vertical.setDividerPositions(divider(root.getHeight(),
+        java.util.function.DoubleSupplier wanted = () -> divider(root.getHeight(),
                 ProgressView.preferredHeight(jobVm.rows().size()) + 8 + details.node().prefHeight(-1),
-                Math.max(right.prefHeight(-1), DeviceTreeView.columnHeight(left, TREE_ROWS))));
+                Math.max(right.prefHeight(-1), DeviceTreeView.columnHeight(left, TREE_ROWS)));
+        Runnable place = () -> vertical.setDividerPositions(wanted.getAsDouble());
+        // while the person types the source, its line under the fields comes and goes (an error of
+        // two lines, a summary of one, a partition map): the divider only moves down when the top
+        // needs more, never back up, so the destinations bar and Start do not jump at each key
+        Runnable grow = () -> {
+            double want = wanted.getAsDouble();
+            if (vertical.getDividerPositions().length == 0 || want > vertical.getDividerPositions()[0]) {
+                vertical.setDividerPositions(want);
+            }
+        };
         root.heightProperty().addListener((o, was, h) -> place.run());
         jobVm.rows().addListener((ListChangeListener<org.kclone.ui.table.DestinationRow>) c -> place.run());
         // a source's partition map appears under the tree: once it is laid out, the tree keeps its rows in view
-        sourceVm.summary().addListener((o, a, b) -> Platform.runLater(place));
+        sourceVm.summary().addListener((o, a, b) -> Platform.runLater(grow));
         deviceVm.devices().addListener((ListChangeListener<DeviceInfo>) c -> Platform.runLater(place));
         // the duplicator's drives under the setup column: opened, the top takes what the table can spare
         duplicatorShown.addListener((o, was, now) -> Platform.runLater(place));

@@ -228,6 +228,37 @@ class MainWindowLayoutFxTest {
                 && notice.getMinY() >= owner.getY(), "in the window's top right: " + notice);
     }
 
+    /**
+     * Typing the source's Length by hand, the line under the fields goes from a one-line summary to
+     * a two-line error and back at each key: the destinations bar (and Start) below stays put once
+     * the top has grown for the error (it moved up and down by 46 px, seen by hand under Xvfb).
+     */
+    @Test
+    void typingTheSourceMovesNeitherTheDestinationsBarNorStart(FxRobot robot) throws Exception {
+        Path image = dir.resolve("source.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(256L << 20);
+        }
+        robot.interact(() -> robot.lookup("#sourcePath").queryAs(TextField.class).setText(image.toString()));
+        WaitForAsyncUtils.waitForFxEvents();
+        TextField length = robot.lookup("#sourceLength").queryAs(TextField.class);
+        Node bar = robot.lookup("#destPath").query();
+        String[] typed = {"10 X", "10M", "7 parsecs and a long tail to wrap the error line", "64M", "whole?", ""};
+        robot.interact(() -> length.setText(typed[0]));
+        WaitForAsyncUtils.waitForFxEvents();
+        double y = scene(bar).getMinY();
+        for (String t : typed) {
+            robot.interact(() -> length.setText(t));
+            WaitForAsyncUtils.waitForFxEvents();
+            WaitForAsyncUtils.waitForFxEvents(); // the placement runs after the layout pass
+            assertEquals(y, scene(bar).getMinY(), 0.5, "the destinations bar after typing '" + t + "'");
+            Bounds sourceBox = scene(length);
+            assertTrue(sourceBox.getMaxY() < y, "the source's fields stay above it");
+        }
+        String error = robot.lookup("#sourceError").queryAs(javafx.scene.control.Label.class).getText();
+        assertTrue(error.isEmpty(), "the last text (empty: the whole image) is valid: " + error);
+    }
+
     /** The notification's popup once it has slid to where it stays, else null. */
     private static Popup notification() {
         return Window.getWindows().stream().filter(w -> w instanceof Popup p && p.isShowing()
