@@ -166,7 +166,7 @@ class ComfortViewModelTest {
         why = FormChecks.blockers(src, vm, "50 apples");
         assertEquals(2, why.size(), why.toString());
         assertTrue(why.get(0).startsWith("Destination 2 (" + dir.resolve("b.img") + "): Start: "), why.get(0));
-        assertTrue(why.get(1).startsWith("Limit per second: '50 apples' is not a size"), why.get(1));
+        assertTrue(why.get(1).startsWith("Limit per second: '50 apples' has an unknown unit 'apples'"), why.get(1));
         assertTrue(FormChecks.statusLine(why).startsWith("Start waits for: Destination 2"), FormChecks.statusLine(why));
         assertTrue(FormChecks.statusLine(why).endsWith("(and 1 more: see the tooltip)"));
         assertEquals("", FormChecks.limitError(" "));

@@ -137,7 +137,7 @@ class MainWindowComfortFxTest {
 
         robot.clickOn("#limit").write("50 apples");
         assertTrue(robot.lookup("#start").queryButton().isDisabled(), "the limit is checked before Start");
-        assertTrue(text(robot, "#limitError").startsWith("Limit per second: '50 apples' is not a size"),
+        assertTrue(text(robot, "#limitError").startsWith("Limit per second: '50 apples' has an unknown unit 'apples'"),
                 text(robot, "#limitError"));
         assertTrue(text(robot, "#startStatus").contains("Limit per second"), text(robot, "#startStatus"));
     }
