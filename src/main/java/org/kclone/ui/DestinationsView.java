@@ -23,7 +23,7 @@ final class DestinationsView {
     static Parent build(DestinationsViewModel destVm, ObservableBooleanValue locked) {
         TextField path = new TextField();
         path.setId("destPath");
-        path.setPromptText("/dev/sdX or a new image file");
+        path.setPromptText("/dev/sdX, or an image file's full path (~/backup.img)");
         path.disableProperty().bind(locked);
         Button add = new Button("Add");
         add.setId("addDest");
