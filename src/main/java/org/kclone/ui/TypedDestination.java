@@ -65,13 +65,11 @@ final class TypedDestination {
         }
         String bare = t.startsWith("dev/") ? t.substring(4) : t;
         if (DEVICE_LIKE.matcher(bare).matches()) {
-            return Result.refused(t + ": no such device is plugged in (the device list shows what is)."
-                    + " To write an image file, give its full path (" + inHome(home, "backup.img") + " or"
-                    + " ~/backup.img) or use New image file…");
+            return Result.refused(t + ": no such device is plugged in; for an image file type its full path"
+                    + " (~/backup.img) or use New image file…");
         }
-        return Result.refused(t + " is not a full path, and the window has no folder it could be in. Type "
-                + inHome(home, t) + " (or ~/" + normalized(t) + ") to write it in your home folder,"
-                + " a full path elsewhere, or use New image file…");
+        return Result.refused(t + " is not a full path: type ~/" + normalized(t) + " (that is " + inHome(home, t)
+                + "), or use New image file…");
     }
 
     /** {@code rest} in the home folder, normalized. */

@@ -41,8 +41,8 @@ class AddDestinationNameTest {
             assertNull(vm.offer(typed), typed);
             String why = vm.note().get();
             assertTrue(why.startsWith(typed.strip() + ": no such device is plugged in"), why);
-            assertTrue(why.contains("give its full path (" + home.resolve("backup.img") + " or ~/backup.img)")
-                    && why.endsWith("or use New image file…"), why);
+            assertEquals(typed.strip() + ": no such device is plugged in; for an image file type its full path"
+                    + " (~/backup.img) or use New image file…", why);
         }
         assertEquals(0, vm.rows().size(), "nothing was added");
         assertEquals("/dev/sdb", vm.offer("sdb").path().get(), "a listed device's bare name is that device");
@@ -55,9 +55,8 @@ class AddDestinationNameTest {
         DestinationsViewModel vm = vm(home);
         for (String typed : List.of("backup.img", "imgs/../backup.img", "./backup.img")) {
             assertNull(vm.offer(typed), typed);
-            assertEquals(typed + " is not a full path, and the window has no folder it could be in. Type "
-                    + home.resolve("backup.img") + " (or ~/backup.img) to write it in your home folder, a full"
-                    + " path elsewhere, or use New image file…", vm.note().get());
+            assertEquals(typed + " is not a full path: type ~/backup.img (that is " + home.resolve("backup.img")
+                    + "), or use New image file…", vm.note().get());
         }
         assertEquals(0, vm.rows().size());
     }
