@@ -12,7 +12,7 @@ import org.kclone.device.Lsblk;
  * has no working directory the person can see (launched from a menu it is often / or the home
  * folder), so a name is never resolved against it:
  * <ul>
- * <li>a bare name of a listed device ("sdb") is that device;</li>
+ * <li>a bare name of a listed device ("sdb", also "dev/sdb") is that device;</li>
  * <li>a bare name that looks like a device or is a number ("sdz", "nvme1n1", "7") and is not listed
  * is refused: a mistyped device must not become a new image file;</li>
  * <li>"~/x.img" is the file in the home folder; an absolute path (and /dev/...) is taken as typed;</li>
@@ -49,8 +49,9 @@ final class TypedDestination {
      */
     static Result of(String typed, List<DeviceInfo> devices, Path home) {
         String t = typed;
-        if (!t.contains("/") && Lsblk.flatten(devices).stream().anyMatch(d -> d.path().equals("/dev/" + t))) {
-            return Result.path("/dev/" + t);
+        String bare = t.startsWith("dev/") ? t.substring(4) : t; // "dev/sdb": the first slash left out
+        if (!bare.contains("/") && Lsblk.flatten(devices).stream().anyMatch(d -> d.path().equals("/dev/" + bare))) {
+            return Result.path("/dev/" + bare);
         }
         if (t.startsWith("/")) {
             return Result.path(t.startsWith("/dev/") ? t : normalized(t)); // as typed (the row's guard checks it)
@@ -63,7 +64,6 @@ final class TypedDestination {
             }
             return Result.path(inHome(home, rest));
         }
-        String bare = t.startsWith("dev/") ? t.substring(4) : t;
         if (DEVICE_LIKE.matcher(bare).matches()) {
             return Result.refused(t + ": no such device is plugged in; for an image file type its full path"
                     + " (~/backup.img) or use New image file…");

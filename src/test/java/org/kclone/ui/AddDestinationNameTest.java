@@ -47,6 +47,8 @@ class AddDestinationNameTest {
         assertEquals(0, vm.rows().size(), "nothing was added");
         assertEquals("/dev/sdb", vm.offer("sdb").path().get(), "a listed device's bare name is that device");
         assertEquals("", vm.note().get());
+        assertNull(vm.offer("dev/sdb"), "the first slash left out: the same device, already in the list");
+        assertEquals("/dev/sdb is already in the list (destination 1).", vm.note().get());
     }
 
     @Test
