@@ -23,7 +23,7 @@ final class DestinationsView {
     static Parent build(DestinationsViewModel destVm, ObservableBooleanValue locked) {
         TextField path = new TextField();
         path.setId("destPath");
-        path.setPromptText("/dev/sdX or a new image file");
+        path.setPromptText("/dev/sdX or ~/backup.img");
         path.disableProperty().bind(locked);
         Button add = new Button("Add");
         add.setId("addDest");
@@ -71,6 +71,11 @@ final class DestinationsView {
         note.setMaxWidth(Double.MAX_VALUE);
         note.setPrefWidth(0); // wraps at the bar's width, never widens it (the bar's buttons would be cut to "...")
         note.textProperty().bind(destVm.note());
+        javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip(); // the note when cut with "..."
+        whole.textProperty().bind(destVm.note());
+        whole.setWrapText(true);
+        whole.setMaxWidth(600);
+        note.setTooltip(whole);
         note.managedProperty().bind(destVm.note().isNotEmpty());
         note.visibleProperty().bind(destVm.note().isNotEmpty());
         return new VBox(2, bar, note);

@@ -54,10 +54,18 @@ public final class DestinationsViewModel {
     private final Supplier<List<DeviceInfo>> devices;
     private final BooleanProperty grow = new SimpleBooleanProperty(false);
     private final StringProperty note = new SimpleStringProperty("");
+    /** Where "~/" points (the user's home folder). */
+    private final java.nio.file.Path home;
 
     public DestinationsViewModel(SourceViewModel source, Supplier<List<DeviceInfo>> devices) {
+        this(source, devices, java.nio.file.Path.of(System.getProperty("user.home")));
+    }
+
+    /** {@code home}: where "~/" in the add field points (tests hand in a folder of theirs). */
+    DestinationsViewModel(SourceViewModel source, Supplier<List<DeviceInfo>> devices, java.nio.file.Path home) {
         this.source = source;
         this.devices = devices;
+        this.home = home;
         grow.addListener((o, a, b) -> validate());
     }
 
@@ -80,19 +88,26 @@ public final class DestinationsViewModel {
     }
 
     /**
-     * Adds what was typed in the add field, or says why not in {@link #note()}: nothing typed, or
-     * already in the list (a row is never added twice). A bare name ("sdb") of a listed device is
-     * that device; a relative image path becomes the absolute path it will be written to.
+     * Adds what was typed in the add field, or says why not in {@link #note()}: nothing typed, already
+     * in the list (a row is never added twice), or a name that is no listed device and no full path
+     * ({@link TypedDestination}: a bare "sdz" or "7" is a mistyped device, not a new image file; a
+     * relative file name has no folder the window can show). A bare name of a listed device ("sdb") is
+     * that device; "~/x.img" is in the home folder.
      *
      * @return the row added, or null
      */
     public Row offer(String typed) {
         String t = typed == null ? "" : typed.strip();
         if (t.isEmpty()) {
-            note.set("Type a device (/dev/sdX) or an image file name to add.");
+            note.set("Type a device (/dev/sdX) or an image file's full path to add.");
             return null;
         }
-        String p = absolute(t);
+        TypedDestination.Result named = TypedDestination.of(t, devices.get(), home);
+        if (named.path() == null) {
+            note.set(named.refusal());
+            return null;
+        }
+        String p = named.path();
         for (int i = 0; i < rows.size(); i++) {
             if (p.equals(rows.get(i).path.get())) {
                 note.set(p + " is already in the list (destination " + (i + 1) + ").");
@@ -102,21 +117,6 @@ public final class DestinationsViewModel {
         Row r = add(p);
         note.set("");
         return r;
-    }
-
-    /** {@code t} as the path written: a listed device's bare name with /dev/, a relative file made absolute. */
-    String absolute(String t) {
-        if (!t.contains("/") && Lsblk.flatten(devices.get()).stream().anyMatch(d -> d.path().equals("/dev/" + t))) {
-            return "/dev/" + t;
-        }
-        if (t.startsWith("/dev/")) {
-            return t;
-        }
-        try {
-            return java.nio.file.Path.of(t).toAbsolutePath().normalize().toString();
-        } catch (java.nio.file.InvalidPathException e) {
-            return t; // the row's guard says what is wrong with it
-        }
     }
 
     public ObservableList<Row> rows() {

@@ -30,10 +30,26 @@ final class HelperNotes {
         if (!MapStore.canKeep(plan)) {
             return run; // the helper keeps no map of such a job
         }
-        Thread t = new Thread(() -> follow(maps, plan, run), "kclone-helper-note");
+        return noted(maps, plan, run);
+    }
+
+    /**
+     * {@code run} with its note kept, done only once the note is settled (removed when the job ended
+     * well): the window looks at the maps as soon as the job is done, and found the note of a job that
+     * had ended well still there (this thread looks every 250 ms), offering to resume it.
+     */
+    static JobRun noted(MapStore maps, CopyPlanner.Plan plan, JobRun run) {
+        java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                follow(maps, plan, run);
+            } finally {
+                settled.countDown();
+            }
+        }, "kclone-helper-note");
         t.setDaemon(true);
         t.start();
-        return run;
+        return new Settled(run, settled);
     }
 
     private static void follow(MapStore maps, CopyPlanner.Plan plan, JobRun run) {
@@ -54,6 +70,65 @@ final class HelperNotes {
             // no note: the job runs, the window just will not offer to resume it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A run that is done once it is and its note is settled; everything else is the run's. */
+    private record Settled(JobRun run, java.util.concurrent.CountDownLatch settled) implements JobRun {
+        public CloneRun.Phase phase() {
+            return run.phase();
+        }
+
+        public long totalBytes() {
+            return run.totalBytes();
+        }
+
+        @Override
+        public boolean probing() {
+            return run.probing();
+        }
+
+        public long[] written() {
+            return run.written();
+        }
+
+        @Override
+        public long copiedBefore() {
+            return run.copiedBefore();
+        }
+
+        public long verifiedBytes() {
+            return run.verifiedBytes();
+        }
+
+        public String error(int i) {
+            return run.error(i);
+        }
+
+        public List<org.kclone.engine.SectorRange> unreadableSoFar() {
+            return run.unreadableSoFar();
+        }
+
+        public boolean isDone() {
+            return run.isDone() && settled.getCount() == 0;
+        }
+
+        public Report report() {
+            return run.report();
+        }
+
+        public void cancel() {
+            run.cancel();
+        }
+
+        @Override
+        public String waitingFor() {
+            return run.waitingFor();
+        }
+
+        @Override
+        public String problem() {
+            return run.problem();
         }
     }
 }

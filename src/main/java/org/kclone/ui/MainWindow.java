@@ -301,6 +301,7 @@ public final class MainWindow {
         }
         try {
             jobVm.start(fresh, resume);
+            resumeVm.jobStarted(fresh); // its interrupted-job line goes while it runs
             details.jobStarted(ConfirmationDialog.lines(fresh));
         } catch (RefusedException e) {
             // e.g. no permission to open a device: say it plainly on the row, with what to do

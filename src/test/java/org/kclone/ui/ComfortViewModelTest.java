@@ -68,16 +68,6 @@ class ComfortViewModelTest {
     }
 
     @Test
-    void aRelativeImagePathIsShownAsTheAbsolutePathItWillBe() throws Exception {
-        DestinationsViewModel vm = new DestinationsViewModel(source(1 << 20), List::of);
-        DestinationsViewModel.Row r = vm.offer("backups/../stick.img");
-        String expected = Path.of("stick.img").toAbsolutePath().toString();
-        assertEquals(expected, r.path().get());
-        assertNull(vm.offer(expected), "the same file typed absolute");
-        assertTrue(vm.note().get().contains("already in the list"));
-    }
-
-    @Test
     void addAllRemovableSaysWhyWhenItAddsNone() throws Exception {
         DestinationsViewModel noSource = new DestinationsViewModel(new SourceViewModel(List::of),
                 () -> List.of(stick("sdb", 8L << 30, true, List.of())));

@@ -87,6 +87,19 @@ class MainWindowResumeFxTest {
         }
     }
 
+    /**
+     * A start-up line for the job from {@code src} shows (the lines' box and the line); read on the FX
+     * thread, where the lines are redrawn as the maps are read.
+     */
+    private static boolean interruptedLineShown(FxRobot robot, Path src) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> {
+            Node box = robot.lookup("#interruptedJobs").query();
+            return box.isVisible() && robot.lookup(n -> n instanceof Label l && l.getId() != null
+                    && l.getId().startsWith("interrupted") && l.getText().contains(src.toString()) && l.isVisible())
+                    .tryQuery().isPresent();
+        }).get(10, TimeUnit.SECONDS);
+    }
+
     /** The offer's line beside Start is shown (its box), with a text. */
     private static boolean offerShown(FxRobot robot) {
         Label l = robot.lookup("#resumeOffer").queryAs(Label.class);
@@ -121,7 +134,7 @@ class MainWindowResumeFxTest {
                 && l.getId().startsWith("interrupted") && l.getText().contains(src.toString())).query();
         assertTrue(interrupted.isVisible());
 
-        fill(robot, "#limit", "");
+        fill(robot, "#limit", "4M"); // the rest takes a few seconds: time to see the line go while it runs
         // the form changed: the offer is looked up again off the FX thread before it shows again
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> offerShown(robot)
@@ -132,11 +145,25 @@ class MainWindowResumeFxTest {
         assertTrue(resuming.startsWith("Resume: ") && resuming.contains(" of 16.0 MiB copied by the interrupted job stays"
                 + " on the destinations") && resuming.endsWith("only the rest is copied."), resuming);
         robot.clickOn("#confirmOverwrite");
+        // the start-up line of the job now resumed goes while it runs (the job's own row says how it does)
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.job().running().get()
+                && !interruptedLineShown(robot, src));
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.job().running().get()
                 && window.job().report().get() != null && !window.job().report().get().cancelled());
         assertEquals("done", window.job().status().get());
         assertEquals(16L << 20, window.job().report().get().bytes());
         assertArrayEquals(data, Files.readAllBytes(dest));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !offerShown(robot)); // finished: its map went
+        // another job's map, whose line shows once a look at the maps has read the folder: then the finished
+        // job's line is known not to have come back (and not merely not yet)
+        Path other = Files.write(dir.resolve("other.img"), new byte[1 << 20]);
+        org.kclone.device.resume.TestMaps.write(org.kclone.device.resume.MapStore.user(System.getenv()),
+                new org.kclone.device.CopyPlanner(java.util.List.of(), org.kclone.device.CopyPlanner.Options.NONE).copy(
+                        org.kclone.device.RegionSpec.parse("SOURCE", other.toString()),
+                        java.util.List.of(org.kclone.device.RegionSpec.parse("DEST 1", dir.resolve("o.img").toString()))),
+                512 << 10);
+        robot.interact(() -> window.lookForInterruptedJobs());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> interruptedLineShown(robot, other));
+        assertTrue(!interruptedLineShown(robot, src), "finished: its line did not come back");
     }
 }

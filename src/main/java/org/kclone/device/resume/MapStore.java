@@ -98,6 +98,11 @@ public final class MapStore {
         return map.isPresent() ? map : readNote(noteFor(plan));
     }
 
+    /** The plan's map file and its helper note ({@link #noteHelperJob}), whether they exist or not. */
+    public List<Path> filesFor(CopyPlanner.Plan plan) throws IOException {
+        return List.of(fileFor(plan), noteFor(plan));
+    }
+
     private Path noteFor(CopyPlanner.Plan plan) throws IOException {
         String name = fileFor(plan).getFileName().toString();
         return dir.resolve(name.substring(0, name.length() - SUFFIX.length()) + NOTE);

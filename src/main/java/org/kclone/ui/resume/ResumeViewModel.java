@@ -34,6 +34,10 @@ public final class ResumeViewModel {
     /** Counts the form's changes: a late answer about an older form is dropped. */
     private final AtomicLong asked = new AtomicLong();
     private volatile CopyPlanner.Plan lastPlan;
+    /** The running job's map and helper note (FX thread only): its start-up line is not shown while it runs. */
+    private final java.util.Set<java.nio.file.Path> runningJob = new java.util.HashSet<>();
+    /** Counts job starts and ends: a late answer about a job that has ended already is dropped. */
+    private long jobs;
 
     public ResumeViewModel(MapStore store, Executor background, Consumer<Runnable> onFx) {
         this.store = store;
@@ -66,7 +70,34 @@ public final class ResumeViewModel {
         background.execute(() -> {
             store.pruneFinished();
             List<MapStore.Unfinished> found = store.unfinished();
-            onFx.accept(() -> pending.setAll(found));
+            onFx.accept(() -> pending.setAll(notRunning(found)));
+        });
+    }
+
+    private List<MapStore.Unfinished> notRunning(List<MapStore.Unfinished> found) {
+        return found.stream().filter(u -> !runningJob.contains(u.file())).toList();
+    }
+
+    /**
+     * A job of this plan started (resumed from its map, or started over): its start-up line goes (the
+     * job's own rows say how it does now) and is not listed while it runs. Once it has ended ({@link
+     * #jobEnded}) the maps say again: a finished job's went; an interrupted one is listed afresh.
+     */
+    public void jobStarted(CopyPlanner.Plan plan) {
+        long n = ++jobs;
+        background.execute(() -> {
+            List<java.nio.file.Path> files;
+            try {
+                files = store.filesFor(plan);
+            } catch (IOException | RuntimeException e) {
+                return; // no map for such a plan: no line to hide
+            }
+            onFx.accept(() -> {
+                if (jobs == n) {
+                    runningJob.addAll(files);
+                    pending.setAll(notRunning(pending));
+                }
+            });
         });
     }
 
@@ -106,6 +137,8 @@ public final class ResumeViewModel {
      * none (its destinations held by the job itself), and the last plan asked about was then null.
      */
     public void jobEnded(CopyPlanner.Plan now) {
+        jobs++;
+        runningJob.clear();
         scan();
         formChanged(now);
     }

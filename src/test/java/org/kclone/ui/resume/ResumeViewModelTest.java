@@ -107,6 +107,75 @@ class ResumeViewModelTest {
     }
 
     @Test
+    void aStartUpLineGoesOnceItsJobRunsAndDoesNotComeBackWhenItFinishes() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        ResumeViewModel vm = new ResumeViewModel(store, background::add, Runnable::run);
+        CopyPlanner.Plan job = plan("a.img");
+        CopyPlanner.Plan other = plan("b.img");
+        TestMaps.write(store, job, 1 << 20);
+        TestMaps.write(store, other, 1 << 20);
+        vm.scan();
+        runBackground();
+        assertEquals(2, vm.pending().size());
+        vm.jobStarted(job); // Resume: the job runs from its map (the map stays unfinished while it runs)
+        runBackground();
+        assertEquals(List.of(store.fileFor(other)), vm.pending().stream().map(MapStore.Unfinished::file).toList(),
+                "the resumed job's line went; the other's stays");
+        vm.scan(); // a scan while the job runs does not list it either
+        runBackground();
+        assertEquals(1, vm.pending().size());
+        TestMaps.write(store, job, 4 << 20); // it finished
+        vm.jobEnded(job);
+        runBackground();
+        assertEquals(List.of(store.fileFor(other)), vm.pending().stream().map(MapStore.Unfinished::file).toList(),
+                "finished: not listed again");
+        assertNull(vm.forForm().get());
+    }
+
+    @Test
+    void aResumedJobInterruptedAgainIsListedAfreshAndAHelperJobsNoteGoesWhileItRuns() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        ResumeViewModel vm = new ResumeViewModel(store, background::add, Runnable::run);
+        CopyPlanner.Plan job = plan("a.img");
+        TestMaps.write(store, job, 1 << 20);
+        vm.scan();
+        runBackground();
+        vm.jobStarted(job);
+        runBackground();
+        assertTrue(vm.pending().isEmpty());
+        TestMaps.write(store, job, 3 << 20); // cancelled again, further on
+        vm.jobEnded(job);
+        runBackground();
+        assertEquals(1, vm.pending().size());
+        assertEquals(75, vm.pending().get(0).percent(), "its line says how far it is now");
+
+        Files.delete(store.fileFor(job));
+        CopyPlanner.Plan viaHelper = plan("c.img");
+        store.noteHelperJob(viaHelper); // the privileged helper's job: the window has a note of it
+        vm.scan();
+        runBackground();
+        assertTrue(vm.pending().get(0).viaHelper());
+        vm.jobStarted(viaHelper);
+        runBackground();
+        assertTrue(vm.pending().isEmpty(), "the note's line goes too");
+    }
+
+    @Test
+    void aJobThatEndedBeforeItsFilesWereKnownHidesNothing() throws Exception {
+        MapStore store = new MapStore(dir.resolve("maps"));
+        ResumeViewModel vm = new ResumeViewModel(store, background::add, Runnable::run);
+        CopyPlanner.Plan job = plan("a.img");
+        TestMaps.write(store, job, 1 << 20);
+        vm.jobStarted(job);
+        vm.jobEnded(job); // refused at once: ended before the map's name was worked out
+        runBackground();
+        assertEquals(1, vm.pending().size(), "still interrupted, still listed");
+        vm.scan();
+        runBackground();
+        assertEquals(1, vm.pending().size());
+    }
+
+    @Test
     void aMapsRefusalIsSaidInTheWindowsWords() {
         String said = ResumeText.refused("the source changed where it was already copied: /dev/sdb no longer has"
                 + " the bytes it had (edited since?): the map is stale. Copy again without this map; nothing was"
