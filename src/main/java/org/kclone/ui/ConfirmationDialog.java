@@ -7,6 +7,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.kclone.device.CopyPlanner;
@@ -54,6 +55,9 @@ final class ConfirmationDialog {
         return "sectors " + e.start() + " → " + last + ", " + at + ", " + Sizes.human(e.count() * Sizes.SECTOR);
     }
 
+    /** The width (px) at which the dialog's sentences wrap; its region lines may make it wider. */
+    static final double WRAP_AT = 640;
+
     /** Shows the question and waits; true only for Overwrite (with the names typed where asked). */
     static boolean ask(Window owner, CopyPlanner.Plan plan) {
         return ask(owner, plan, null);
@@ -75,6 +79,8 @@ final class ConfirmationDialog {
             Label r = new Label(resuming);
             r.setId("confirmResuming");
             r.setWrapText(true);
+            r.setPrefWidth(WRAP_AT); // wraps: its one line made the dialog as wide as the screen, cut with "..."
+            r.setMinHeight(Region.USE_PREF_SIZE);
             body.getChildren().add(r);
         }
         for (String line : lines(plan)) {
@@ -98,6 +104,8 @@ final class ConfirmationDialog {
             Label ask = new Label("Fixed disks. Type their names to confirm (any order, with or without /dev/): "
                     + String.join(" ", names));
             ask.setWrapText(true);
+            ask.setPrefWidth(WRAP_AT);
+            ask.setMinHeight(Region.USE_PREF_SIZE);
             body.getChildren().addAll(ask, typed, stillMissing);
         }
         d.getDialogPane().setContent(body);

@@ -144,6 +144,13 @@ class MainWindowResumeFxTest {
         String resuming = robot.lookup("#confirmResuming").queryAs(Label.class).getText();
         assertTrue(resuming.startsWith("Resume: ") && resuming.contains(" of 16.0 MiB copied by the interrupted job stays"
                 + " on the destinations") && resuming.endsWith("only the rest is copied."), resuming);
+        Label resumingLine = robot.lookup("#confirmResuming").queryAs(Label.class);
+        String drawn = resumingLine.lookupAll(".text").stream().map(n -> ((javafx.scene.text.Text) n).getText())
+                .reduce("", String::concat);
+        assertEquals(resuming.replace(" ", ""), drawn.replace("\n", "").replace(" ", ""),
+                "the Resume line is drawn whole (wrapped), never cut with '...'");
+        assertTrue(resumingLine.getScene().getWindow().getWidth() < 1000,
+                "the dialog is not as wide as the screen: " + resumingLine.getScene().getWindow().getWidth());
         robot.clickOn("#confirmOverwrite");
         // the start-up line of the job now resumed goes while it runs (the job's own row says how it does)
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.job().running().get()
