@@ -32,6 +32,10 @@ class UsedOnlyChoiceTest {
         assertTrue(UsedOnlyChoice.defaultOn(block("disk", null, 0, 131072)));
         assertTrue(UsedOnlyChoice.defaultOn(block("part", "ext4", 0, 131072)));
         assertTrue(UsedOnlyChoice.unavailable(block("part", "xfs", 0, 131072)).contains("xfs"));
+        // lsblk names none (no udev, or not probed yet): offered but off; the copy looks when it starts
+        assertNull(UsedOnlyChoice.unavailable(block("part", null, 0, 131072)));
+        assertFalse(UsedOnlyChoice.defaultOn(block("part", null, 0, 131072)));
+        assertFalse(UsedOnlyChoice.defaultOn(block("part", "", 0, 131072)));
         assertTrue(UsedOnlyChoice.unavailable(block("disk", null, 2048, 1000)).contains("whole"));
         assertEquals("pick a source first", UsedOnlyChoice.unavailable(null));
     }
