@@ -90,7 +90,7 @@ public final class DestinationsViewModel {
     /**
      * Adds what was typed in the add field, or says why not in {@link #note()}: nothing typed, already
      * in the list (a row is never added twice), or a name that is no listed device and no full path
-     * ({@link TypedDestination}: a bare "sdz" or "7" is a mistyped device, not a new image file; a
+     * ({@link TypedPath}: a bare "sdz" or "7" is a mistyped device, not a new image file; a
      * relative file name has no folder the window can show). A bare name of a listed device ("sdb") is
      * that device; "~/x.img" is in the home folder.
      *
@@ -102,7 +102,7 @@ public final class DestinationsViewModel {
             note.set("Type a device (/dev/sdX) or an image file's full path to add.");
             return null;
         }
-        TypedDestination.Result named = TypedDestination.of(t, devices.get(), home);
+        TypedPath.Result named = TypedPath.of(t, devices.get(), home);
         if (named.path() == null) {
             note.set(named.refusal());
             return null;
@@ -152,7 +152,7 @@ public final class DestinationsViewModel {
             String why = DeviceTableViewModel.whyNotDestination(d);
             if (listed) {
                 skipped.add(d.path() + " is already in the list");
-            } else if (d.path().equals(source.path().get())) {
+            } else if (d.path().equals(source.effectivePath())) {
                 skipped.add(d.path() + " is the source");
             } else if (why != null) {
                 skipped.add(d.path() + ": " + why);

@@ -117,11 +117,11 @@ final class PartitionMapView {
      * yet (then the region is the whole path); null where the path is no disk with partitions.
      */
     static PartitionMap.Strip strip(DeviceTableViewModel deviceVm, SourceViewModel sourceVm) {
-        String path = sourceVm.path().get();
-        if (path == null || path.isBlank()) {
+        String path = sourceVm.effectivePath(); // "sdb" typed is the listed /dev/sdb
+        if (path == null) {
             return null;
         }
-        return PartitionMap.of(deviceVm.roots(), path.strip(), sectors(sourceVm.start().get()),
+        return PartitionMap.of(deviceVm.roots(), path, sectors(sourceVm.start().get()),
                 sectors(sourceVm.length().get()));
     }
 

@@ -31,6 +31,10 @@ public final class SourceViewModel {
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final Supplier<List<DeviceInfo>> devices;
     private Endpoint resolved;
+    /** The path the source is read from ({@link TypedPath}: "~/" is home, "sdb" a listed disk), or null. */
+    private String effective;
+    /** Where "~/" points. */
+    private final java.nio.file.Path home;
     /** Where a finished measuring pass is told (the FX thread in the window). */
     private java.util.concurrent.Executor fx = Runnable::run;
     /** The compressed file whose uncompressed length is being measured, or null. */
@@ -38,7 +42,13 @@ public final class SourceViewModel {
     private volatile String measuredSoFar = "";
 
     public SourceViewModel(Supplier<List<DeviceInfo>> devices) {
+        this(devices, java.nio.file.Path.of(System.getProperty("user.home")));
+    }
+
+    /** {@code home}: where "~/" in the path points (tests hand in a folder of theirs). */
+    SourceViewModel(Supplier<List<DeviceInfo>> devices, java.nio.file.Path home) {
         this.devices = devices;
+        this.home = home;
         path.addListener((o, a, b) -> validate());
         start.addListener((o, a, b) -> validate());
         length.addListener((o, a, b) -> validate());
@@ -98,7 +108,16 @@ public final class SourceViewModel {
 
     /** The region spec as typed, or null while invalid. */
     public RegionSpec spec() {
-        return resolved == null ? null : new RegionSpec("SOURCE", path.get(), path.get(), resolved.start(), resolved.count());
+        return resolved == null ? null : new RegionSpec("SOURCE", effective, effective, resolved.start(), resolved.count());
+    }
+
+    /**
+     * The path the source is read from: as typed when it is a full path, else what the typed name
+     * stands for ("~/x.img" in the home folder, "sdb" the listed /dev/sdb); null while the path is
+     * empty or refused (a relative path: the window has no working folder a person can see).
+     */
+    public String effectivePath() {
+        return effective;
     }
 
     /** The source as resolved, or null while invalid. */
@@ -117,11 +136,18 @@ public final class SourceViewModel {
         startError.set("");
         lengthError.set("");
         resolved = null;
+        effective = null;
         summary.set("");
         if (path.get() == null || path.get().isBlank()) {
             pathError.set("pick a device, a partition or an image file");
             return;
         }
+        TypedPath.Result named = TypedPath.of(path.get().strip(), devices.get(), home, "Image file…");
+        if (named.path() == null) {
+            pathError.set(named.refusal());
+            return;
+        }
+        effective = named.path();
         Long s = parse(start.get(), startError, "Start");
         Long l = length.get() == null || length.get().isBlank() ? null : parse(length.get(), lengthError, "Length");
         if (!startError.get().isEmpty() || !lengthError.get().isEmpty()) {
@@ -129,12 +155,12 @@ public final class SourceViewModel {
         }
         try {
             resolved = new CopyPlanner(devices.get(), CopyPlanner.Options.NONE)
-                    .resolveCopySource(new RegionSpec("SOURCE", path.get(), path.get(), s, l));
+                    .resolveCopySource(new RegionSpec("SOURCE", effective, effective, s, l));
             summary.set(Sizes.human(resolved.count() * Sizes.SECTOR) + " from sector " + resolved.start());
         } catch (RefusedException e) {
             if (org.kclone.device.image.compress.CompressedImages.needsMeasuring(e.reason())
                     && (l == null || l == 0)) {
-                measure(path.get());
+                measure(effective);
                 return;
             }
             String r = Reasons.forTheWindow(e.reason());
@@ -182,7 +208,7 @@ public final class SourceViewModel {
                 }
                 measuring = null;
                 validate();
-                if (why != null && file.equals(path.get())) {
+                if (why != null && file.equals(effective)) {
                     pathError.set(why);
                 }
             });
@@ -192,7 +218,7 @@ public final class SourceViewModel {
     }
 
     private void showMeasuring() {
-        if (measuring != null && measuring.equals(path.get())) {
+        if (measuring != null && measuring.equals(effective)) {
             pathError.set("measuring its uncompressed length (one decompression pass; a Length skips it): "
                     + measuredSoFar + " so far");
         }

@@ -8,7 +8,8 @@ import org.kclone.device.DeviceInfo;
 import org.kclone.device.Lsblk;
 
 /**
- * What a name typed in the window's Add destination field means, or why it is refused. The window
+ * What a name typed in the window's Add destination field, or in its Source path, means, or why it
+ * is refused. The window
  * has no working directory the person can see (launched from a menu it is often / or the home
  * folder), so a name is never resolved against it:
  * <ul>
@@ -22,7 +23,7 @@ import org.kclone.device.Lsblk;
  * The command line is not concerned: there a relative path is the shell's working directory, as
  * every command's.
  */
-final class TypedDestination {
+final class TypedPath {
 
     /** Kernel names of block devices a person may type (whole disks and partitions), and plain numbers. */
     private static final Pattern DEVICE_LIKE = Pattern.compile("\\d+|(?:[shv]|xv)d[a-z]{1,3}\\d*|nvme\\d+(?:n\\d+(?:p\\d+)?)?"
@@ -40,7 +41,7 @@ final class TypedDestination {
         }
     }
 
-    private TypedDestination() {
+    private TypedPath() {
     }
 
     /**
@@ -48,6 +49,14 @@ final class TypedDestination {
      * (lsblk's tree) and {@code home} (the user's home folder, for "~/").
      */
     static Result of(String typed, List<DeviceInfo> devices, Path home) {
+        return of(typed, devices, home, NEW_IMAGE);
+    }
+
+    /** The Add destination field's button for a new image file. */
+    static final String NEW_IMAGE = "New image file…";
+
+    /** The same for a field whose button to pick a file is {@code chooser} (the Source's "Image file…"). */
+    static Result of(String typed, List<DeviceInfo> devices, Path home, String chooser) {
         String t = typed;
         String bare = t.startsWith("dev/") ? t.substring(4) : t; // "dev/sdb": the first slash left out
         if (!bare.contains("/") && Lsblk.flatten(devices).stream().anyMatch(d -> d.path().equals("/dev/" + bare))) {
@@ -60,16 +69,16 @@ final class TypedDestination {
             String rest = t.substring(1).replaceFirst("^/+", "");
             if (rest.isEmpty()) {
                 return Result.refused(t + " is your home folder (" + home + "): add the image file's name after ~/,"
-                        + " e.g. ~/backup.img, or use New image file…");
+                        + " e.g. ~/backup.img, or use " + chooser);
             }
             return Result.path(inHome(home, rest));
         }
         if (DEVICE_LIKE.matcher(bare).matches()) {
             return Result.refused(t + ": no such device is plugged in; for an image file type its full path"
-                    + " (~/backup.img) or use New image file…");
+                    + " (~/backup.img) or use " + chooser);
         }
         return Result.refused(t + " is not a full path: type ~/" + normalized(t) + " (that is " + inHome(home, t)
-                + "), or use New image file…");
+                + "), or use " + chooser);
     }
 
     /** {@code rest} in the home folder, normalized. */
