@@ -21,7 +21,7 @@ class AddDestinationNameTest {
     @TempDir
     Path dir;
 
-    private static DeviceInfo disk(String name) {
+    static DeviceInfo disk(String name) {
         return new DeviceInfo(name, "/dev/" + name, null, 8L << 30, "disk", "Stick", "S" + name, "usb", true, false,
                 512, 512, 0, null, List.of(), null, null, List.of(), false, List.of());
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kclone.device.DeviceInfo;
 
 /**
  * The Source path typed by hand follows the Add destination field's rules ({@link TypedPath}),
@@ -21,11 +20,6 @@ class SourcePathNameTest {
 
     @TempDir
     Path dir;
-
-    private static DeviceInfo disk(String name) {
-        return new DeviceInfo(name, "/dev/" + name, null, 8L << 30, "disk", "Stick", "S" + name, "usb", true, false,
-                512, 512, 0, null, List.of(), null, null, List.of(), false, List.of());
-    }
 
     @Test
     void aBackupInTheHomeFolderIsReadFromTildeSlash() throws Exception {
@@ -56,7 +50,7 @@ class SourcePathNameTest {
 
     @Test
     void aListedDisksBareNameIsThatDiskAndAFullPathIsAsTyped() throws Exception {
-        SourceViewModel vm = new SourceViewModel(() -> List.of(disk("sdb")), dir);
+        SourceViewModel vm = new SourceViewModel(() -> List.of(AddDestinationNameTest.disk("sdb")), dir);
         vm.path().set("sdb");
         assertEquals("/dev/sdb", vm.effectivePath());
         Path image = Files.write(dir.resolve("a.img"), new byte[4096]);
