@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +50,7 @@ class HelperResumePinnedTest {
 
     @BeforeEach
     void who() throws Exception {
-        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        me = new Requester(uid, gid, Set.of(gid));
+        me = Requesters.thisProcess();
     }
 
     /** A node for loop device {@code dev} in the test's folder, under the kernel's name (as lsblk lists it). */

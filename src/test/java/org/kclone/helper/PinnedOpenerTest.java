@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +32,7 @@ class PinnedOpenerTest {
 
     @BeforeEach
     void who() throws Exception {
-        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        me = new Requester(uid, gid, Set.of(gid));
+        me = Requesters.thisProcess();
     }
 
     private static Endpoint image(RegionSpec checked, Endpoint.Kind kind) throws Exception {
